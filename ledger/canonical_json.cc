@@ -1,0 +1,162 @@
+// RFC 8785 encoder. Sorting compares UTF-16 code units (RFC 8785 §3.2.3), which differs from
+// UTF-8 byte order only for characters above U+FFFF against U+E000..U+FFFF.
+#include "ledger/canonical_json.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <vector>
+
+#include "crypto/invariant.h"
+#include "ledger/money.h"
+
+namespace pardner::ledger {
+namespace {
+
+// Decodes UTF-8 into UTF-16 code units. Input is valid UTF-8 (Boost.JSON validates it).
+std::u16string utf16_units(std::string_view text) {
+  std::u16string units;
+  units.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    std::uint32_t code_point = 0;
+    std::size_t length = 1;
+    if (byte < 0x80) {
+      code_point = byte;
+    } else if ((byte & 0xE0) == 0xC0) {
+      code_point = byte & 0x1Fu;
+      length = 2;
+    } else if ((byte & 0xF0) == 0xE0) {
+      code_point = byte & 0x0Fu;
+      length = 3;
+    } else {
+      code_point = byte & 0x07u;
+      length = 4;
+    }
+    PARDNER_ASSERT(i + length <= text.size());
+    for (std::size_t k = 1; k < length; ++k) {
+      code_point = (code_point << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+    }
+    if (code_point >= 0x10000) {
+      code_point -= 0x10000;
+      units.push_back(static_cast<char16_t>(0xD800 + (code_point >> 10)));
+      units.push_back(static_cast<char16_t>(0xDC00 + (code_point & 0x3FF)));
+    } else {
+      units.push_back(static_cast<char16_t>(code_point));
+    }
+    i += length;
+  }
+  return units;
+}
+
+// RFC 8785 §3.2.2.2: JSON.stringify escapes only '"', '\\' and controls below U+0020, the five
+// with short forms as \b \t \n \f \r and the rest as \u00xx in lower-case hex.
+void append_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (byte < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[byte >> 4]);
+          out.push_back(hex[byte & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_value(std::string& out, const boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::null: out += "null"; break;
+    case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
+    case boost::json::kind::int64: {
+      std::int64_t n = value.get_int64();
+      PARDNER_ASSERT(n >= -json_amount_max && n <= json_amount_max);
+      out += std::to_string(n);
+      break;
+    }
+    case boost::json::kind::uint64: {
+      std::uint64_t n = value.get_uint64();
+      PARDNER_ASSERT(n <= static_cast<std::uint64_t>(json_amount_max));
+      out += std::to_string(n);
+      break;
+    }
+    case boost::json::kind::double_:
+      // No floats anywhere in an entry (DESIGN: the signed log).
+      PARDNER_ASSERT(value.kind() != boost::json::kind::double_);
+      break;
+    case boost::json::kind::string: append_string(out, value.get_string()); break;
+    case boost::json::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& element : value.get_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_value(out, element);
+      }
+      out.push_back(']');
+      break;
+    }
+    case boost::json::kind::object: {
+      const auto& object = value.get_object();
+      std::vector<std::pair<std::u16string, const boost::json::key_value_pair*>> members;
+      members.reserve(object.size());
+      for (const auto& member : object) members.emplace_back(utf16_units(member.key()), &member);
+      std::sort(members.begin(), members.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [units, member] : members) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_string(out, member->key());
+        out.push_back(':');
+        append_value(out, member->value());
+      }
+      out.push_back('}');
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string canonical_json(const boost::json::value& value) {
+  std::string out;
+  out.reserve(256);
+  append_value(out, value);
+  return out;
+}
+
+bool canonical_encodable(const boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::null:
+    case boost::json::kind::bool_:
+    case boost::json::kind::string: return true;
+    case boost::json::kind::int64:
+      return value.get_int64() >= -json_amount_max && value.get_int64() <= json_amount_max;
+    case boost::json::kind::uint64:
+      return value.get_uint64() <= static_cast<std::uint64_t>(json_amount_max);
+    case boost::json::kind::double_: return false;
+    case boost::json::kind::array:
+      return std::all_of(value.get_array().begin(), value.get_array().end(),
+                         [](const auto& element) { return canonical_encodable(element); });
+    case boost::json::kind::object:
+      return std::all_of(value.get_object().begin(), value.get_object().end(),
+                         [](const auto& member) { return canonical_encodable(member.value()); });
+  }
+  return false;
+}
+
+}  // namespace pardner::ledger

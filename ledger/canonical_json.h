@@ -1,0 +1,19 @@
+// RFC 8785 (JSON Canonicalization Scheme) for the subset entries use: objects, arrays, strings,
+// integers of magnitude at most 2^53 - 1, booleans and null. These bytes are what is signed and
+// hashed, so the encoder never sees a float: one reaching it is a bug and stops the process.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <string>
+
+namespace pardner::ledger {
+
+// Encodes `value` canonically: object members sorted by the UTF-16 code units of their names,
+// no insignificant whitespace, strings escaped as ECMAScript's JSON.stringify does.
+std::string canonical_json(const boost::json::value& value);
+
+// True when every number in `value` is an integer within +-(2^53 - 1) and every string is
+// valid UTF-8 (Boost.JSON's parser guarantees the latter for parsed input).
+bool canonical_encodable(const boost::json::value& value);
+
+}  // namespace pardner::ledger

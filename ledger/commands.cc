@@ -1,0 +1,131 @@
+// Fingerprints for idempotency: the command's kind and every field except its key, in
+// canonical JSON, so "the same content" has one meaning for every command.
+#include "ledger/commands.h"
+
+#include <boost/json.hpp>
+#include <cstdint>
+
+#include "ledger/canonical_json.h"
+
+namespace pardner::ledger {
+namespace {
+
+boost::json::value optional_int(const std::optional<std::int64_t>& value) {
+  if (value) return *value;
+  return nullptr;
+}
+
+boost::json::value optional_text(const std::optional<std::string>& value) {
+  if (value) return boost::json::string(*value);
+  return nullptr;
+}
+
+// Amounts in commands are client input and may exceed the canonical range; they are encoded as
+// decimal strings here so fingerprinting never depends on validation having run.
+boost::json::value amount(Minor value) { return boost::json::string(std::to_string(value)); }
+
+struct Fingerprint {
+  boost::json::object operator()(const CreateMember& c) const {
+    return {{"command", "create_member"},
+            {"display_name", optional_text(c.display_name)},
+            {"contact", optional_text(c.contact)}};
+  }
+  boost::json::object operator()(const ChangeMemberStatus& c) const {
+    return {{"command", "change_member_status"},
+            {"member", amount(c.member)},
+            {"status", wire_name(c.status)}};
+  }
+  boost::json::object operator()(const OpenAccount& c) const {
+    return {{"command", "open_account"},
+            {"code", c.code},
+            {"type", wire_name(c.type)},
+            {"currency", c.currency},
+            {"member", c.member ? amount(*c.member) : nullptr},
+            {"floor", c.floor ? amount(*c.floor) : nullptr}};
+  }
+  boost::json::object operator()(const CloseAccount& c) const {
+    return {{"command", "close_account"}, {"account", amount(c.account)}};
+  }
+  boost::json::object operator()(const SetAccountFloor& c) const {
+    return {{"command", "set_account_floor"},
+            {"account", amount(c.account)},
+            {"floor", c.floor ? amount(*c.floor) : nullptr}};
+  }
+  boost::json::object operator()(const CreateTransaction& c) const {
+    boost::json::array postings;
+    for (const Posting& p : c.postings) {
+      postings.push_back(boost::json::object{{"account", amount(p.account)},
+                                             {"amount", amount(p.amount)}});
+    }
+    boost::json::array metadata;
+    for (const auto& [key, value] : c.metadata) {
+      metadata.push_back(boost::json::array{boost::json::string(key), boost::json::string(value)});
+    }
+    return {{"command", "create_transaction"},
+            {"postings", std::move(postings)},
+            {"memo", c.memo},
+            {"metadata", std::move(metadata)},
+            {"value_date", optional_int(c.value_date)},
+            {"pending", c.pending},
+            {"timeout_seconds", c.timeout_seconds ? amount(*c.timeout_seconds) : nullptr}};
+  }
+  boost::json::object operator()(const PostPending& c) const {
+    return {{"command", "post_pending"},
+            {"transaction", amount(c.transaction)},
+            {"amount", c.amount ? amount(*c.amount) : nullptr},
+            {"value_date", optional_int(c.value_date)}};
+  }
+  boost::json::object operator()(const VoidPending& c) const {
+    return {{"command", "void_pending"}, {"transaction", amount(c.transaction)}};
+  }
+  boost::json::object operator()(const ReverseTransaction& c) const {
+    return {{"command", "reverse_transaction"},
+            {"transaction", amount(c.transaction)},
+            {"memo", c.memo}};
+  }
+  boost::json::object operator()(const ExpirePending& c) const {
+    return {{"command", "expire_pending"}, {"transaction", amount(c.transaction)}};
+  }
+};
+
+struct KeyOf {
+  const std::string& operator()(const ExpirePending&) const {
+    static const std::string none;
+    return none;
+  }
+  template <class C>
+  const std::string& operator()(const C& c) const {
+    return c.idempotency_key;
+  }
+};
+
+}  // namespace
+
+CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,
+                                AccountId credit_account, Minor amount_minor, std::string memo) {
+  CreateTransaction transfer;
+  transfer.idempotency_key = std::move(idempotency_key);
+  // Negating an out-of-range amount would overflow; validation refuses it later anyway, so
+  // the credit side is only formed for amounts that can be negated.
+  Minor credit = amount_minor == INT64_MIN ? amount_minor : -amount_minor;
+  transfer.postings = {{debit_account, amount_minor}, {credit_account, credit}};
+  transfer.memo = std::move(memo);
+  return transfer;
+}
+
+const std::string& idempotency_key_of(const Command& command) {
+  return std::visit(KeyOf{}, command);
+}
+
+bool requires_idempotency_key(const Command& command) {
+  return std::holds_alternative<CreateTransaction>(command) ||
+         std::holds_alternative<PostPending>(command) ||
+         std::holds_alternative<VoidPending>(command) ||
+         std::holds_alternative<ReverseTransaction>(command);
+}
+
+std::string command_fingerprint(const Command& command) {
+  return canonical_json(std::visit(Fingerprint{}, command));
+}
+
+}  // namespace pardner::ledger

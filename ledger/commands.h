@@ -1,0 +1,105 @@
+// The commands the writer accepts, as plain values. Each names its idempotency key; the writer
+// settles the key before a command's `apply` runs, so operations never repeat that logic.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "ledger/types.h"
+
+namespace pardner::ledger {
+
+struct CreateMember {
+  std::string idempotency_key;  // optional for commands that move no money
+  std::optional<std::string> display_name;  // kept outside the log
+  std::optional<std::string> contact;       // kept outside the log
+};
+
+struct ChangeMemberStatus {
+  std::string idempotency_key;
+  MemberId member = 0;
+  MemberStatus status = MemberStatus::active;
+};
+
+struct OpenAccount {
+  std::string idempotency_key;
+  std::string code;  // colon path, e.g. liabilities:members:0042:savings
+  AccountType type = AccountType::asset;
+  std::string currency;  // ISO 4217; empty means the ledger's default
+  std::optional<MemberId> member;
+  std::optional<Minor> floor;
+};
+
+struct CloseAccount {
+  std::string idempotency_key;
+  AccountId account = 0;
+};
+
+struct SetAccountFloor {
+  std::string idempotency_key;
+  AccountId account = 0;
+  std::optional<Minor> floor;  // nullopt removes the floor
+};
+
+struct CreateTransaction {
+  std::string idempotency_key;  // required: this moves money
+  std::vector<Posting> postings;
+  std::string memo;
+  std::vector<std::pair<std::string, std::string>> metadata;  // flat, string values
+  std::optional<Date> value_date;  // defaults to the entry's date
+  bool pending = false;
+  std::optional<std::int64_t> timeout_seconds;  // pending only
+};
+
+struct PostPending {
+  std::string idempotency_key;
+  TransactionId transaction = 0;
+  std::optional<Minor> amount;  // a smaller amount; two-posting transactions only
+  std::optional<Date> value_date;
+};
+
+struct VoidPending {
+  std::string idempotency_key;
+  TransactionId transaction = 0;
+};
+
+struct ReverseTransaction {
+  std::string idempotency_key;
+  TransactionId transaction = 0;
+  std::string memo;
+};
+
+// Issued by the writer itself, never by clients: voids a pending transaction past its timeout.
+struct ExpirePending {
+  TransactionId transaction = 0;
+};
+
+using Command = std::variant<CreateMember, ChangeMemberStatus, OpenAccount, CloseAccount,
+                             SetAccountFloor, CreateTransaction, PostPending, VoidPending,
+                             ReverseTransaction, ExpirePending>;
+
+// The simple transfer form: `amount` from `credit_account` to `debit_account`.
+CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,
+                                AccountId credit_account, Minor amount, std::string memo = {});
+
+// What an accepted command produced: its entry and the id it created or acted on.
+struct Applied {
+  Seq seq = 0;
+  std::int64_t id = 0;
+  bool replayed = false;  // true when an idempotent retry returned the first result
+  friend bool operator==(const Applied& a, const Applied& b) {
+    return a.seq == b.seq && a.id == b.id;
+  }
+};
+
+// The command's idempotency key ("" when it has none).
+const std::string& idempotency_key_of(const Command& command);
+// Whether the command must carry a key (every command that moves money does).
+bool requires_idempotency_key(const Command& command);
+// The canonical JSON of the command's content, key excluded: equal content, equal bytes.
+std::string command_fingerprint(const Command& command);
+
+}  // namespace pardner::ledger

@@ -1,0 +1,109 @@
+// Entry encoding and decoding. Decoding is strict: a leaf that does not re-encode to itself
+// byte for byte is refused, because two encodings of one entry would defeat the signatures.
+#include "ledger/entry.h"
+
+#include <boost/json.hpp>
+
+#include "ledger/canonical_json.h"
+
+namespace pardner::ledger {
+
+std::string_view wire_name(EntryKind kind) {
+  switch (kind) {
+    case EntryKind::member_created: return "member_created";
+    case EntryKind::member_status_changed: return "member_status_changed";
+    case EntryKind::account_opened: return "account_opened";
+    case EntryKind::account_closed: return "account_closed";
+    case EntryKind::account_floor_changed: return "account_floor_changed";
+    case EntryKind::transaction: return "transaction";
+    case EntryKind::pending_posted: return "pending_posted";
+    case EntryKind::pending_voided: return "pending_voided";
+    case EntryKind::pending_expired: return "pending_expired";
+  }
+  return "unknown";
+}
+
+std::optional<EntryKind> entry_kind_from(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(EntryKind::pending_expired); ++i) {
+    auto kind = static_cast<EntryKind>(i);
+    if (wire_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::object fields) {
+  PARDNER_ASSERT(!fields.contains("seq"));
+  PARDNER_ASSERT(!fields.contains("ts"));
+  PARDNER_ASSERT(!fields.contains("kind"));
+  PARDNER_ASSERT(seq >= 0);
+  fields["seq"] = seq;
+  fields["ts"] = format_timestamp(ts);
+  fields["kind"] = wire_name(kind);
+  return canonical_json(fields);
+}
+
+Result<Entry> decode_leaf(std::string_view leaf) {
+  boost::json::parse_options options;
+  options.max_depth = 8;  // entries are shallow: object -> postings array -> posting object
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(leaf, ec, {}, options);
+  if (ec) return Error{Errc::invalid_argument, "entry is not JSON: " + ec.message()};
+  if (!parsed.is_object()) return Error{Errc::invalid_argument, "entry is not a JSON object"};
+  if (!canonical_encodable(parsed) || canonical_json(parsed) != leaf) {
+    return Error{Errc::invalid_argument, "entry bytes are not canonical JSON"};
+  }
+  Entry entry;
+  entry.fields = std::move(parsed.get_object());
+  auto seq = int_field(entry.fields, "seq");
+  if (!seq) return seq.error();
+  auto ts_text = string_field(entry.fields, "ts");
+  if (!ts_text) return ts_text.error();
+  auto ts = parse_timestamp(ts_text.value());
+  if (!ts) return Error{Errc::invalid_argument, "entry ts is not an RFC 3339 UTC timestamp"};
+  auto kind_text = string_field(entry.fields, "kind");
+  if (!kind_text) return kind_text.error();
+  auto kind = entry_kind_from(kind_text.value());
+  if (!kind) return Error{Errc::invalid_argument, "unknown entry kind " + kind_text.value()};
+  entry.seq = seq.value();
+  entry.ts = *ts;
+  entry.kind = *kind;
+  entry.leaf = std::string(leaf);
+  return entry;
+}
+
+Result<std::int64_t> int_field(const boost::json::object& object, std::string_view name) {
+  const auto* value = object.if_contains(name);
+  if (value == nullptr) return Error{Errc::invalid_argument, "missing field " + std::string(name)};
+  if (const auto* n = value->if_int64()) return *n;
+  if (const auto* u = value->if_uint64()) {
+    if (*u <= static_cast<std::uint64_t>(json_amount_max)) return static_cast<std::int64_t>(*u);
+  }
+  return Error{Errc::invalid_argument, "field " + std::string(name) + " is not an integer"};
+}
+
+Result<std::optional<std::int64_t>> optional_int_field(const boost::json::object& object,
+                                                       std::string_view name) {
+  const auto* value = object.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::optional<std::int64_t>{};
+  auto n = int_field(object, name);
+  if (!n) return n.error();
+  return std::optional<std::int64_t>{n.value()};
+}
+
+Result<std::string> string_field(const boost::json::object& object, std::string_view name) {
+  const auto* value = object.if_contains(name);
+  if (value == nullptr) return Error{Errc::invalid_argument, "missing field " + std::string(name)};
+  if (const auto* text = value->if_string()) return std::string(*text);
+  return Error{Errc::invalid_argument, "field " + std::string(name) + " is not a string"};
+}
+
+Result<std::optional<std::string>> optional_string_field(const boost::json::object& object,
+                                                         std::string_view name) {
+  const auto* value = object.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::optional<std::string>{};
+  auto text = string_field(object, name);
+  if (!text) return text.error();
+  return std::optional<std::string>{text.value()};
+}
+
+}  // namespace pardner::ledger

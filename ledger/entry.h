@@ -1,0 +1,55 @@
+// Log entries: their kinds, their canonical bytes, and reading them back. An entry holds ids,
+// amounts and codes only; names and contact details never enter the log.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/error.h"
+#include "ledger/types.h"
+
+namespace pardner::ledger {
+
+// Every kind of entry. Replay and rebuild switch on it without a default, so adding a kind
+// makes the compiler list what must learn it. Names are the wire names of the `kind` field.
+enum class EntryKind : std::uint8_t {
+  member_created,
+  member_status_changed,
+  account_opened,
+  account_closed,
+  account_floor_changed,
+  transaction,  // posted or pending; a reversal is a transaction naming what it reverses
+  pending_posted,
+  pending_voided,
+  pending_expired,
+};
+std::string_view wire_name(EntryKind kind);
+std::optional<EntryKind> entry_kind_from(std::string_view name);
+
+struct Entry {
+  Seq seq = 0;
+  Timestamp ts = 0;
+  EntryKind kind = EntryKind::transaction;
+  boost::json::object fields;  // the whole entry object, seq/ts/kind included
+  std::string leaf;            // the canonical bytes
+};
+
+// The leaf bytes of an entry: `fields` plus seq, ts and kind, canonically encoded.
+std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::object fields);
+
+// Reads leaf bytes back and checks they are exactly canonical (the second path of the
+// canonical-bytes check: once before signing, once when read). Refusals are invalid_argument.
+Result<Entry> decode_leaf(std::string_view leaf);
+
+// Typed field access for decoded entries; a missing or mistyped field is invalid_argument.
+Result<std::int64_t> int_field(const boost::json::object& object, std::string_view name);
+Result<std::optional<std::int64_t>> optional_int_field(const boost::json::object& object,
+                                                       std::string_view name);
+Result<std::string> string_field(const boost::json::object& object, std::string_view name);
+Result<std::optional<std::string>> optional_string_field(const boost::json::object& object,
+                                                         std::string_view name);
+
+}  // namespace pardner::ledger

@@ -1,0 +1,38 @@
+// Names of refusal codes. The inverse parse walks the same switch, so the two cannot disagree.
+#include "ledger/error.h"
+
+namespace pardner::ledger {
+
+std::string_view wire_name(Errc code) {
+  switch (code) {
+    case Errc::invalid_argument: return "invalid_argument";
+    case Errc::not_found: return "not_found";
+    case Errc::unbalanced: return "unbalanced";
+    case Errc::insufficient_funds: return "insufficient_funds";
+    case Errc::account_closed: return "account_closed";
+    case Errc::idempotency_conflict: return "idempotency_conflict";
+    case Errc::overflow: return "overflow";
+    case Errc::storage_failed: return "storage_failed";
+    case Errc::account_not_empty: return "account_not_empty";
+    case Errc::already_reversed: return "already_reversed";
+    case Errc::not_pending: return "not_pending";
+    case Errc::already_exists: return "already_exists";
+    case Errc::schema_too_new: return "schema_too_new";
+    case Errc::unavailable: return "unavailable";
+    case Errc::not_posted: return "not_posted";
+  }
+  return "unknown";
+}
+
+bool errc_from_wire_name(std::string_view name, Errc& out) {
+  for (int i = 0; i <= static_cast<int>(Errc::not_posted); ++i) {
+    auto code = static_cast<Errc>(i);
+    if (wire_name(code) == name) {
+      out = code;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace pardner::ledger

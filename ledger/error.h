@@ -1,0 +1,45 @@
+// The ledger's refusal codes. Each name goes out verbatim as the problem+json "code" and is
+// stored in the idempotency table, so a name is never changed or reused; new codes go at the end.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "crypto/result.h"
+
+namespace pardner::ledger {
+
+enum class Errc : std::uint8_t {
+  invalid_argument,      // the command is malformed or out of bounds
+  not_found,             // an account, member or transaction it names does not exist
+  unbalanced,            // postings do not sum to zero in some currency
+  insufficient_funds,    // an account would fall below its floor
+  account_closed,        // a posting names a closed account
+  idempotency_conflict,  // the key was used before with different content
+  overflow,              // a balance would not fit in 64 bits
+  storage_failed,        // SQLite failed; the writer stops taking writes
+  account_not_empty,     // closing an account with a balance or pending amounts
+  already_reversed,      // a transaction may be reversed once only
+  not_pending,           // post/void of a transaction that is not pending
+  already_exists,        // a unique code, or a ledger in a directory that has one
+  schema_too_new,        // the database was made by a newer Pardner
+  unavailable,           // the writer is stopped or its queue is full
+  not_posted,            // reversal of a transaction that is pending, voided or expired
+};
+
+// The stable wire name ("insufficient_funds"). A switch with no default: -Wswitch sees gaps.
+std::string_view wire_name(Errc code);
+
+// Parses a wire name back (for refusals remembered in the idempotency table).
+bool errc_from_wire_name(std::string_view name, Errc& out);
+
+struct Error {
+  Errc code;
+  std::string detail;  // for people, never parsed
+};
+
+template <class T>
+using Result = pardner::Result<T, Error>;
+
+}  // namespace pardner::ledger

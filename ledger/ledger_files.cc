@@ -1,0 +1,82 @@
+// Ledger creation and opening. The database file is created in a fresh transaction and its
+// settings stored before anything else can see it.
+#include "ledger/ledger_files.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "ledger/currency.h"
+#include "ledger/migrations.h"
+#include "ledger/sqlite.h"
+#include "ledger/validation.h"
+
+namespace pardner::ledger {
+namespace {
+
+Result<Ok> check_settings(const Settings& settings) {
+  if (settings.name.empty()) return Error{Errc::invalid_argument, "ledger name is empty"};
+  if (settings.name.size() > ledger_name_bytes_max) {
+    return Error{Errc::invalid_argument, "ledger name is longer than " +
+                                             std::to_string(ledger_name_bytes_max) + " bytes"};
+  }
+  for (char c : settings.name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '_' || c == '.';
+    if (!allowed) {
+      return Error{Errc::invalid_argument,
+                   "ledger name may hold only letters, digits, '-', '_' and '.'"};
+    }
+  }
+  if (!find_currency(settings.currency)) {
+    return Error{Errc::invalid_argument,
+                 "currency " + settings.currency + " is not an ISO 4217 code"};
+  }
+  if (settings.value_date_past_days < 0 ||
+      settings.value_date_past_days > value_date_past_days_max) {
+    return Error{Errc::invalid_argument,
+                 "value-date window must be 0.." + std::to_string(value_date_past_days_max) +
+                     " days"};
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+std::string database_path(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "ledger.db").string();
+}
+
+Result<Ok> init_ledger(const std::string& data_dir, const Settings& settings) {
+  if (auto ok = check_settings(settings); !ok) return ok;
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Error{Errc::storage_failed, "cannot create " + data_dir + ": " + ec.message()};
+  ::chmod(data_dir.c_str(), 0700);  // keys and tokens will live here
+  std::string path = database_path(data_dir);
+  if (std::filesystem::exists(path, ec)) {
+    return Error{Errc::already_exists, data_dir + " already holds a ledger; not overwriting it"};
+  }
+  auto db = Database::open(path, Database::Mode::read_write_create);
+  if (!db) return db.error();
+  auto migrated = migrate(db.value());
+  if (!migrated) return migrated.error();
+  return store_settings(db.value(), settings);
+}
+
+Result<Settings> open_ledger(const std::string& data_dir) {
+  std::string path = database_path(data_dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Error{Errc::not_found, data_dir + " holds no ledger (run pardner init)"};
+  }
+  auto db = Database::open(path, Database::Mode::read_write);
+  if (!db) return db.error();
+  auto migrated = migrate(db.value());
+  if (!migrated) return migrated.error();
+  return load_settings(db.value());
+}
+
+}  // namespace pardner::ledger

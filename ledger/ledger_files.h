@@ -1,0 +1,22 @@
+// Where a ledger lives on disk and how it is created and opened: DIR/ledger.db, migrated to the
+// newest schema on open. Creation never overwrites an existing ledger.
+#pragma once
+
+#include <string>
+
+#include "ledger/error.h"
+#include "ledger/settings.h"
+
+namespace pardner::ledger {
+
+std::string database_path(const std::string& data_dir);
+
+// Creates DIR if needed (mode 0700) and a new ledger in it. Refuses with already_exists when
+// DIR already holds one; invalid_argument for a bad name, currency or value-date window.
+Result<Ok> init_ledger(const std::string& data_dir, const Settings& settings);
+
+// Opens an existing ledger, applies any newer migrations (schema_too_new if the file is from
+// a newer Pardner), and returns its settings. not_found when DIR holds no ledger.
+Result<Settings> open_ledger(const std::string& data_dir);
+
+}  // namespace pardner::ledger

@@ -1,0 +1,41 @@
+// Every bound the ledger enforces, in one place. Each is tested at the limit and one past it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pardner::ledger {
+
+inline constexpr std::size_t postings_per_transaction_max = 128;
+inline constexpr std::size_t memo_bytes_max = 512;
+inline constexpr std::size_t metadata_entries_max = 32;
+inline constexpr std::size_t metadata_key_bytes_max = 64;
+inline constexpr std::size_t metadata_value_bytes_max = 256;
+inline constexpr std::size_t idempotency_key_bytes_max = 128;
+inline constexpr std::size_t account_code_bytes_max = 200;
+inline constexpr std::size_t account_code_segments_max = 12;
+inline constexpr std::size_t display_name_bytes_max = 200;
+inline constexpr std::size_t contact_bytes_max = 500;
+inline constexpr std::size_t ledger_name_bytes_max = 64;
+
+// The writer: how many commands may wait, and how many go into one SQLite transaction.
+inline constexpr std::size_t writer_queue_commands_max = 16384;
+inline constexpr std::size_t batch_commands_max = 1024;
+// Expired pending transactions voided per batch, so a backlog cannot starve client commands.
+inline constexpr std::size_t expiries_per_batch_max = 256;
+
+// Reads.
+inline constexpr std::size_t statement_page_max = 1000;
+inline constexpr std::size_t entries_page_max = 1000;
+
+// Value dates: how far back a transaction may be dated unless the ledger is configured otherwise.
+inline constexpr std::int64_t value_date_past_days_default = 30;
+inline constexpr std::int64_t value_date_past_days_max = 3660;
+
+// Pending transactions: the longest timeout a client may ask for (one year).
+inline constexpr std::int64_t pending_timeout_seconds_max = 366LL * 24 * 3600;
+
+static_assert(batch_commands_max <= writer_queue_commands_max);
+static_assert(postings_per_transaction_max >= 2);
+
+}  // namespace pardner::ledger

@@ -1,0 +1,41 @@
+// Applies migrations one transaction each, so a failure leaves the database at the last
+// complete version, and user_version always names exactly the migrations applied.
+#include "ledger/migrations.h"
+
+#include <string>
+
+namespace pardner::ledger {
+
+Result<int> migrate(Database& db) {
+  const auto& migrations = embedded_migrations();
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    PARDNER_ASSERT(migrations[i].number == static_cast<int>(i) + 1);
+  }
+  auto version_query = db.prepare("PRAGMA user_version");
+  if (!version_query) return version_query.error();
+  auto row = version_query.value().step();
+  if (!row) return row.error();
+  auto version = static_cast<int>(version_query.value().column_int(0));
+  auto newest = static_cast<int>(migrations.size());
+  if (version > newest) {
+    return Error{Errc::schema_too_new,
+                 "database schema version " + std::to_string(version) +
+                     " is newer than this Pardner understands (" + std::to_string(newest) +
+                     "); upgrade Pardner"};
+  }
+  for (int next = version + 1; next <= newest; ++next) {
+    const Migration& migration = migrations[static_cast<std::size_t>(next - 1)];
+    std::string sql = "BEGIN IMMEDIATE;\n";
+    sql += migration.sql;
+    sql += "\nPRAGMA user_version = " + std::to_string(next) + ";\nCOMMIT;";
+    if (auto done = db.exec(sql); !done) {
+      (void)db.exec("ROLLBACK");
+      return Error{Errc::storage_failed,
+                   std::string("migration ") + std::string(migration.name) + " failed: " +
+                       done.error().detail};
+    }
+  }
+  return newest;
+}
+
+}  // namespace pardner::ledger

@@ -1,0 +1,24 @@
+// One `apply` per command: guards in a fixed order, then the commit point (the append). Each is
+// defined in the .cc named for its subject (member_commands.cc, account_commands.cc,
+// transaction_commands.cc, pending_commands.cc). The writer has settled the idempotency key
+// before any of these runs and rolls back the command's savepoint if it returns an Error.
+#pragma once
+
+#include "ledger/commands.h"
+#include "ledger/error.h"
+#include "ledger/write_txn.h"
+
+namespace pardner::ledger {
+
+Result<Applied> apply(WriteTxn& txn, const CreateMember& command);
+Result<Applied> apply(WriteTxn& txn, const ChangeMemberStatus& command);
+Result<Applied> apply(WriteTxn& txn, const OpenAccount& command);
+Result<Applied> apply(WriteTxn& txn, const CloseAccount& command);
+Result<Applied> apply(WriteTxn& txn, const SetAccountFloor& command);
+Result<Applied> apply(WriteTxn& txn, const CreateTransaction& command);
+Result<Applied> apply(WriteTxn& txn, const ReverseTransaction& command);
+Result<Applied> apply(WriteTxn& txn, const PostPending& command);
+Result<Applied> apply(WriteTxn& txn, const VoidPending& command);
+Result<Applied> apply(WriteTxn& txn, const ExpirePending& command);
+
+}  // namespace pardner::ledger

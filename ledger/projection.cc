@@ -1,0 +1,290 @@
+// One function per entry kind, chosen by a switch without default. Never validates business
+// rules such as floors or closed accounts: those are the commands' guards, decided before the
+// entry exists; the projection only applies what the log says, with checked arithmetic.
+#include "ledger/projection.h"
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "ledger/state.h"
+
+namespace pardner::ledger {
+namespace {
+
+Result<Ok> expect_one_change(Database& db, std::string_view what) {
+  if (db.changes() != 1) return Error{Errc::not_found, std::string(what) + " names nothing"};
+  return Ok{};
+}
+
+Result<Ok> apply_member_created(Database& db, const Entry& entry) {
+  auto member = int_field(entry.fields, "member");
+  if (!member) return member.error();
+  return db.cached("INSERT INTO members (id, status, created_seq) VALUES (?, 'active', ?)")
+      .bind(1, member.value())
+      .bind(2, entry.seq)
+      .run();
+}
+
+Result<Ok> apply_member_status_changed(Database& db, const Entry& entry) {
+  auto member = int_field(entry.fields, "member");
+  if (!member) return member.error();
+  auto status = string_field(entry.fields, "status");
+  if (!status) return status.error();
+  if (!member_status_from(status.value())) {
+    return Error{Errc::invalid_argument, "unknown member status " + status.value()};
+  }
+  auto done = db.cached("UPDATE members SET status = ? WHERE id = ?")
+                  .bind(1, std::string_view(status.value()))
+                  .bind(2, member.value())
+                  .run();
+  if (!done) return done;
+  return expect_one_change(db, "member_status_changed");
+}
+
+Result<Ok> apply_account_opened(Database& db, const Entry& entry) {
+  const auto& f = entry.fields;
+  auto account = int_field(f, "account");
+  auto code = string_field(f, "code");
+  auto type = string_field(f, "type");
+  auto currency = string_field(f, "currency");
+  auto member = optional_int_field(f, "member");
+  auto floor = optional_int_field(f, "floor");
+  if (!account) return account.error();
+  if (!code) return code.error();
+  if (!type) return type.error();
+  if (!currency) return currency.error();
+  if (!member) return member.error();
+  if (!floor) return floor.error();
+  return db.cached(
+             "INSERT INTO accounts (id, code, type, currency, member_id, status, floor_minor,"
+             " opened_seq) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)")
+      .bind(1, account.value())
+      .bind(2, std::string_view(code.value()))
+      .bind(3, std::string_view(type.value()))
+      .bind(4, std::string_view(currency.value()))
+      .bind(5, member.value())
+      .bind(6, floor.value())
+      .bind(7, entry.seq)
+      .run();
+}
+
+Result<Ok> apply_account_closed(Database& db, const Entry& entry) {
+  auto account = int_field(entry.fields, "account");
+  if (!account) return account.error();
+  auto done = db.cached("UPDATE accounts SET status = 'closed', closed_seq = ? WHERE id = ?")
+                  .bind(1, entry.seq)
+                  .bind(2, account.value())
+                  .run();
+  if (!done) return done;
+  return expect_one_change(db, "account_closed");
+}
+
+Result<Ok> apply_account_floor_changed(Database& db, const Entry& entry) {
+  auto account = int_field(entry.fields, "account");
+  auto floor = optional_int_field(entry.fields, "floor");
+  if (!account) return account.error();
+  if (!floor) return floor.error();
+  auto done = db.cached("UPDATE accounts SET floor_minor = ? WHERE id = ?")
+                  .bind(1, floor.value())
+                  .bind(2, account.value())
+                  .run();
+  if (!done) return done;
+  return expect_one_change(db, "account_floor_changed");
+}
+
+Result<std::vector<Posting>> postings_field(const boost::json::object& fields) {
+  const auto* value = fields.if_contains("postings");
+  if (value == nullptr || !value->is_array()) {
+    return Error{Errc::invalid_argument, "missing postings array"};
+  }
+  std::vector<Posting> postings;
+  for (const auto& element : value->get_array()) {
+    if (!element.is_object()) return Error{Errc::invalid_argument, "posting is not an object"};
+    auto account = int_field(element.get_object(), "account");
+    auto amount = int_field(element.get_object(), "amount");
+    if (!account) return account.error();
+    if (!amount) return amount.error();
+    postings.push_back({account.value(), amount.value()});
+  }
+  return postings;
+}
+
+// Adds one posting to its account's totals and appends it to the postings table.
+Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
+                         TransactionId transaction, const Posting& posting, bool pending,
+                         std::string_view value_date, std::map<std::string, Minor>& sums) {
+  auto account = load_account(db, posting.account);
+  if (!account) return account.error();
+  Account& a = account.value();
+  auto sum = checked_add(sums[a.currency], posting.amount);
+  if (!sum) return sum.error();
+  sums[a.currency] = sum.value();
+
+  Minor magnitude = posting.amount > 0 ? posting.amount : -posting.amount;
+  Minor& total = posting.amount > 0 ? (pending ? a.debits_pending : a.debits_posted)
+                                    : (pending ? a.credits_pending : a.credits_posted);
+  auto grown = checked_add(total, magnitude);
+  if (!grown) return grown.error();
+  total = grown.value();
+
+  auto updated = db.cached(
+                       "UPDATE accounts SET debits_posted = ?, credits_posted = ?,"
+                       " debits_pending = ?, credits_pending = ? WHERE id = ?")
+                     .bind(1, a.debits_posted)
+                     .bind(2, a.credits_posted)
+                     .bind(3, a.debits_pending)
+                     .bind(4, a.credits_pending)
+                     .bind(5, a.id)
+                     .run();
+  if (!updated) return updated;
+  std::optional<Minor> debits_after;
+  std::optional<Minor> credits_after;
+  if (!pending) {
+    debits_after = a.debits_posted;
+    credits_after = a.credits_posted;
+  }
+  return db.cached(
+               "INSERT INTO postings (account_id, seq, idx, transaction_id, amount_minor, phase,"
+               " value_date, debits_after, credits_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, a.id)
+      .bind(2, entry.seq)
+      .bind(3, idx)
+      .bind(4, transaction)
+      .bind(5, posting.amount)
+      .bind(6, std::string_view(pending ? "pending" : "posted"))
+      .bind(7, value_date)
+      .bind(8, debits_after)
+      .bind(9, credits_after)
+      .run();
+}
+
+Result<Ok> apply_postings(Database& db, const Entry& entry, TransactionId transaction,
+                          const std::vector<Posting>& postings, bool pending,
+                          std::string_view value_date) {
+  std::map<std::string, Minor> sums;
+  std::int64_t idx = 0;
+  for (const Posting& posting : postings) {
+    if (posting.amount == 0) return Error{Errc::invalid_argument, "zero posting in the log"};
+    auto done = apply_posting(db, entry, idx++, transaction, posting, pending, value_date, sums);
+    if (!done) return done;
+  }
+  for (const auto& [currency, sum] : sums) {
+    if (sum != 0) return Error{Errc::unbalanced, "postings in " + currency + " do not sum to 0"};
+  }
+  return Ok{};
+}
+
+Result<Ok> apply_transaction(Database& db, const Entry& entry) {
+  const auto& f = entry.fields;
+  auto transaction = int_field(f, "transaction");
+  auto phase = string_field(f, "phase");
+  auto value_date = string_field(f, "value_date");
+  auto timeout = optional_string_field(f, "timeout");
+  auto reverses = optional_int_field(f, "reverses");
+  auto postings = postings_field(f);
+  if (!transaction) return transaction.error();
+  if (!phase) return phase.error();
+  if (!value_date) return value_date.error();
+  if (!timeout) return timeout.error();
+  if (!reverses) return reverses.error();
+  if (!postings) return postings.error();
+  bool pending = phase.value() == "pending";
+  if (!pending && phase.value() != "posted") return Error{Errc::invalid_argument, "bad phase"};
+  std::optional<Timestamp> timeout_us;
+  if (timeout.value()) {
+    timeout_us = parse_timestamp(*timeout.value());
+    if (!timeout_us) return Error{Errc::invalid_argument, "bad timeout"};
+  }
+  auto inserted = db.cached(
+                        "INSERT INTO transactions (id, seq, status, value_date, timeout_us,"
+                        " reverses) VALUES (?, ?, ?, ?, ?, ?)")
+                      .bind(1, transaction.value())
+                      .bind(2, entry.seq)
+                      .bind(3, std::string_view(pending ? "pending" : "posted"))
+                      .bind(4, std::string_view(value_date.value()))
+                      .bind(5, timeout_us)
+                      .bind(6, reverses.value())
+                      .run();
+  if (!inserted) return inserted;
+  if (reverses.value()) {
+    auto marked = db.cached(
+                        "UPDATE transactions SET reversed_by = ? WHERE id = ?"
+                        " AND reversed_by IS NULL AND status = 'posted'")
+                      .bind(1, transaction.value())
+                      .bind(2, *reverses.value())
+                      .run();
+    if (!marked) return marked;
+    if (db.changes() != 1) return Error{Errc::already_reversed, "reversal of a reversed entry"};
+  }
+  return apply_postings(db, entry, transaction.value(), postings.value(), pending,
+                        value_date.value());
+}
+
+// Takes a pending transaction's reserved amounts back out of its accounts' pending totals.
+Result<Ok> release_pending(Database& db, TransactionId transaction) {
+  auto postings = load_transaction_postings(db, transaction, true);
+  if (!postings) return postings.error();
+  for (const PostingRow& posting : postings.value()) {
+    auto account = load_account(db, posting.account);
+    if (!account) return account.error();
+    Account& a = account.value();
+    Minor& total = posting.amount > 0 ? a.debits_pending : a.credits_pending;
+    auto shrunk = checked_sub(total, posting.amount > 0 ? posting.amount : -posting.amount);
+    if (!shrunk) return shrunk.error();
+    PARDNER_ASSERT(shrunk.value() >= 0);
+    total = shrunk.value();
+    auto updated = db.cached("UPDATE accounts SET debits_pending = ?, credits_pending = ?"
+                             " WHERE id = ?")
+                       .bind(1, a.debits_pending)
+                       .bind(2, a.credits_pending)
+                       .bind(3, a.id)
+                       .run();
+    if (!updated) return updated;
+  }
+  return Ok{};
+}
+
+Result<Ok> resolve_pending(Database& db, const Entry& entry, TransactionStatus outcome) {
+  auto transaction = int_field(entry.fields, "transaction");
+  if (!transaction) return transaction.error();
+  auto resolved = db.cached(
+                        "UPDATE transactions SET status = ?, resolved_seq = ?"
+                        " WHERE id = ? AND status = 'pending'")
+                      .bind(1, wire_name(outcome))
+                      .bind(2, entry.seq)
+                      .bind(3, transaction.value())
+                      .run();
+  if (!resolved) return resolved;
+  if (db.changes() != 1) return Error{Errc::not_pending, "resolution of a non-pending entry"};
+  auto released = release_pending(db, transaction.value());
+  if (!released) return released;
+  if (outcome != TransactionStatus::posted) return Ok{};
+  auto value_date = string_field(entry.fields, "value_date");
+  auto postings = postings_field(entry.fields);
+  if (!value_date) return value_date.error();
+  if (!postings) return postings.error();
+  return apply_postings(db, entry, transaction.value(), postings.value(), false,
+                        value_date.value());
+}
+
+}  // namespace
+
+Result<Ok> project(Database& db, const Entry& entry) {
+  switch (entry.kind) {
+    case EntryKind::member_created: return apply_member_created(db, entry);
+    case EntryKind::member_status_changed: return apply_member_status_changed(db, entry);
+    case EntryKind::account_opened: return apply_account_opened(db, entry);
+    case EntryKind::account_closed: return apply_account_closed(db, entry);
+    case EntryKind::account_floor_changed: return apply_account_floor_changed(db, entry);
+    case EntryKind::transaction: return apply_transaction(db, entry);
+    case EntryKind::pending_posted:
+      return resolve_pending(db, entry, TransactionStatus::posted);
+    case EntryKind::pending_voided:
+      return resolve_pending(db, entry, TransactionStatus::voided);
+    case EntryKind::pending_expired:
+      return resolve_pending(db, entry, TransactionStatus::expired);
+  }
+  return Error{Errc::invalid_argument, "unknown entry kind"};
+}
+
+}  // namespace pardner::ledger

@@ -1,0 +1,256 @@
+// Read queries. Multi-statement reads run inside one read transaction so they see one
+// snapshot of the log, however the writer moves on meanwhile.
+#include "ledger/reader.h"
+
+#include "ledger/limits.h"
+
+namespace pardner::ledger {
+namespace {
+
+// Ends a read transaction however the read ends.
+class Snapshot {
+ public:
+  explicit Snapshot(Database& db) : db_(db), ok_(db.exec("BEGIN").has_value()) {}
+  ~Snapshot() {
+    if (ok_) (void)db_.exec("COMMIT");
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  Database& db_;
+  bool ok_;
+};
+
+Result<Balance> normal_side(AccountType type, Balance totals) {
+  auto normal = is_debit_normal(type) ? checked_sub(totals.debits_posted, totals.credits_posted)
+                                      : checked_sub(totals.credits_posted, totals.debits_posted);
+  if (!normal) return normal.error();
+  totals.balance = normal.value();
+  return totals;
+}
+
+std::string_view as_text(std::span<const std::uint8_t> blob) {
+  return {reinterpret_cast<const char*>(blob.data()), blob.size()};
+}
+
+}  // namespace
+
+Result<Reader> Reader::open(const std::string& db_path) {
+  auto db = Database::open(db_path, Database::Mode::read_only);
+  if (!db) return db.error();
+  return Reader(std::move(db.value()));
+}
+
+Result<Member> Reader::member(MemberId id) {
+  Statement& query = db_.cached(
+      "SELECT m.id, m.status, m.created_seq, p.display_name, p.contact FROM members m"
+      " LEFT JOIN member_profiles p ON p.member_id = m.id WHERE m.id = ?");
+  query.bind(1, id);
+  auto row = query.step();
+  if (!row) return row.error();
+  if (!row.value()) return Error{Errc::not_found, "no member " + std::to_string(id)};
+  Member member{query.column_int(0),
+                member_status_from(query.column_text(1)).value_or(MemberStatus::active),
+                query.column_int(2), query.column_optional_text(3), query.column_optional_text(4)};
+  query.reset();
+  return member;
+}
+
+Result<Account> Reader::account(AccountId id) { return load_account(db_, id); }
+
+Result<Balance> Reader::balance(AccountId id) {
+  auto account = load_account(db_, id);
+  if (!account) return account.error();
+  return balance_of(account.value());
+}
+
+Result<Balance> Reader::balance_as_of_seq(AccountId id, Seq seq) {
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  auto account = load_account(db_, id);
+  if (!account) return account.error();
+  Balance totals;
+  Statement& posted = db_.cached(
+      "SELECT debits_after, credits_after FROM postings WHERE account_id = ? AND seq <= ?"
+      " AND phase = 'posted' ORDER BY seq DESC, idx DESC LIMIT 1");
+  posted.bind(1, id).bind(2, seq);
+  auto row = posted.step();
+  if (!row) return row.error();
+  if (row.value()) {
+    totals.debits_posted = posted.column_int(0);
+    totals.credits_posted = posted.column_int(1);
+  }
+  posted.reset();
+  // Pending as of `seq`: reserved at or before it and not yet resolved by then.
+  Statement& pending = db_.cached(
+      "SELECT p.amount_minor FROM postings p JOIN transactions t ON t.id = p.transaction_id"
+      " WHERE p.account_id = ? AND p.seq <= ? AND p.phase = 'pending'"
+      " AND (t.resolved_seq IS NULL OR t.resolved_seq > ?)");
+  pending.bind(1, id).bind(2, seq).bind(3, seq);
+  while (true) {
+    auto next = pending.step();
+    if (!next) return next.error();
+    if (!next.value()) break;
+    Minor amount = pending.column_int(0);
+    Minor& total = amount > 0 ? totals.debits_pending : totals.credits_pending;
+    auto grown = checked_add(total, amount > 0 ? amount : -amount);
+    if (!grown) return grown.error();
+    total = grown.value();
+  }
+  pending.reset();
+  return normal_side(account.value().type, totals);
+}
+
+Result<Balance> Reader::balance_as_of_date(AccountId id, Date date) {
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  auto account = load_account(db_, id);
+  if (!account) return account.error();
+  Statement& query = db_.cached(
+      "SELECT amount_minor FROM postings WHERE account_id = ? AND phase = 'posted'"
+      " AND value_date <= ?");
+  query.bind(1, id).bind(2, std::string_view(format_date(date)));
+  Balance totals;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    Minor amount = query.column_int(0);
+    Minor& total = amount > 0 ? totals.debits_posted : totals.credits_posted;
+    auto grown = checked_add(total, amount > 0 ? amount : -amount);
+    if (!grown) return grown.error();
+    total = grown.value();
+  }
+  query.reset();
+  return normal_side(account.value().type, totals);
+}
+
+Result<StatementPage> Reader::statement(AccountId id, std::optional<StatementCursor> after,
+                                        std::size_t limit) {
+  if (limit < 1 || limit > statement_page_max) {
+    return Error{Errc::invalid_argument,
+                 "limit must be 1.." + std::to_string(statement_page_max)};
+  }
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  auto account = load_account(db_, id);
+  if (!account) return account.error();
+  bool debit_normal = is_debit_normal(account.value().type);
+  // One row more than asked for tells whether another page follows.
+  Statement& query = db_.cached(
+      "SELECT p.seq, p.idx, p.transaction_id, p.amount_minor, p.value_date, p.debits_after,"
+      " p.credits_after, e.leaf FROM postings p"
+      " JOIN transactions t ON t.id = p.transaction_id JOIN entries e ON e.seq = t.seq"
+      " WHERE p.account_id = ? AND p.phase = 'posted' AND (p.seq, p.idx) > (?, ?)"
+      " ORDER BY p.seq, p.idx LIMIT ?");
+  query.bind(1, id)
+      .bind(2, after ? after->seq : Seq{-1})
+      .bind(3, after ? after->idx : std::int64_t{-1})
+      .bind(4, static_cast<std::int64_t>(limit + 1));
+  StatementPage page;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    if (page.lines.size() == limit) {
+      const StatementLine& last = page.lines.back();
+      page.next = StatementCursor{last.seq, last.idx};
+      break;
+    }
+    StatementLine line;
+    line.seq = query.column_int(0);
+    line.idx = query.column_int(1);
+    line.transaction = query.column_int(2);
+    line.amount = query.column_int(3);
+    line.value_date = parse_date(query.column_text(4)).value_or(0);
+    Minor debits = query.column_int(5);
+    Minor credits = query.column_int(6);
+    auto balance = debit_normal ? checked_sub(debits, credits) : checked_sub(credits, debits);
+    if (!balance) return balance.error();
+    line.balance_after = balance.value();
+    auto entry = decode_leaf(as_text(query.column_blob(7)));
+    if (!entry) return Error{Errc::storage_failed, "unreadable entry: " + entry.error().detail};
+    auto memo = optional_string_field(entry.value().fields, "memo");
+    if (memo && memo.value()) line.memo = *memo.value();
+    page.lines.push_back(std::move(line));
+  }
+  query.reset();
+  return page;
+}
+
+Result<std::vector<TrialBalanceLine>> Reader::trial_balance() {
+  Statement& query = db_.cached(
+      "SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
+  std::vector<TrialBalanceLine> lines;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    std::string currency = query.column_text(0);
+    if (lines.empty() || lines.back().currency != currency) lines.push_back({currency, 0, 0, 0});
+    TrialBalanceLine& line = lines.back();
+    auto net = checked_sub(query.column_int(1), query.column_int(2));
+    if (!net) return net.error();
+    auto grown = net.value() >= 0 ? checked_add(line.debits, net.value())
+                                  : checked_sub(line.credits, net.value());
+    if (!grown) return grown.error();
+    (net.value() >= 0 ? line.debits : line.credits) = grown.value();
+    line.accounts += 1;
+  }
+  query.reset();
+  return lines;
+}
+
+Result<TransactionView> Reader::transaction(TransactionId id) {
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  auto row = load_transaction(db_, id);
+  if (!row) return row.error();
+  bool pending = row.value().status == TransactionStatus::pending;
+  auto postings = load_transaction_postings(db_, id, pending);
+  if (!postings) return postings.error();
+  auto created = entry(row.value().seq);
+  if (!created) return created.error();
+  return TransactionView{row.value(), std::move(postings.value()), std::move(created.value())};
+}
+
+Result<Entry> Reader::entry(Seq seq) {
+  Statement& query = db_.cached("SELECT leaf FROM entries WHERE seq = ?");
+  query.bind(1, seq);
+  auto row = query.step();
+  if (!row) return row.error();
+  if (!row.value()) return Error{Errc::not_found, "no entry " + std::to_string(seq)};
+  auto entry = decode_leaf(as_text(query.column_blob(0)));
+  query.reset();
+  if (!entry) return Error{Errc::storage_failed, "unreadable entry: " + entry.error().detail};
+  return entry;
+}
+
+Result<std::vector<std::string>> Reader::leaves(Seq start, std::size_t limit) {
+  if (start < 0) return Error{Errc::invalid_argument, "start must not be negative"};
+  if (limit < 1 || limit > entries_page_max) {
+    return Error{Errc::invalid_argument, "limit must be 1.." + std::to_string(entries_page_max)};
+  }
+  Statement& query = db_.cached("SELECT leaf FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?");
+  query.bind(1, start).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    out.emplace_back(as_text(query.column_blob(0)));
+  }
+  query.reset();
+  return out;
+}
+
+Result<std::int64_t> Reader::log_size() {
+  Statement& query = db_.cached("SELECT coalesce(max(seq) + 1, 0) FROM entries");
+  auto row = query.step();
+  if (!row) return row.error();
+  std::int64_t size = query.column_int(0);
+  query.reset();
+  return size;
+}
+
+}  // namespace pardner::ledger

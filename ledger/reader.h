@@ -1,0 +1,89 @@
+// Reads: accounts, balances (now, as of a log position, as of a value date), statements,
+// the trial balance, transactions and raw entries. A Reader owns one read-only connection and
+// is used by one thread at a time; in WAL mode it never waits for the writer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/entry.h"
+#include "ledger/error.h"
+#include "ledger/sqlite.h"
+#include "ledger/state.h"
+#include "ledger/types.h"
+
+namespace pardner::ledger {
+
+struct Member {
+  MemberId id = 0;
+  MemberStatus status = MemberStatus::active;
+  Seq created_seq = 0;
+  std::optional<std::string> display_name;  // outside the log; may have been erased
+  std::optional<std::string> contact;
+};
+
+// Where a statement page ended; pass it back to continue after it.
+struct StatementCursor {
+  Seq seq = 0;
+  std::int64_t idx = 0;
+};
+
+struct StatementLine {
+  Seq seq = 0;  // the entry that posted it
+  std::int64_t idx = 0;
+  TransactionId transaction = 0;
+  Minor amount = 0;  // positive debit, negative credit
+  Date value_date = 0;
+  Minor balance_after = 0;  // posted, on the account's normal side
+  std::string memo;
+};
+
+struct StatementPage {
+  std::vector<StatementLine> lines;
+  std::optional<StatementCursor> next;  // absent on the last page
+};
+
+struct TrialBalanceLine {
+  std::string currency;
+  Minor debits = 0;   // sum of accounts' debit balances
+  Minor credits = 0;  // sum of accounts' credit balances; equal to debits when books balance
+  std::int64_t accounts = 0;
+};
+
+struct TransactionView {
+  TransactionRow row;
+  std::vector<PostingRow> postings;  // the pending postings if still pending, else the posted
+  Entry entry;                       // the entry that created it (memo, metadata, key)
+};
+
+class Reader {
+ public:
+  static Result<Reader> open(const std::string& db_path);
+
+  Result<Member> member(MemberId id);
+  Result<Account> account(AccountId id);
+  Result<Balance> balance(AccountId id);
+  // The balance just after entry `seq` (pending amounts as they stood then, too).
+  Result<Balance> balance_as_of_seq(AccountId id, Seq seq);
+  // Posted amounts whose value date is on or before `date` (pending amounts are not dated).
+  Result<Balance> balance_as_of_date(AccountId id, Date date);
+  // Posted postings in log order after `after`, at most `limit` (1..statement_page_max).
+  Result<StatementPage> statement(AccountId id, std::optional<StatementCursor> after,
+                                  std::size_t limit);
+  Result<std::vector<TrialBalanceLine>> trial_balance();
+  Result<TransactionView> transaction(TransactionId id);
+  Result<Entry> entry(Seq seq);
+  // Entries start..start+limit-1 that exist, in order.
+  Result<std::vector<std::string>> leaves(Seq start, std::size_t limit);
+  // The number of entries in the log (tree size).
+  Result<std::int64_t> log_size();
+
+  Database& db() { return db_; }
+
+ private:
+  explicit Reader(Database db) : db_(std::move(db)) {}
+  Database db_;
+};
+
+}  // namespace pardner::ledger

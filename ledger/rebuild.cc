@@ -1,0 +1,119 @@
+// Replays the log into an in-memory database with the same schema through the same projection
+// the writer uses, then compares the derived tables row by row.
+#include "ledger/rebuild.h"
+
+#include "ledger/entry.h"
+#include "ledger/migrations.h"
+#include "ledger/projection.h"
+#include "ledger/sqlite.h"
+
+namespace pardner::ledger {
+namespace {
+
+// The derived tables and the columns the log determines (member_profiles and idempotency are
+// kept outside the log and are not rebuilt).
+struct DerivedTable {
+  const char* name;
+  const char* select;
+};
+
+constexpr DerivedTable derived_tables[] = {
+    {"members", "SELECT id, status, created_seq FROM members ORDER BY id"},
+    {"accounts",
+     "SELECT id, code, type, currency, member_id, status, floor_minor, opened_seq, closed_seq,"
+     " debits_posted, credits_posted, debits_pending, credits_pending FROM accounts ORDER BY id"},
+    {"transactions",
+     "SELECT id, seq, status, value_date, timeout_us, resolved_seq, reverses, reversed_by"
+     " FROM transactions ORDER BY id"},
+    {"postings",
+     "SELECT account_id, seq, idx, transaction_id, amount_minor, phase, value_date,"
+     " debits_after, credits_after FROM postings ORDER BY account_id, seq, idx"},
+};
+
+constexpr std::size_t differences_per_table_max = 20;
+
+std::string row_text(const Statement& row, int columns) {
+  std::string text = "(";
+  for (int i = 0; i < columns; ++i) {
+    if (i > 0) text += ", ";
+    text += row.column_is_null(i) ? "NULL" : row.column_text(i);
+  }
+  return text + ")";
+}
+
+Result<Ok> compare_table(Database& stored, Database& replayed, const DerivedTable& table,
+                         std::vector<std::string>& differences) {
+  auto left = stored.prepare(table.select);
+  auto right = replayed.prepare(table.select);
+  if (!left) return left.error();
+  if (!right) return right.error();
+  int columns = left.value().column_count();
+  std::size_t found = 0;
+  while (found < differences_per_table_max) {
+    auto l = left.value().step();
+    auto r = right.value().step();
+    if (!l) return l.error();
+    if (!r) return r.error();
+    if (!l.value() && !r.value()) break;
+    std::string stored_row = l.value() ? row_text(left.value(), columns) : "(none)";
+    std::string replayed_row = r.value() ? row_text(right.value(), columns) : "(none)";
+    if (stored_row != replayed_row) {
+      differences.push_back(std::string(table.name) + ": stored " + stored_row +
+                            ", replay gives " + replayed_row);
+      ++found;
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<RebuildReport> rebuild(const std::string& db_path) {
+  auto stored = Database::open(db_path, Database::Mode::read_only);
+  if (!stored) return stored.error();
+  auto replayed = Database::open(":memory:", Database::Mode::read_write_create);
+  if (!replayed) return replayed.error();
+  if (auto migrated = migrate(replayed.value()); !migrated) return migrated.error();
+
+  // One snapshot of the stored ledger for the replay and the comparison alike.
+  if (auto begun = stored.value().exec("BEGIN"); !begun) return begun.error();
+  if (auto begun = replayed.value().exec("BEGIN"); !begun) return begun.error();
+  auto entries = stored.value().prepare("SELECT seq, leaf FROM entries ORDER BY seq");
+  if (!entries) return entries.error();
+  RebuildReport report;
+  Timestamp last_ts = 0;
+  while (true) {
+    auto row = entries.value().step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    Seq seq = entries.value().column_int(0);
+    auto where = " at entry " + std::to_string(seq);
+    if (seq != report.entries) {
+      return Error{Errc::invalid_argument, "log has a gap: expected entry " +
+                                               std::to_string(report.entries) + where};
+    }
+    auto blob = entries.value().column_blob(1);
+    auto entry = decode_leaf({reinterpret_cast<const char*>(blob.data()), blob.size()});
+    if (!entry) return Error{entry.error().code, entry.error().detail + where};
+    if (entry.value().seq != seq) {
+      return Error{Errc::invalid_argument, "entry names seq " +
+                                               std::to_string(entry.value().seq) + where};
+    }
+    if (entry.value().ts < last_ts) return Error{Errc::invalid_argument, "ts goes back" + where};
+    last_ts = entry.value().ts;
+    if (auto projected = project(replayed.value(), entry.value()); !projected) {
+      return Error{projected.error().code, projected.error().detail + where};
+    }
+    report.entries += 1;
+  }
+  for (const DerivedTable& table : derived_tables) {
+    if (auto done = compare_table(stored.value(), replayed.value(), table, report.differences);
+        !done) {
+      return done.error();
+    }
+  }
+  (void)stored.value().exec("COMMIT");
+  return report;
+}
+
+}  // namespace pardner::ledger

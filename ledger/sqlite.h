@@ -1,0 +1,92 @@
+// A thin RAII layer over the SQLite C API: a connection, prepared statements, savepoints.
+// Never decides what SQL means; every failure comes back as a storage_failed Error value.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ledger/error.h"
+
+namespace pardner::ledger {
+
+class Statement;
+
+class Database {
+ public:
+  enum class Mode { read_write_create, read_write, read_only };
+
+  // Opens the file with the settings every Pardner connection needs: WAL, synchronous=FULL,
+  // foreign keys on, a busy timeout. read_only connections are for readers.
+  static Result<Database> open(const std::string& path, Mode mode);
+
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Runs one or more statements that return no rows.
+  Result<Ok> exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+  // Prepares once per connection and reuses it, reset and unbound; `sql` must be a string
+  // literal (its address is the cache key).
+  Statement& cached(const char* sql);
+
+  std::int64_t changes() const;
+  sqlite3* handle() const { return db_; }
+  Error error(std::string_view what) const;
+
+ private:
+  explicit Database(sqlite3* db);
+  void close();
+
+  sqlite3* db_ = nullptr;
+  struct Cache;
+  Cache* cache_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binds are 1-based as in SQLite. Text and blobs are copied (SQLITE_TRANSIENT).
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
+  Statement& bind(int index, const std::optional<std::string>& value);
+
+  // true: a row is ready; false: done. Errors are storage_failed.
+  Result<bool> step();
+  // Steps a statement that returns no rows, then resets it.
+  Result<Ok> run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  std::optional<std::int64_t> column_optional_int(int index) const;
+  std::string column_text(int index) const;
+  std::optional<std::string> column_optional_text(int index) const;
+  std::span<const std::uint8_t> column_blob(int index) const;
+  bool column_is_null(int index) const;
+  int column_count() const;
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* statement, sqlite3* db);
+
+  sqlite3_stmt* statement_ = nullptr;
+  sqlite3* db_ = nullptr;
+  bool bind_failed_ = false;
+};
+
+}  // namespace pardner::ledger

@@ -1,0 +1,108 @@
+// Row loaders over the derived tables. Statements are cached per connection.
+#include "ledger/state.h"
+
+namespace pardner::ledger {
+namespace {
+
+Account account_from_row(const Statement& row) {
+  Account account;
+  account.id = row.column_int(0);
+  account.code = row.column_text(1);
+  account.type = account_type_from(row.column_text(2)).value_or(AccountType::asset);
+  account.currency = row.column_text(3);
+  account.member = row.column_optional_int(4);
+  account.closed = row.column_text(5) == "closed";
+  account.floor = row.column_optional_int(6);
+  account.opened_seq = row.column_int(7);
+  account.closed_seq = row.column_optional_int(8);
+  account.debits_posted = row.column_int(9);
+  account.credits_posted = row.column_int(10);
+  account.debits_pending = row.column_int(11);
+  account.credits_pending = row.column_int(12);
+  return account;
+}
+
+}  // namespace
+
+Result<Account> load_account(Database& db, AccountId id) {
+  Statement& query = db.cached(
+      "SELECT id, code, type, currency, member_id, status, floor_minor, opened_seq, closed_seq,"
+      " debits_posted, credits_posted, debits_pending, credits_pending FROM accounts WHERE id = ?");
+  query.bind(1, id);
+  auto row = query.step();
+  if (!row) return row.error();
+  if (!row.value()) return Error{Errc::not_found, "no account " + std::to_string(id)};
+  Account account = account_from_row(query);
+  query.reset();
+  return account;
+}
+
+Result<TransactionRow> load_transaction(Database& db, TransactionId id) {
+  Statement& query = db.cached(
+      "SELECT id, seq, status, value_date, timeout_us, resolved_seq, reverses, reversed_by"
+      " FROM transactions WHERE id = ?");
+  query.bind(1, id);
+  auto row = query.step();
+  if (!row) return row.error();
+  if (!row.value()) return Error{Errc::not_found, "no transaction " + std::to_string(id)};
+  TransactionRow out;
+  out.id = query.column_int(0);
+  out.seq = query.column_int(1);
+  out.status = transaction_status_from(query.column_text(2)).value_or(TransactionStatus::posted);
+  out.value_date = parse_date(query.column_text(3)).value_or(0);
+  out.timeout = query.column_optional_int(4);
+  out.resolved_seq = query.column_optional_int(5);
+  out.reverses = query.column_optional_int(6);
+  out.reversed_by = query.column_optional_int(7);
+  query.reset();
+  return out;
+}
+
+Result<MemberStatus> load_member_status(Database& db, MemberId id) {
+  Statement& query = db.cached("SELECT status FROM members WHERE id = ?");
+  query.bind(1, id);
+  auto row = query.step();
+  if (!row) return row.error();
+  if (!row.value()) return Error{Errc::not_found, "no member " + std::to_string(id)};
+  auto status = member_status_from(query.column_text(0)).value_or(MemberStatus::active);
+  query.reset();
+  return status;
+}
+
+Result<std::vector<PostingRow>> load_transaction_postings(Database& db, TransactionId id,
+                                                          bool pending) {
+  Statement& query = db.cached(
+      "SELECT account_id, seq, idx, transaction_id, amount_minor, value_date, debits_after,"
+      " credits_after FROM postings WHERE transaction_id = ? AND phase = ? ORDER BY seq, idx");
+  query.bind(1, id).bind(2, std::string_view(pending ? "pending" : "posted"));
+  std::vector<PostingRow> postings;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    PostingRow posting;
+    posting.account = query.column_int(0);
+    posting.seq = query.column_int(1);
+    posting.idx = query.column_int(2);
+    posting.transaction = query.column_int(3);
+    posting.amount = query.column_int(4);
+    posting.pending = pending;
+    posting.value_date = parse_date(query.column_text(5)).value_or(0);
+    posting.debits_after = query.column_optional_int(6);
+    posting.credits_after = query.column_optional_int(7);
+    postings.push_back(posting);
+  }
+  query.reset();
+  return postings;
+}
+
+Result<std::int64_t> next_id(Database& db, const char* max_id_sql) {
+  Statement& query = db.cached(max_id_sql);
+  auto row = query.step();
+  if (!row) return row.error();
+  std::int64_t next = row.value() ? query.column_int(0) + 1 : 1;
+  query.reset();
+  return next;
+}
+
+}  // namespace pardner::ledger

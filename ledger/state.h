@@ -1,0 +1,47 @@
+// Reads of the state derived from the log, on any connection: the writer's (inside its
+// transaction) and the readers'. Never writes.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "ledger/error.h"
+#include "ledger/sqlite.h"
+#include "ledger/types.h"
+
+namespace pardner::ledger {
+
+struct TransactionRow {
+  TransactionId id = 0;
+  Seq seq = 0;  // the entry that created it
+  TransactionStatus status = TransactionStatus::posted;
+  Date value_date = 0;
+  std::optional<Timestamp> timeout;
+  std::optional<Seq> resolved_seq;
+  std::optional<TransactionId> reverses;
+  std::optional<TransactionId> reversed_by;
+};
+
+struct PostingRow {
+  AccountId account = 0;
+  Seq seq = 0;
+  std::int64_t idx = 0;
+  TransactionId transaction = 0;
+  Minor amount = 0;
+  bool pending = false;
+  Date value_date = 0;
+  std::optional<Minor> debits_after;  // posted only
+  std::optional<Minor> credits_after;
+};
+
+// not_found when the id names nothing.
+Result<Account> load_account(Database& db, AccountId id);
+Result<TransactionRow> load_transaction(Database& db, TransactionId id);
+Result<MemberStatus> load_member_status(Database& db, MemberId id);
+// The postings of one transaction in one phase, in entry order.
+Result<std::vector<PostingRow>> load_transaction_postings(Database& db, TransactionId id,
+                                                          bool pending);
+// The id the next created row of `table` gets (ids are 1-based and dense).
+Result<std::int64_t> next_id(Database& db, const char* max_id_sql);
+
+}  // namespace pardner::ledger

@@ -1,0 +1,93 @@
+// The single writer: one thread owns the write connection. Commands queue to it; it applies up
+// to a batch of them in one SQLite transaction (a savepoint each, so one refusal spoils nothing
+// else), commits once, and only then completes each command. An answered write is durable.
+// After any storage failure it stops taking writes: retrying a commit whose durability is
+// unknown is how ledgers lose money.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ledger/commands.h"
+#include "ledger/error.h"
+#include "ledger/settings.h"
+#include "ledger/sqlite.h"
+#include "ledger/time.h"
+#include "ledger/write_txn.h"
+
+namespace pardner::ledger {
+
+struct WriterStats {
+  std::uint64_t batches = 0;
+  std::uint64_t commands = 0;
+  std::uint64_t entries = 0;           // the log size after the last commit
+  std::uint64_t last_batch_commands = 0;
+  std::uint64_t last_commit_micros = 0;
+};
+
+class Writer {
+ public:
+  // Runs on the writer thread after the batch's commit (or its failure). Must be quick and must
+  // not block: post the result elsewhere.
+  using Completion = std::function<void(Result<Applied>)>;
+
+  // Opens the write connection to an existing, migrated ledger and starts the thread. `clock`
+  // must outlive the writer.
+  static Result<std::unique_ptr<Writer>> start(const std::string& db_path, const Clock& clock);
+  ~Writer();  // stop()
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Queues `command`. Refused at once with `unavailable` (completion called on this thread)
+  // when the queue is full, the writer is stopping, or it has stopped after a storage failure.
+  void submit(Command command, Completion done);
+  std::future<Result<Applied>> submit(Command command);
+  Result<Applied> submit_and_wait(Command command) { return submit(std::move(command)).get(); }
+
+  // Makes the writer look for expired pending transactions now (tests move a manual clock).
+  void wake();
+  // Finishes every queued command, then stops the thread. Idempotent.
+  void stop();
+
+  bool healthy() const { return healthy_.load(); }
+  WriterStats stats() const;
+
+ private:
+  struct Item {
+    Command command;
+    Completion done;  // empty for the writer's own commands
+  };
+
+  Writer(Database db, Settings settings, LogTail tail, const Clock& clock);
+  void run();
+  std::vector<Item> take_batch();
+  Result<std::vector<Item>> due_expiries(Timestamp now);
+  void run_batch(std::vector<Item> items);
+  Result<Applied> run_command(WriteTxn& txn, const Command& command);
+  void fail_stop(const Error& error);
+
+  Database db_;
+  const Settings settings_;
+  LogTail tail_;
+  const Clock& clock_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  bool expiry_check_requested_ = true;
+  std::atomic<bool> healthy_{true};
+  WriterStats stats_;
+  std::thread thread_;
+};
+
+}  // namespace pardner::ledger

@@ -1,0 +1,37 @@
+# Shared by the ops scripts: installs what a fresh Debian 12 machine lacks. Sourced, not run.
+
+# The Debian 12 packages Pardner builds and tests with. libboost1.81-dev, not libboost-dev
+# (1.74, no Boost.JSON), and not libboost1.81-all-dev (hundreds of MB we do not use).
+pardner_packages="build-essential cmake pkg-config ccache libboost1.81-dev libssl-dev \
+libsodium-dev libsqlite3-dev libgtest-dev libcli11-dev sqlite3 openssl curl python3"
+
+# Installs the missing packages with apt-get, as root or through sudo.
+ensure_packages() {
+  missing=""
+  for package in $pardner_packages "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing="$missing $package"
+    fi
+  done
+  [ -z "$missing" ] && return 0
+  echo "ops: installing$missing" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo_cmd=""
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo_cmd="sudo"
+  else
+    echo "ops: need root or sudo to install:$missing" >&2
+    return 1
+  fi
+  $sudo_cmd apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $missing
+}
+
+# Configures (once) and builds into build/. Extra arguments go to cmake at configure time.
+build_pardner() {
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  jobs="$(nproc 2>/dev/null || echo 2)"
+  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$root/build" -j "$jobs"
+}

@@ -1,0 +1,95 @@
+// Members and accounts: creation as log entries without personal data, codes, currencies,
+// closing only when empty.
+#include "tests/ledger/ledger_fixture.h"
+
+namespace pardner::ledger::testing {
+namespace {
+
+class Accounts : public LedgerTest {};
+
+TEST_F(Accounts, MemberEntryCarriesOnlyTheIdWhileTheNameStaysOutsideTheLog) {
+  auto created = submit(CreateMember{.idempotency_key = "m-1", .display_name = "Ada Okafor",
+                                     .contact = "ada@example.org"});
+  ASSERT_TRUE(created);
+  auto entry = reader_->entry(created.value().seq).value();
+  EXPECT_EQ(entry.kind, EntryKind::member_created);
+  EXPECT_EQ(entry.leaf.find("Ada"), std::string::npos);
+  EXPECT_EQ(entry.leaf.find("example.org"), std::string::npos);
+  EXPECT_EQ(entry.fields.size(), 4u);  // seq, ts, kind, member
+  auto member = reader_->member(created.value().id).value();
+  EXPECT_EQ(member.display_name, "Ada Okafor");
+  EXPECT_EQ(member.status, MemberStatus::active);
+}
+
+TEST_F(Accounts, OpensWithCodeTypeCurrencyOwnerAndFloor) {
+  auto member = submit(CreateMember{}).value().id;
+  auto opened = submit(OpenAccount{.code = "liabilities:members:0001:savings",
+                                   .type = AccountType::liability, .currency = "EUR",
+                                   .member = member, .floor = 0});
+  ASSERT_TRUE(opened);
+  auto account = reader_->account(opened.value().id).value();
+  EXPECT_EQ(account.code, "liabilities:members:0001:savings");
+  EXPECT_EQ(account.currency, "EUR");
+  EXPECT_EQ(account.member, member);
+  EXPECT_EQ(account.floor, 0);
+  EXPECT_FALSE(account.closed);
+  // The ledger's default currency applies when none is given.
+  auto plain = submit(OpenAccount{.code = "assets:cash", .type = AccountType::asset});
+  EXPECT_EQ(reader_->account(plain.value().id).value().currency, "GBP");
+}
+
+TEST_F(Accounts, RefusesBadCodesDuplicateCodesUnknownCurrenciesAndMembers) {
+  EXPECT_TRUE(submit(OpenAccount{.code = "assets:cash", .type = AccountType::asset}));
+  EXPECT_REFUSED(submit(OpenAccount{.code = "assets:cash", .type = AccountType::asset}),
+                 Errc::already_exists);
+  for (std::string bad : {"", "assets::cash", "assets:cash:", "assets cash", "assets:caf\xC3\xA9"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_REFUSED(submit(OpenAccount{.code = bad, .type = AccountType::asset}),
+                   Errc::invalid_argument);
+  }
+  EXPECT_REFUSED(submit(OpenAccount{.code = "assets:x", .type = AccountType::asset,
+                                    .currency = "XYZ"}),
+                 Errc::invalid_argument);
+  EXPECT_REFUSED(submit(OpenAccount{.code = "assets:y", .type = AccountType::asset,
+                                    .member = 77}),
+                 Errc::not_found);
+  std::string longest(account_code_bytes_max, 'a');
+  EXPECT_TRUE(submit(OpenAccount{.code = longest, .type = AccountType::asset}));
+  EXPECT_REFUSED(submit(OpenAccount{.code = longest + "a", .type = AccountType::asset}),
+                 Errc::invalid_argument);
+}
+
+TEST_F(Accounts, ClosesOnlyWhenNothingIsPostedOrPendingAndThenRefusesPostings) {
+  auto cash = open("assets:cash", AccountType::asset);
+  auto savings = open("liabilities:members:0001:savings", AccountType::liability);
+  ASSERT_TRUE(transfer(cash, savings, 100));
+  EXPECT_REFUSED(submit(CloseAccount{.account = savings}), Errc::account_not_empty);
+  ASSERT_TRUE(transfer(savings, cash, 100));
+  auto held = make_transfer(next_key(), cash, savings, 5);
+  held.pending = true;
+  auto reserved = submit(held);
+  ASSERT_TRUE(reserved);
+  EXPECT_REFUSED(submit(CloseAccount{.account = savings}), Errc::account_not_empty);
+  ASSERT_TRUE(submit(VoidPending{.idempotency_key = next_key(), .transaction = reserved.value().id}));
+  auto closed = submit(CloseAccount{.account = savings});
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(reader_->entry(closed.value().seq).value().kind, EntryKind::account_closed);
+  EXPECT_TRUE(reader_->account(savings).value().closed);
+  EXPECT_REFUSED(transfer(cash, savings, 1), Errc::account_closed);
+  EXPECT_REFUSED(submit(CloseAccount{.account = savings}), Errc::account_closed);
+  EXPECT_REFUSED(submit(CloseAccount{.account = 404}), Errc::not_found);
+}
+
+TEST_F(Accounts, MemberStatusChangesAreEntries) {
+  auto member = submit(CreateMember{}).value().id;
+  auto changed = submit(ChangeMemberStatus{.member = member, .status = MemberStatus::suspended});
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(reader_->member(member).value().status, MemberStatus::suspended);
+  EXPECT_REFUSED(submit(ChangeMemberStatus{.member = member, .status = MemberStatus::suspended}),
+                 Errc::invalid_argument);
+  EXPECT_REFUSED(submit(ChangeMemberStatus{.member = 99, .status = MemberStatus::left}),
+                 Errc::not_found);
+}
+
+}  // namespace
+}  // namespace pardner::ledger::testing

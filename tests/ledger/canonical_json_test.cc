@@ -1,0 +1,69 @@
+// RFC 8785 canonical JSON: member order by UTF-16 code units, escapes as JSON.stringify, no
+// whitespace; and entries decode only when their bytes are exactly canonical.
+#include "ledger/canonical_json.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "ledger/entry.h"
+
+namespace pardner::ledger {
+namespace {
+
+TEST(CanonicalJson, SortsMembersAndDropsWhitespace) {
+  auto value = boost::json::parse(R"({ "b": [1, 2, {"z": null, "a": true}], "a": "x" })");
+  EXPECT_EQ(canonical_json(value), R"({"a":"x","b":[1,2,{"a":true,"z":null}]})");
+}
+
+TEST(CanonicalJson, EscapesOnlyWhatJsonStringifyEscapes) {
+  boost::json::value value = boost::json::string("q\"b\\ \b\f\n\r\t \x01\x1f / \xC3\xA9 \x7f");
+  EXPECT_EQ(canonical_json(value), "\"q\\\"b\\\\ \\b\\f\\n\\r\\t \\u0001\\u001f / \xC3\xA9 \x7f\"");
+}
+
+// RFC 8785 §3.2.3's example orders keys by UTF-16 code units: "\r" < "1" < "\u0080" < "\u00f6"
+// < "\u20ac" < "\ud83d\ude00" (U+1F600) < "\ufb33" (U+FB33, which sorts after the surrogates
+// although its code point is smaller).
+TEST(CanonicalJson, SortsKeysByUtf16CodeUnitsAsRfc8785Section323) {
+  auto value = boost::json::parse(
+      "{\"\\u20ac\":\"Euro Sign\",\"\\r\":\"Carriage Return\",\"\\ufb33\":\"Hebrew Letter Dalet "
+      "With Dagesh\",\"1\":\"One\",\"\\ud83d\\ude00\":\"Emoji: Grinning Face\",\"\\u0080\":"
+      "\"Control\",\"\\u00f6\":\"Latin Small Letter O With Diaeresis\"}");
+  std::string canonical = canonical_json(value);
+  std::vector<std::string> order = {"\\r", "1", "\xC2\x80", "\xC3\xB6", "\xE2\x82\xAC",
+                                    "\xF0\x9F\x98\x80", "\xEF\xAC\xB3"};
+  std::size_t at = 0;
+  for (const auto& key : order) {
+    auto found = canonical.find("\"" + key + "\"", at);
+    ASSERT_NE(found, std::string::npos) << key;
+    at = found;
+  }
+}
+
+TEST(CanonicalJson, IntegersWithinTwoToThe53AreEncodableAndFloatsAreNot) {
+  EXPECT_TRUE(canonical_encodable(boost::json::parse("[9007199254740991,-9007199254740991]")));
+  EXPECT_FALSE(canonical_encodable(boost::json::parse("9007199254740992")));
+  EXPECT_FALSE(canonical_encodable(boost::json::parse("1.5")));
+  EXPECT_FALSE(canonical_encodable(boost::json::parse("1e2")));
+}
+
+TEST(EntryBytes, DecodeOnlyExactlyCanonicalLeaves) {
+  std::string leaf = encode_leaf(7, 1795348800LL * 1000000, EntryKind::account_closed,
+                                 {{"account", 3}});
+  EXPECT_EQ(leaf,
+            R"({"account":3,"kind":"account_closed","seq":7,"ts":"2026-11-22T12:00:00.000000Z"})");
+  auto entry = decode_leaf(leaf);
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry.value().seq, 7);
+  EXPECT_EQ(entry.value().kind, EntryKind::account_closed);
+  EXPECT_FALSE(decode_leaf(leaf + "\n"));  // a trailing newline changes the bytes
+  EXPECT_FALSE(decode_leaf(
+      R"({"kind":"account_closed","account":3,"seq":7,"ts":"2026-11-22T12:00:00.000000Z"})"));
+  EXPECT_FALSE(decode_leaf(
+      R"({"account":3.0,"kind":"account_closed","seq":7,"ts":"2026-11-22T12:00:00.000000Z"})"));
+  EXPECT_FALSE(decode_leaf(R"({"account":3,"kind":"nope","seq":7,"ts":"2026-11-22T12:00:00.000000Z"})"));
+  EXPECT_FALSE(decode_leaf(R"({"account":3,"kind":"account_closed","seq":7,"ts":"2026-11-22"})"));
+}
+
+}  // namespace
+}  // namespace pardner::ledger

@@ -1,0 +1,115 @@
+// Storage guarantees enforced by SQLite itself and by migrations: entries and postings refuse
+// UPDATE and DELETE; a newer schema is refused untouched; an older one is upgraded; settings.
+#include <sqlite3.h>
+
+#include "ledger/migrations.h"
+#include "tests/ledger/ledger_fixture.h"
+
+namespace pardner::ledger::testing {
+namespace {
+
+class Storage : public LedgerTest {
+ protected:
+  // Raw SQL on a separate connection, as a careless tool or an attacker with the file would.
+  std::string raw_exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    std::string out = rc == SQLITE_OK ? "ok" : (message ? message : "error");
+    sqlite3_free(message);
+    sqlite3_close(db);
+    return out;
+  }
+};
+
+TEST_F(Storage, EntriesAndPostingsRefuseUpdateAndDeleteFromRawSql) {
+  auto cash = open("assets:cash", AccountType::asset);
+  auto savings = open("liabilities:savings", AccountType::liability);
+  ASSERT_TRUE(transfer(cash, savings, 10));
+  EXPECT_EQ(raw_exec("UPDATE entries SET leaf = X'78' WHERE seq = 0"), "entries are append-only");
+  EXPECT_EQ(raw_exec("DELETE FROM entries WHERE seq = 0"), "entries are append-only");
+  EXPECT_EQ(raw_exec("UPDATE postings SET amount_minor = 11"), "postings are append-only");
+  EXPECT_EQ(raw_exec("DELETE FROM postings"), "postings are append-only");
+  EXPECT_EQ(raw_exec("DELETE FROM idempotency"), "idempotency records are permanent");
+  EXPECT_EQ(reader_->log_size().value(), 3);
+}
+
+TEST(Migrations, RefuseADatabaseFromANewerPardnerWithoutTouchingIt) {
+  pardner::testing::TempDir dir;
+  ASSERT_TRUE(init_ledger(dir.path(), Settings{}));
+  {
+    auto db = Database::open(database_path(dir.path()), Database::Mode::read_write).value();
+    ASSERT_TRUE(db.exec("PRAGMA user_version = 999"));
+  }
+  auto opened = open_ledger(dir.path());
+  EXPECT_REFUSED(opened, Errc::schema_too_new);
+  auto db = Database::open(database_path(dir.path()), Database::Mode::read_only).value();
+  auto version = db.prepare("PRAGMA user_version").value();
+  ASSERT_TRUE(version.step().value());
+  EXPECT_EQ(version.column_int(0), 999);
+}
+
+TEST(Migrations, UpgradeAnOlderDatabaseInOrder) {
+  pardner::testing::TempDir dir;
+  auto db = Database::open(dir.file("old.db"), Database::Mode::read_write_create).value();
+  // An "older" database: made by the first migration only, as a previous release shipped it.
+  const Migration& first = embedded_migrations().front();
+  ASSERT_TRUE(db.exec(std::string(first.sql) + ";PRAGMA user_version = 1;"));
+  auto migrated = migrate(db);
+  ASSERT_TRUE(migrated) << migrated.error().detail;
+  EXPECT_EQ(migrated.value(), static_cast<int>(embedded_migrations().size()));
+  auto version = db.prepare("PRAGMA user_version").value();
+  ASSERT_TRUE(version.step().value());
+  EXPECT_EQ(version.column_int(0), static_cast<int>(embedded_migrations().size()));
+}
+
+TEST(Migrations, AreNumberedWithoutGaps) {
+  const auto& migrations = embedded_migrations();
+  ASSERT_FALSE(migrations.empty());
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    EXPECT_EQ(migrations[i].number, static_cast<int>(i) + 1) << migrations[i].name;
+  }
+}
+
+TEST(Init, RefusesToOverwriteAnExistingLedger) {
+  pardner::testing::TempDir dir;
+  ASSERT_TRUE(init_ledger(dir.path(), Settings{}));
+  EXPECT_REFUSED(init_ledger(dir.path(), Settings{}), Errc::already_exists);
+}
+
+TEST(Init, UsesWalWithFullSyncAndForeignKeys) {
+  pardner::testing::TempDir dir;
+  ASSERT_TRUE(init_ledger(dir.path(), Settings{}));
+  auto db = Database::open(database_path(dir.path()), Database::Mode::read_write).value();
+  auto pragma = [&](const char* sql) {
+    auto statement = db.prepare(sql).value();
+    EXPECT_TRUE(statement.step().value());
+    return statement.column_text(0);
+  };
+  EXPECT_EQ(pragma("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(pragma("PRAGMA synchronous"), "2");  // FULL
+  EXPECT_EQ(pragma("PRAGMA foreign_keys"), "1");
+}
+
+TEST(Init, RefusesBadSettings) {
+  pardner::testing::TempDir dir;
+  Settings bad_currency;
+  bad_currency.currency = "ABC";
+  EXPECT_REFUSED(init_ledger(dir.path(), bad_currency), Errc::invalid_argument);
+  Settings bad_name;
+  bad_name.name = "has space";
+  EXPECT_REFUSED(init_ledger(dir.path(), bad_name), Errc::invalid_argument);
+  Settings stored;
+  stored.name = "levenshulme-market";
+  stored.currency = "EUR";
+  stored.value_date_past_days = 7;
+  ASSERT_TRUE(init_ledger(dir.path(), stored));
+  auto loaded = open_ledger(dir.path()).value();
+  EXPECT_EQ(loaded.name, "levenshulme-market");
+  EXPECT_EQ(loaded.currency, "EUR");
+  EXPECT_EQ(loaded.value_date_past_days, 7);
+}
+
+}  // namespace
+}  // namespace pardner::ledger::testing

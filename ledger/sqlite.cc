@@ -25,6 +25,13 @@ Error sqlite_error(sqlite3* db, std::string_view what) {
 }  // namespace
 
 Result<Database> Database::open(const std::string& path, Mode mode) {
+  // Memory statistics take a global mutex on every SQLite allocation; we never read them.
+  // Must be set before SQLite initialises, hence once, before the first open.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   int flags = SQLITE_OPEN_NOMUTEX;  // each connection is used by one thread at a time
   switch (mode) {
     case Mode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;

@@ -81,6 +81,31 @@ std::future<Result<Applied>> Writer::submit(Command command) {
   return future;
 }
 
+std::vector<std::future<Result<Applied>>> Writer::submit_all(std::vector<Command> commands) {
+  std::vector<std::future<Result<Applied>>> futures;
+  std::vector<Item> items;
+  futures.reserve(commands.size());
+  items.reserve(commands.size());
+  for (Command& command : commands) {
+    auto promise = std::make_shared<std::promise<Result<Applied>>>();
+    futures.push_back(promise->get_future());
+    items.push_back(Item{std::move(command), [promise](Result<Applied> outcome) {
+                           promise->set_value(std::move(outcome));
+                         }});
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && healthy_.load() &&
+        queue_.size() + items.size() <= writer_queue_commands_max) {
+      for (Item& item : items) queue_.push_back(std::move(item));
+      wake_.notify_one();
+      return futures;
+    }
+  }
+  for (Item& item : items) item.done(Error{Errc::unavailable, "the writer queue is full"});
+  return futures;
+}
+
 void Writer::wake() {
   std::lock_guard lock(mutex_);
   expiry_check_requested_ = true;
@@ -173,12 +198,13 @@ Result<Applied> Writer::run_command(WriteTxn& txn, const Command& command) {
   }
 
   LogTail before = tail_;
-  if (auto done = db_.exec("SAVEPOINT command"); !done) return done.error();
+  if (auto done = db_.cached("SAVEPOINT command").run(); !done) return done.error();
   auto outcome = std::visit([&](const auto& c) { return apply(txn, c); }, command);
   if (outcome) {
-    if (auto done = db_.exec("RELEASE command"); !done) return done.error();
+    if (auto done = db_.cached("RELEASE command").run(); !done) return done.error();
   } else {
-    if (auto done = db_.exec("ROLLBACK TO command; RELEASE command"); !done) return done.error();
+    if (auto done = db_.cached("ROLLBACK TO command").run(); !done) return done.error();
+    if (auto done = db_.cached("RELEASE command").run(); !done) return done.error();
     tail_ = before;
     if (outcome.error().code == Errc::storage_failed) return outcome;
   }

@@ -52,6 +52,9 @@ class Writer {
   void submit(Command command, Completion done);
   std::future<Result<Applied>> submit(Command command);
   Result<Applied> submit_and_wait(Command command) { return submit(std::move(command)).get(); }
+  // Queues all of `commands` at once, in order, so they share batches; each still gets its own
+  // result. Refuses every one with `unavailable` if they do not all fit in the queue.
+  std::vector<std::future<Result<Applied>>> submit_all(std::vector<Command> commands);
 
   // Makes the writer look for expired pending transactions now (tests move a manual clock).
   void wake();

@@ -1,0 +1,188 @@
+// Engine benchmark (run by ops/bench, never by ctest): transfers per second committed through
+// the writer, durable (synchronous=FULL), for batch sizes 1, 10, 100 and 1000 on a ledger of
+// 10,000 accounts, fresh and with transfers already stored, with time-ordered and with random
+// (UUIDv4) idempotency keys. Prints medians of several runs with min and max, and JSON lines.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ledger/ledger_files.h"
+#include "ledger/reader.h"
+#include "ledger/writer.h"
+#include "tests/support/temp_dir.h"
+
+namespace pardner::ledger {
+namespace {
+
+constexpr int accounts_count = 10'000;
+
+struct Options {
+  std::int64_t preload = 1'000'000;
+  int runs = 5;
+  bool quick = false;
+};
+
+class KeyMaker {
+ public:
+  KeyMaker(bool random, std::uint64_t seed) : random_(random), rng_(seed) {}
+  std::string next() {
+    char text[40];
+    if (random_) {
+      // UUIDv4 (RFC 9562 §5.4): 122 random bits, version 4, variant 10.
+      std::uint64_t hi = rng_(), lo = rng_();
+      hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+      lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+      std::snprintf(text, sizeof text, "%08llx-%04llx-%04llx-%04llx-%012llx",
+                    static_cast<unsigned long long>(hi >> 32),
+                    static_cast<unsigned long long>((hi >> 16) & 0xFFFF),
+                    static_cast<unsigned long long>(hi & 0xFFFF),
+                    static_cast<unsigned long long>(lo >> 48),
+                    static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+    } else {
+      // Time-ordered, as a client using UUIDv7 or a counter would send.
+      std::snprintf(text, sizeof text, "%020llu", static_cast<unsigned long long>(++counter_));
+    }
+    return text;
+  }
+
+ private:
+  bool random_;
+  std::mt19937_64 rng_;
+  std::uint64_t counter_ = 0;
+};
+
+struct Bench {
+  pardner::testing::TempDir dir;
+  SystemClock clock;
+  std::unique_ptr<Writer> writer;
+  std::vector<AccountId> members;
+  AccountId cash = 0;
+  std::mt19937 rng{42};
+
+  bool open(const char* name) {
+    Settings settings;
+    settings.name = name;
+    if (!init_ledger(dir.path(), settings)) return false;
+    auto started = Writer::start(database_path(dir.path()), clock);
+    if (!started) return false;
+    writer = std::move(started.value());
+    std::vector<Command> opens;
+    opens.push_back(OpenAccount{.code = "assets:cash", .type = AccountType::asset});
+    for (int i = 0; i < accounts_count; ++i) {
+      opens.push_back(OpenAccount{.code = "liabilities:members:" + std::to_string(i),
+                                  .type = AccountType::liability});
+    }
+    auto ok = run_all(std::move(opens), 1000);
+    cash = 1;
+    for (int i = 0; i < accounts_count; ++i) members.push_back(i + 2);
+    return ok;
+  }
+
+  // Submits in waves of `wave` commands queued at once, so each commit holds one wave.
+  bool run_all(std::vector<Command> commands, std::size_t wave) {
+    for (std::size_t at = 0; at < commands.size(); at += wave) {
+      std::vector<Command> part;
+      for (std::size_t i = at; i < std::min(commands.size(), at + wave); ++i) {
+        part.push_back(std::move(commands[i]));
+      }
+      for (auto& future : writer->submit_all(std::move(part))) {
+        auto outcome = future.get();
+        if (!outcome) {
+          std::fprintf(stderr, "bench: refused: %s\n", outcome.error().detail.c_str());
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  std::vector<Command> transfers(std::size_t count, KeyMaker& keys) {
+    std::vector<Command> out;
+    out.reserve(count);
+    std::uniform_int_distribution<std::size_t> member(0, members.size() - 1);
+    for (std::size_t i = 0; i < count; ++i) {
+      out.push_back(make_transfer(keys.next(), cash, members[member(rng)], 100));
+    }
+    return out;
+  }
+};
+
+struct Figure {
+  double median, min, max;
+};
+
+Figure summarise(std::vector<double> samples) {
+  std::sort(samples.begin(), samples.end());
+  return {samples[samples.size() / 2], samples.front(), samples.back()};
+}
+
+void measure(Bench& bench, KeyMaker& keys, const char* ledger_state, const char* key_kind,
+             const Options& options) {
+  for (std::size_t batch : {std::size_t{1}, std::size_t{10}, std::size_t{100}, std::size_t{1000}}) {
+    std::size_t count = batch == 1 ? 1000 : batch == 10 ? 5000 : batch == 100 ? 30000 : 60000;
+    if (options.quick) count /= 10;
+    std::vector<double> rates;
+    for (int run = 0; run < options.runs; ++run) {
+      auto commands = bench.transfers(count, keys);
+      auto started = std::chrono::steady_clock::now();
+      if (!bench.run_all(std::move(commands), batch)) std::exit(1);
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      rates.push_back(static_cast<double>(count) / took.count());
+    }
+    Figure f = summarise(rates);
+    std::printf("engine  %-9s %-7s batch %4zu  %9.0f transfers/s  (min %.0f, max %.0f, %d runs)\n",
+                ledger_state, key_kind, batch, f.median, f.min, f.max, options.runs);
+    std::fprintf(stderr,
+                 "{\"bench\":\"engine_transfers\",\"ledger\":\"%s\",\"keys\":\"%s\",\"batch\":%zu,"
+                 "\"median\":%.0f,\"min\":%.0f,\"max\":%.0f,\"runs\":%d}\n",
+                 ledger_state, key_kind, batch, f.median, f.min, f.max, options.runs);
+  }
+}
+
+int run(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      options.quick = true;
+      options.preload = 100'000;
+      options.runs = 3;
+    } else if (std::strcmp(argv[i], "--preload") == 0 && i + 1 < argc) {
+      options.preload = std::stoll(argv[++i]);
+    } else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+      options.runs = std::stoi(argv[++i]);
+    }
+  }
+  for (bool random : {false, true}) {
+    const char* key_kind = random ? "uuidv4" : "ordered";
+    {
+      Bench fresh;
+      if (!fresh.open("fresh")) return 1;
+      KeyMaker keys(random, 1);
+      measure(fresh, keys, "fresh", key_kind, options);
+    }
+    Bench loaded;
+    if (!loaded.open("loaded")) return 1;
+    KeyMaker keys(random, 2);
+    auto started = std::chrono::steady_clock::now();
+    for (std::int64_t done = 0; done < options.preload; done += 100'000) {
+      auto count = static_cast<std::size_t>(std::min<std::int64_t>(100'000, options.preload - done));
+      if (!loaded.run_all(loaded.transfers(count, keys), 1000)) return 1;
+    }
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    std::printf("engine  preloaded %lld transfers (%s keys) in %.1f s\n",
+                static_cast<long long>(options.preload), key_kind, took.count());
+    char label[32];
+    std::snprintf(label, sizeof label, "+%lldk", static_cast<long long>(options.preload / 1000));
+    measure(loaded, keys, label, key_kind, options);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace pardner::ledger
+
+int main(int argc, char** argv) { return pardner::ledger::run(argc, argv); }

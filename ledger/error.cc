@@ -35,4 +35,25 @@ bool errc_from_wire_name(std::string_view name, Errc& out) {
   return false;
 }
 
+Error from_crypto_error(const crypto::CryptoError& error) {
+  Errc code = Errc::invalid_argument;
+  switch (error.code) {
+    case crypto::CryptoErrc::io_failed: code = Errc::storage_failed; break;
+    case crypto::CryptoErrc::malformed_encoding:
+    case crypto::CryptoErrc::malformed_key:
+    case crypto::CryptoErrc::malformed_note:
+    case crypto::CryptoErrc::malformed_checkpoint:
+    case crypto::CryptoErrc::malformed_proof:
+    case crypto::CryptoErrc::unknown_key:
+    case crypto::CryptoErrc::bad_signature:
+    case crypto::CryptoErrc::bad_proof:
+    case crypto::CryptoErrc::too_large:
+    case crypto::CryptoErrc::key_file_insecure:
+    case crypto::CryptoErrc::bad_passphrase:
+    case crypto::CryptoErrc::passphrase_missing:
+    case crypto::CryptoErrc::wrong_origin: code = Errc::invalid_argument; break;
+  }
+  return Error{code, std::string(crypto::wire_name(error.code)) + ": " + error.detail};
+}
+
 }  // namespace pardner::ledger

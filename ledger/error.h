@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "crypto/crypto_error.h"
 #include "crypto/result.h"
 
 namespace pardner::ledger {
@@ -41,5 +42,9 @@ struct Error {
 
 template <class T>
 using Result = pardner::Result<T, Error>;
+
+// A crypto/ refusal as a ledger Error: file failures are storage_failed, everything else
+// invalid_argument; the detail starts with the crypto code's own wire name.
+Error from_crypto_error(const crypto::CryptoError& error);
 
 }  // namespace pardner::ledger

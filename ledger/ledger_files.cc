@@ -8,7 +8,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "crypto/signed_note.h"
 #include "ledger/currency.h"
+#include "ledger/log_key.h"
 #include "ledger/migrations.h"
 #include "ledger/sqlite.h"
 #include "ledger/validation.h"
@@ -34,6 +36,10 @@ Result<Ok> check_settings(const Settings& settings) {
     return Error{Errc::invalid_argument,
                  "currency " + settings.currency + " is not an ISO 4217 code"};
   }
+  if (!crypto::is_valid_key_name(settings.log_origin)) {
+    return Error{Errc::invalid_argument, "log origin " + settings.log_origin +
+                                             " is not a valid note key name (no spaces, no '+')"};
+  }
   if (settings.value_date_past_days < 0 ||
       settings.value_date_past_days > value_date_past_days_max) {
     return Error{Errc::invalid_argument,
@@ -49,7 +55,9 @@ std::string database_path(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "ledger.db").string();
 }
 
-Result<Ok> init_ledger(const std::string& data_dir, const Settings& settings) {
+Result<Ok> init_ledger(const std::string& data_dir, Settings settings,
+                       const std::string& passphrase_file) {
+  if (settings.log_origin.empty()) settings.log_origin = default_log_origin(settings.name);
   if (auto ok = check_settings(settings); !ok) return ok;
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
@@ -59,6 +67,8 @@ Result<Ok> init_ledger(const std::string& data_dir, const Settings& settings) {
   if (std::filesystem::exists(path, ec)) {
     return Error{Errc::already_exists, data_dir + " already holds a ledger; not overwriting it"};
   }
+  auto key = create_log_key(data_dir, settings.log_origin, passphrase_file);
+  if (!key) return key.error();
   auto db = Database::open(path, Database::Mode::read_write_create);
   if (!db) return db.error();
   auto migrated = migrate(db.value());

@@ -5,6 +5,10 @@
 
 namespace pardner::ledger {
 
+std::string default_log_origin(const std::string& ledger_name) {
+  return "pardner.local/" + ledger_name;
+}
+
 Result<Settings> load_settings(Database& db) {
   auto query = db.prepare("SELECT name, value FROM ledger_settings");
   if (!query) return query.error();
@@ -17,6 +21,7 @@ Result<Settings> load_settings(Database& db) {
     std::string value = query.value().column_text(1);
     if (name == "name") settings.name = value;
     if (name == "currency") settings.currency = value;
+    if (name == "log_origin") settings.log_origin = value;
     if (name == "value_date_past_days") {
       std::int64_t days = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
@@ -37,6 +42,7 @@ Result<Ok> store_settings(Database& db, const Settings& settings) {
   };
   if (auto done = put("name", settings.name); !done) return done;
   if (auto done = put("currency", settings.currency); !done) return done;
+  if (auto done = put("log_origin", settings.log_origin); !done) return done;
   return put("value_date_past_days", std::to_string(settings.value_date_past_days));
 }
 

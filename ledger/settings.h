@@ -14,7 +14,13 @@ struct Settings {
   std::string name = "pardner";
   std::string currency = "GBP";  // the default for accounts opened without one
   std::int64_t value_date_past_days = value_date_past_days_default;
+  // The log's origin (C2SP tlog-checkpoint), also the checkpoint key's name. Empty at init
+  // means "pardner.local/<name>".
+  std::string log_origin;
 };
+
+// The origin a ledger gets when none is configured.
+std::string default_log_origin(const std::string& ledger_name);
 
 Result<Settings> load_settings(Database& db);
 Result<Ok> store_settings(Database& db, const Settings& settings);

@@ -1,7 +1,9 @@
-// Appending an entry: encode, check the encoding reads back to itself, store, project.
+// Appending an entry: encode, check the encoding reads back to itself, store, sign and hash,
+// project.
 #include "ledger/write_txn.h"
 
 #include "ledger/projection.h"
+#include "ledger/signed_log.h"
 
 namespace pardner::ledger {
 
@@ -18,6 +20,8 @@ Result<EntryRef> WriteTxn::append(EntryKind kind, boost::json::object fields) {
                     .bind_blob(2, {reinterpret_cast<const std::uint8_t*>(leaf.data()), leaf.size()})
                     .run();
   if (!stored) return stored.error();
+  auto signed_and_hashed = sign_and_hash_entry(db_, key_, seq, leaf);
+  if (!signed_and_hashed) return signed_and_hashed.error();
   auto projected = project(db_, entry.value());
   if (!projected) return projected.error();
   tail_.next_seq = seq + 1;

@@ -1,5 +1,6 @@
 // The writer thread. Per batch: BEGIN IMMEDIATE; per command SAVEPOINT, settle the idempotency
-// key, apply, RELEASE or ROLLBACK TO; COMMIT once (one fsync for the batch); then complete.
+// key, apply, RELEASE or ROLLBACK TO; sign a checkpoint for the new size; COMMIT once (one
+// fsync for the batch); then complete.
 #include "ledger/writer.h"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "ledger/idempotency.h"
 #include "ledger/limits.h"
 #include "ledger/operations.h"
+#include "ledger/signed_log.h"
 #include "ledger/validation.h"
 
 namespace pardner::ledger {
@@ -39,21 +41,40 @@ Result<LogTail> read_tail(Database& db) {
 
 }  // namespace
 
-Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const Clock& clock) {
+Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const Clock& clock,
+                                               crypto::NamedSigningKey key) {
   auto db = Database::open(db_path, Database::Mode::read_write);
   if (!db) return db.error();
   auto settings = load_settings(db.value());
   if (!settings) return settings.error();
+  if (key.name != settings.value().log_origin) {
+    return Error{Errc::invalid_argument, "the signing key is named " + key.name +
+                                             " but the log's origin is " +
+                                             settings.value().log_origin};
+  }
   auto tail = read_tail(db.value());
   if (!tail) return tail.error();
-  std::unique_ptr<Writer> writer(
-      new Writer(std::move(db.value()), std::move(settings.value()), tail.value(), clock));
+  if (auto begun = db.value().exec("BEGIN IMMEDIATE"); !begun) return begun.error();
+  auto caught_up = catch_up_signed_log(db.value(), key,
+                                       static_cast<std::uint64_t>(tail.value().next_seq));
+  if (!caught_up) {
+    (void)db.value().exec("ROLLBACK");
+    return caught_up.error();
+  }
+  if (auto committed = db.value().exec("COMMIT"); !committed) return committed.error();
+  std::unique_ptr<Writer> writer(new Writer(std::move(db.value()), std::move(settings.value()),
+                                            std::move(key), tail.value(), clock));
   writer->thread_ = std::thread([w = writer.get()] { w->run(); });
   return writer;
 }
 
-Writer::Writer(Database db, Settings settings, LogTail tail, const Clock& clock)
-    : db_(std::move(db)), settings_(std::move(settings)), tail_(tail), clock_(clock) {
+Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogTail tail,
+               const Clock& clock)
+    : db_(std::move(db)),
+      settings_(std::move(settings)),
+      key_(std::move(key)),
+      tail_(tail),
+      clock_(clock) {
   stats_.entries = static_cast<std::uint64_t>(tail.next_seq);
 }
 
@@ -224,7 +245,7 @@ void Writer::run_batch(std::vector<Item> items) {
     return fail_stop(done.error());
   }
   Timestamp now = std::max(clock_.now(), tail_.last_ts);
-  WriteTxn txn(db_, settings_, tail_, now);
+  WriteTxn txn(db_, settings_, key_, tail_, now);
   std::vector<Result<Applied>> outcomes;
   outcomes.reserve(items.size());
   std::optional<Error> storage_failure;
@@ -235,6 +256,11 @@ void Writer::run_batch(std::vector<Item> items) {
       break;
     }
     outcomes.push_back(std::move(outcome));
+  }
+  if (!storage_failure && tail_.next_seq != before.next_seq) {
+    // The checkpoint goes into the same transaction as the entries it covers.
+    auto checkpointed = issue_checkpoint(db_, key_, static_cast<std::uint64_t>(tail_.next_seq));
+    if (!checkpointed) storage_failure = checkpointed.error();
   }
   if (!storage_failure) {
     auto committed = db_.exec("COMMIT");

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "crypto/key_file.h"
 #include "ledger/commands.h"
 #include "ledger/error.h"
 #include "ledger/settings.h"
@@ -40,9 +41,11 @@ class Writer {
   // not block: post the result elsewhere.
   using Completion = std::function<void(Result<Applied>)>;
 
-  // Opens the write connection to an existing, migrated ledger and starts the thread. `clock`
-  // must outlive the writer.
-  static Result<std::unique_ptr<Writer>> start(const std::string& db_path, const Clock& clock);
+  // Opens the write connection to an existing, migrated ledger, signs and hashes any entries
+  // that lack it, makes sure the current size has a checkpoint, and starts the thread. `key`
+  // must be named for the ledger's log origin. `clock` must outlive the writer.
+  static Result<std::unique_ptr<Writer>> start(const std::string& db_path, const Clock& clock,
+                                               crypto::NamedSigningKey key);
   ~Writer();  // stop()
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -70,7 +73,8 @@ class Writer {
     Completion done;  // empty for the writer's own commands
   };
 
-  Writer(Database db, Settings settings, LogTail tail, const Clock& clock);
+  Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogTail tail,
+         const Clock& clock);
   void run();
   std::vector<Item> take_batch();
   Result<std::vector<Item>> due_expiries(Timestamp now);
@@ -80,6 +84,7 @@ class Writer {
 
   Database db_;
   const Settings settings_;
+  const crypto::NamedSigningKey key_;
   LogTail tail_;
   const Clock& clock_;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ledger/ledger_files.h"
+#include "ledger/log_key.h"
 #include "ledger/reader.h"
 #include "ledger/writer.h"
 #include "tests/support/temp_dir.h"
@@ -67,7 +68,9 @@ struct Bench {
     Settings settings;
     settings.name = name;
     if (!init_ledger(dir.path(), settings)) return false;
-    auto started = Writer::start(database_path(dir.path()), clock);
+    auto key = load_log_key(dir.path());
+    if (!key) return false;
+    auto started = Writer::start(database_path(dir.path()), clock, key.value());
     if (!started) return false;
     writer = std::move(started.value());
     std::vector<Command> opens;

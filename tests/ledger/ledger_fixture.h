@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ledger/ledger_files.h"
+#include "ledger/log_key.h"
 #include "ledger/reader.h"
 #include "ledger/writer.h"
 #include "tests/support/temp_dir.h"
@@ -27,7 +28,9 @@ class LedgerTest : public ::testing::Test {
   }
 
   void start_writer() {
-    auto writer = Writer::start(database_path(dir_.path()), clock_);
+    auto key = load_log_key(dir_.path());
+    ASSERT_TRUE(key) << key.error().detail;
+    auto writer = Writer::start(database_path(dir_.path()), clock_, key.value());
     ASSERT_TRUE(writer) << writer.error().detail;
     writer_ = std::move(writer.value());
     auto reader = Reader::open(database_path(dir_.path()));

@@ -78,7 +78,9 @@ TEST_F(WriterTest, AnsweredWritesSurviveTheProcessBeingKilled) {
     // The child writes as fast as it can, reporting each answered seq on the pipe, until killed.
     ::close(pipe_fds[0]);
     SystemClock clock;
-    auto writer = Writer::start(db_path(), clock);
+    auto key = load_log_key(dir_.path());
+    if (!key) ::_exit(2);
+    auto writer = Writer::start(db_path(), clock, key.value());
     if (!writer) ::_exit(3);
     for (int i = 0;; ++i) {
       std::vector<std::future<Result<Applied>>> batch;

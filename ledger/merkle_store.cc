@@ -1,0 +1,75 @@
+// SQLite-backed Merkle node storage. The proof algorithms are crypto/'s; this file only stores
+// and fetches complete nodes and maps crypto refusals to ledger errors.
+#include "ledger/merkle_store.h"
+
+#include <cstring>
+
+
+namespace pardner::ledger {
+namespace {
+
+template <class T>
+Result<T> checked(crypto::CryptoResult<T> result, const SqliteNodeSource& source) {
+  if (source.failed()) return Error{Errc::storage_failed, "a Merkle node is missing or unreadable"};
+  if (!result) return from_crypto_error(result.error());
+  return std::move(result).value();
+}
+
+}  // namespace
+
+crypto::Hash SqliteNodeSource::node(std::uint8_t level, std::uint64_t index) const {
+  crypto::Hash hash{};
+  Statement& query = db_.cached("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?");
+  query.bind(1, std::int64_t{level}).bind(2, static_cast<std::int64_t>(index));
+  auto row = query.step();
+  if (!row || !row.value() || query.column_blob(0).size() != hash.size()) {
+    failed_ = true;
+  } else {
+    std::memcpy(hash.data(), query.column_blob(0).data(), hash.size());
+  }
+  query.reset();
+  return hash;
+}
+
+Result<Ok> append_merkle_leaf(Database& db, std::uint64_t leaf_index, std::string_view leaf) {
+  SqliteNodeSource source(db);
+  auto nodes = crypto::nodes_completed_by_append(leaf_index, crypto::leaf_hash(leaf), source);
+  if (source.failed()) return Error{Errc::storage_failed, "a Merkle node is missing"};
+  for (const crypto::Node& node : nodes) {
+    auto stored = db.cached("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
+                      .bind(1, std::int64_t{node.level})
+                      .bind(2, static_cast<std::int64_t>(node.index))
+                      .bind_blob(3, node.hash)
+                      .run();
+    if (!stored) return stored;
+  }
+  return Ok{};
+}
+
+Result<crypto::Hash> merkle_root(Database& db, std::uint64_t tree_size) {
+  SqliteNodeSource source(db);
+  return checked(crypto::root(tree_size, source), source);
+}
+
+Result<std::vector<crypto::Hash>> merkle_inclusion_proof(Database& db, std::uint64_t leaf_index,
+                                                         std::uint64_t tree_size) {
+  SqliteNodeSource source(db);
+  return checked(crypto::inclusion_proof(leaf_index, tree_size, source), source);
+}
+
+Result<std::vector<crypto::Hash>> merkle_consistency_proof(Database& db, std::uint64_t old_size,
+                                                           std::uint64_t new_size) {
+  SqliteNodeSource source(db);
+  return checked(crypto::consistency_proof(old_size, new_size, source), source);
+}
+
+Result<std::uint64_t> merkle_size(Database& db) {
+  Statement& query = db.cached("SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0");
+  auto row = query.step();
+  if (!row) return row.error();
+  auto size = static_cast<std::uint64_t>(query.column_int(0));
+  query.reset();
+  return size;
+}
+
+}  // namespace pardner::ledger

@@ -1,65 +1,82 @@
-// The `pardner` binary: one executable, subcommands. Parses the command line, calls the ledger,
-// prints results. Decides nothing about money. One of the two places that catch exceptions.
+// The `pardner` binary: one executable, subcommands. Parses the command line and hands over to
+// api/cli_commands.cc. One of the two places that catch exceptions (the other is the request
+// wrapper of the server).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 #include <string>
 
-#include "ledger/ledger_files.h"
-#include "ledger/rebuild.h"
+#include "api/cli_commands.h"
 
 namespace {
 
-int fail(const pardner::ledger::Error& error) {
-  std::fprintf(stderr, "pardner: %s (%s)\n", error.detail.c_str(),
-               std::string(pardner::ledger::wire_name(error.code)).c_str());
-  return 1;
-}
-
-int run_init(const std::string& data_dir, const pardner::ledger::Settings& settings) {
-  auto done = pardner::ledger::init_ledger(data_dir, settings);
-  if (!done) return fail(done.error());
-  std::printf("created ledger %s (%s) in %s\n", settings.name.c_str(), settings.currency.c_str(),
-              data_dir.c_str());
-  return 0;
-}
-
-int run_rebuild(const std::string& data_dir) {
-  auto opened = pardner::ledger::open_ledger(data_dir);
-  if (!opened) return fail(opened.error());
-  auto report = pardner::ledger::rebuild(pardner::ledger::database_path(data_dir));
-  if (!report) return fail(report.error());
-  for (const auto& difference : report.value().differences) {
-    std::printf("difference: %s\n", difference.c_str());
-  }
-  std::printf("replayed %lld entries: %s\n", static_cast<long long>(report.value().entries),
-              report.value().differences.empty() ? "stored state matches the log"
-                                                 : "STORED STATE DIFFERS FROM THE LOG");
-  return report.value().differences.empty() ? 0 : 2;
-}
-
 int run(int argc, char** argv) {
+  using namespace pardner;
   CLI::App app{"Pardner: a community-finance ledger with a signed, verifiable log"};
   app.require_subcommand(1);
 
   std::string data_dir;
-  pardner::ledger::Settings settings;
-  auto* init = app.add_subcommand("init", "Create a new ledger in a directory");
+  ledger::Settings settings;
+  std::string passphrase_file;
+  auto* init = app.add_subcommand("init", "Create a new ledger and its log signing key");
   init->add_option("--data", data_dir, "Directory for the ledger")->required();
   init->add_option("--currency", settings.currency, "Default ISO 4217 currency")
       ->capture_default_str();
   init->add_option("--name", settings.name, "Ledger name")->capture_default_str();
+  init->add_option("--origin", settings.log_origin,
+                   "Log origin and key name (default pardner.local/NAME)");
   init->add_option("--value-date-days", settings.value_date_past_days,
                    "How many days back a value date may be")
       ->capture_default_str();
+  init->add_option("--passphrase-file", passphrase_file,
+                   "Seal the signing key with the passphrase in this file (or set "
+                   "PARDNER_KEY_PASSPHRASE)");
 
   auto* rebuild = app.add_subcommand(
       "rebuild", "Replay the log and compare every derived table with the stored one");
   rebuild->add_option("--data", data_dir, "Ledger directory")->required();
 
+  auto* key = app.add_subcommand("key", "The log's verifier key");
+  auto* key_show = key->add_subcommand("show", "Print the verifier key line");
+  key_show->add_option("--data", data_dir, "Ledger directory")->required();
+  key->require_subcommand(1);
+
+  std::string out_dir;
+  auto* export_command = app.add_subcommand("export", "Write an auditor's export directory");
+  export_command->add_option("--data", data_dir, "Ledger directory")->required();
+  export_command->add_option("--out", out_dir, "New or empty directory")->required();
+
+  api::VerifyCommand verify_command;
+  std::string key_text, since_file;
+  auto* verify = app.add_subcommand("verify", "Verify an export offline");
+  verify->add_option("export", verify_command.export_dir, "Export directory")->required();
+  verify->add_option("--key", key_text, "Pinned verifier key line (or a file holding it)");
+  verify->add_option("--since", since_file, "A checkpoint kept from an earlier verification");
+  verify->add_flag("--quiet", verify_command.quiet, "No progress output");
+
+  std::int64_t seq = 0;
+  auto* receipt = app.add_subcommand("receipt", "Print a receipt for one entry");
+  receipt->add_option("--data", data_dir, "Ledger directory")->required();
+  receipt->add_option("--seq", seq, "The entry's seq")->required();
+
+  std::string receipt_file;
+  auto* verify_receipt = app.add_subcommand("verify-receipt", "Verify a receipt offline");
+  verify_receipt->add_option("receipt", receipt_file, "Receipt file")->required();
+  verify_receipt->add_option("--key", key_text, "Pinned verifier key line (or a file)")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
-  if (init->parsed()) return run_init(data_dir, settings);
-  if (rebuild->parsed()) return run_rebuild(data_dir);
+  if (init->parsed()) return api::run_init(data_dir, settings, passphrase_file);
+  if (rebuild->parsed()) return api::run_rebuild(data_dir);
+  if (key_show->parsed()) return api::run_key_show(data_dir);
+  if (export_command->parsed()) return api::run_export(data_dir, out_dir);
+  if (verify->parsed()) {
+    if (!key_text.empty()) verify_command.key = key_text;
+    if (!since_file.empty()) verify_command.since_file = since_file;
+    return api::run_verify(verify_command);
+  }
+  if (receipt->parsed()) return api::run_receipt(data_dir, seq);
+  if (verify_receipt->parsed()) return api::run_verify_receipt(receipt_file, key_text);
   return 1;
 }
 

@@ -3,6 +3,8 @@
 #include "ledger/reader.h"
 
 #include "ledger/limits.h"
+#include "ledger/merkle_store.h"
+#include "ledger/receipt.h"
 
 namespace pardner::ledger {
 namespace {
@@ -179,26 +181,7 @@ Result<StatementPage> Reader::statement(AccountId id, std::optional<StatementCur
 }
 
 Result<std::vector<TrialBalanceLine>> Reader::trial_balance() {
-  Statement& query = db_.cached(
-      "SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
-  std::vector<TrialBalanceLine> lines;
-  while (true) {
-    auto row = query.step();
-    if (!row) return row.error();
-    if (!row.value()) break;
-    std::string currency = query.column_text(0);
-    if (lines.empty() || lines.back().currency != currency) lines.push_back({currency, 0, 0, 0});
-    TrialBalanceLine& line = lines.back();
-    auto net = checked_sub(query.column_int(1), query.column_int(2));
-    if (!net) return net.error();
-    auto grown = net.value() >= 0 ? checked_add(line.debits, net.value())
-                                  : checked_sub(line.credits, net.value());
-    if (!grown) return grown.error();
-    (net.value() >= 0 ? line.debits : line.credits) = grown.value();
-    line.accounts += 1;
-  }
-  query.reset();
-  return lines;
+  return compute_trial_balance(db_);
 }
 
 Result<TransactionView> Reader::transaction(TransactionId id) {
@@ -251,6 +234,68 @@ Result<std::int64_t> Reader::log_size() {
   std::int64_t size = query.column_int(0);
   query.reset();
   return size;
+}
+
+Result<crypto::Signature> Reader::signature(Seq seq) { return entry_signature(db_, seq); }
+
+Result<StoredCheckpoint> Reader::latest_checkpoint() { return ledger::latest_checkpoint(db_); }
+
+namespace {
+
+// Proofs are served only for sizes that have a checkpoint, so every answer can be checked
+// against a signed root.
+Result<Ok> check_size_is_checkpointed(Database& db, std::uint64_t tree_size) {
+  auto checkpoint = checkpoint_at(db, tree_size);
+  if (checkpoint) return Ok{};
+  if (checkpoint.error().code == Errc::not_found) {
+    return Error{Errc::not_found, "no checkpoint was issued for tree size " +
+                                      std::to_string(tree_size)};
+  }
+  return checkpoint.error();
+}
+
+}  // namespace
+
+Result<std::vector<crypto::Hash>> Reader::inclusion_proof(Seq seq, std::uint64_t tree_size) {
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  if (seq < 0 || static_cast<std::uint64_t>(seq) >= tree_size) {
+    return Error{Errc::invalid_argument, "seq must be below the tree size"};
+  }
+  if (auto ok = check_size_is_checkpointed(db_, tree_size); !ok) return ok.error();
+  return merkle_inclusion_proof(db_, static_cast<std::uint64_t>(seq), tree_size);
+}
+
+Result<std::vector<crypto::Hash>> Reader::consistency_proof(std::uint64_t old_size,
+                                                            std::uint64_t new_size) {
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  if (old_size > new_size) return Error{Errc::invalid_argument, "from must not exceed to"};
+  if (auto ok = check_size_is_checkpointed(db_, new_size); !ok) return ok.error();
+  if (old_size > 0) {
+    if (auto ok = check_size_is_checkpointed(db_, old_size); !ok) return ok.error();
+  }
+  return merkle_consistency_proof(db_, old_size, new_size);
+}
+
+Result<std::string> Reader::receipt(Seq seq) {
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  auto checkpoint = ledger::latest_checkpoint(db_);
+  if (!checkpoint) return checkpoint.error();
+  if (seq < 0 || static_cast<std::uint64_t>(seq) >= checkpoint.value().tree_size) {
+    return Error{Errc::not_found, "no entry " + std::to_string(seq) + " in the checkpointed log"};
+  }
+  auto found = entry(seq);
+  if (!found) return found.error();
+  auto signed_by = entry_signature(db_, seq);
+  if (!signed_by) return signed_by.error();
+  auto proof = merkle_inclusion_proof(db_, static_cast<std::uint64_t>(seq),
+                                      checkpoint.value().tree_size);
+  if (!proof) return proof.error();
+  return format_receipt(Receipt{seq, found.value().leaf, signed_by.value(),
+                                crypto::TlogProof{{}, static_cast<std::uint64_t>(seq),
+                                                  proof.value(), checkpoint.value().note}});
 }
 
 }  // namespace pardner::ledger

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "ledger/entry.h"
+#include "crypto/sha256.h"
 #include "ledger/error.h"
+#include "ledger/signed_log.h"
 #include "ledger/sqlite.h"
 #include "ledger/state.h"
 #include "ledger/types.h"
@@ -44,13 +46,6 @@ struct StatementPage {
   std::optional<StatementCursor> next;  // absent on the last page
 };
 
-struct TrialBalanceLine {
-  std::string currency;
-  Minor debits = 0;   // sum of accounts' debit balances
-  Minor credits = 0;  // sum of accounts' credit balances; equal to debits when books balance
-  std::int64_t accounts = 0;
-};
-
 struct TransactionView {
   TransactionRow row;
   std::vector<PostingRow> postings;  // the pending postings if still pending, else the posted
@@ -78,6 +73,17 @@ class Reader {
   Result<std::vector<std::string>> leaves(Seq start, std::size_t limit);
   // The number of entries in the log (tree size).
   Result<std::int64_t> log_size();
+
+  // The signed log: signatures, checkpoints, proofs (RFC 9162 audit paths) and receipts.
+  Result<crypto::Signature> signature(Seq seq);
+  Result<StoredCheckpoint> latest_checkpoint();
+  // Proofs against any size a checkpoint was issued for, up to the latest. A proof from size 0
+  // or between equal sizes is empty.
+  Result<std::vector<crypto::Hash>> inclusion_proof(Seq seq, std::uint64_t tree_size);
+  Result<std::vector<crypto::Hash>> consistency_proof(std::uint64_t old_size,
+                                                      std::uint64_t new_size);
+  // A receipt for entry `seq` against the latest checkpoint (see ledger/receipt.h).
+  Result<std::string> receipt(Seq seq);
 
   Database& db() { return db_; }
 

@@ -105,4 +105,27 @@ Result<std::int64_t> next_id(Database& db, const char* max_id_sql) {
   return next;
 }
 
+Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db) {
+  Statement& query = db.cached(
+      "SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
+  std::vector<TrialBalanceLine> lines;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    std::string currency = query.column_text(0);
+    if (lines.empty() || lines.back().currency != currency) lines.push_back({currency, 0, 0, 0});
+    TrialBalanceLine& line = lines.back();
+    auto net = checked_sub(query.column_int(1), query.column_int(2));
+    if (!net) return net.error();
+    auto grown = net.value() >= 0 ? checked_add(line.debits, net.value())
+                                  : checked_sub(line.credits, net.value());
+    if (!grown) return grown.error();
+    (net.value() >= 0 ? line.debits : line.credits) = grown.value();
+    line.accounts += 1;
+  }
+  query.reset();
+  return lines;
+}
+
 }  // namespace pardner::ledger

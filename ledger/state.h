@@ -34,6 +34,14 @@ struct PostingRow {
   std::optional<Minor> credits_after;
 };
 
+struct TrialBalanceLine {
+  std::string currency;
+  Minor debits = 0;   // sum of accounts' debit balances
+  Minor credits = 0;  // sum of accounts' credit balances; equal to debits when books balance
+  std::int64_t accounts = 0;
+  friend bool operator==(const TrialBalanceLine&, const TrialBalanceLine&) = default;
+};
+
 // not_found when the id names nothing.
 Result<Account> load_account(Database& db, AccountId id);
 Result<TransactionRow> load_transaction(Database& db, TransactionId id);
@@ -41,6 +49,8 @@ Result<MemberStatus> load_member_status(Database& db, MemberId id);
 // The postings of one transaction in one phase, in entry order.
 Result<std::vector<PostingRow>> load_transaction_postings(Database& db, TransactionId id,
                                                           bool pending);
+// The trial balance per currency, from the accounts' posted totals.
+Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db);
 // The id the next created row of `table` gets (ids are 1-based and dense).
 Result<std::int64_t> next_id(Database& db, const char* max_id_sql);
 

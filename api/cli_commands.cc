@@ -1,0 +1,169 @@
+// Subcommand bodies. Output for people goes to stdout; progress and errors to stderr.
+#include "api/cli_commands.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/key_file.h"
+#include "ledger/audit_export.h"
+#include "ledger/audit_verify.h"
+#include "ledger/journal.h"
+#include "ledger/ledger_files.h"
+#include "ledger/log_key.h"
+#include "ledger/reader.h"
+#include "ledger/rebuild.h"
+#include "ledger/receipt.h"
+
+namespace pardner::api {
+namespace {
+
+int fail(const ledger::Error& error) {
+  std::fprintf(stderr, "pardner: %s (%s)\n", error.detail.c_str(),
+               std::string(ledger::wire_name(error.code)).c_str());
+  return 1;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A key given on the command line may be the key line itself or a file holding it.
+std::string key_line(const std::string& key_or_file) {
+  if (key_or_file.find('+') == std::string::npos) {
+    if (auto text = read_file(key_or_file)) return *text;
+  }
+  return key_or_file;
+}
+
+}  // namespace
+
+int run_init(const std::string& data_dir, const ledger::Settings& settings,
+             const std::string& passphrase_file) {
+  auto done = ledger::init_ledger(data_dir, settings, passphrase_file);
+  if (!done) return fail(done.error());
+  auto opened = ledger::open_ledger(data_dir);
+  if (!opened) return fail(opened.error());
+  std::printf("created ledger %s (%s) in %s\nlog origin: %s\n", opened.value().name.c_str(),
+              opened.value().currency.c_str(), data_dir.c_str(),
+              opened.value().log_origin.c_str());
+  return run_key_show(data_dir);
+}
+
+int run_rebuild(const std::string& data_dir) {
+  auto opened = ledger::open_ledger(data_dir);
+  if (!opened) return fail(opened.error());
+  auto report = ledger::rebuild(ledger::database_path(data_dir));
+  if (!report) return fail(report.error());
+  for (const auto& difference : report.value().differences) {
+    std::printf("difference: %s\n", difference.c_str());
+  }
+  std::printf("replayed %lld entries: %s\n", static_cast<long long>(report.value().entries),
+              report.value().differences.empty() ? "stored state matches the log"
+                                                 : "STORED STATE DIFFERS FROM THE LOG");
+  return report.value().differences.empty() ? 0 : 2;
+}
+
+int run_key_show(const std::string& data_dir) {
+  auto key = crypto::load_verifier_key(ledger::verifier_key_path(data_dir));
+  if (!key) return fail(ledger::from_crypto_error(key.error()));
+  std::printf("%s\n", crypto::format_verifier_key(key.value()).c_str());
+  return 0;
+}
+
+int run_export(const std::string& data_dir, const std::string& out_dir) {
+  auto opened = ledger::open_ledger(data_dir);
+  if (!opened) return fail(opened.error());
+  auto summary = ledger::export_ledger(data_dir, out_dir);
+  if (!summary) return fail(summary.error());
+  std::printf("exported %llu entries to %s\n",
+              static_cast<unsigned long long>(summary.value().entries), out_dir.c_str());
+  return 0;
+}
+
+int run_verify(const VerifyCommand& command) {
+  ledger::VerifyOptions options;
+  options.export_dir = command.export_dir;
+  if (command.key) options.pinned_key = key_line(*command.key);
+  if (command.since_file) {
+    auto old = read_file(*command.since_file);
+    if (!old) {
+      std::fprintf(stderr, "pardner: cannot read %s\n", command.since_file->c_str());
+      return 1;
+    }
+    options.since_checkpoint = *old;
+  }
+  auto started = std::chrono::steady_clock::now();
+  if (!command.quiet) {
+    options.progress = [started](std::uint64_t done, std::uint64_t total) {
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      std::fprintf(stderr, "\rverify: %llu/%llu entries (%.0f%%), %.0f entries/s",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                   total == 0 ? 100.0 : 100.0 * static_cast<double>(done) / static_cast<double>(total),
+                   static_cast<double>(done) / took.count());
+    };
+  }
+  auto report = ledger::verify_export(options);
+  if (!command.quiet) std::fprintf(stderr, "\n");
+  if (!report) {
+    std::printf("FAILED: %s\n", report.error().detail.c_str());
+    return 1;
+  }
+  const auto& r = report.value();
+  std::printf("OK: %llu entries, %llu signatures checked, root matches the checkpoint of %s\n",
+              static_cast<unsigned long long>(r.entries),
+              static_cast<unsigned long long>(r.signatures_checked), r.checkpoint.origin.c_str());
+  if (r.key_from_export) {
+    std::printf("warning: the verifier key came from the export itself; pin yours with --key\n");
+  }
+  if (r.consistent_with_size) {
+    std::printf("consistent with the earlier checkpoint of %llu entries\n",
+                static_cast<unsigned long long>(*r.consistent_with_size));
+  }
+  std::printf("%lld accounts replayed; trial balance:\n", static_cast<long long>(r.accounts));
+  for (const auto& line : r.trial_balance) {
+    std::printf("  %s debits %lld = credits %lld (minor units)\n", line.currency.c_str(),
+                static_cast<long long>(line.debits), static_cast<long long>(line.credits));
+  }
+  return 0;
+}
+
+int run_receipt(const std::string& data_dir, std::int64_t seq) {
+  auto reader = ledger::Reader::open(ledger::database_path(data_dir));
+  if (!reader) return fail(reader.error());
+  auto receipt = reader.value().receipt(seq);
+  if (!receipt) return fail(receipt.error());
+  std::fputs(receipt.value().c_str(), stdout);
+  return 0;
+}
+
+int run_verify_receipt(const std::string& receipt_file, const std::string& key) {
+  auto text = read_file(receipt_file);
+  if (!text) {
+    std::fprintf(stderr, "pardner: cannot read %s\n", receipt_file.c_str());
+    return 1;
+  }
+  auto line = key_line(key);
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  auto trusted = crypto::parse_verifier_key(line);
+  if (!trusted) return fail(ledger::from_crypto_error(trusted.error()));
+  auto receipt = ledger::parse_receipt(*text);
+  if (!receipt) return fail(receipt.error());
+  auto checkpoint = ledger::verify_receipt(receipt.value(), trusted.value());
+  if (!checkpoint) {
+    std::printf("FAILED: %s\n", checkpoint.error().detail.c_str());
+    return 1;
+  }
+  std::printf("OK: entry %lld is signed and included in %s at tree size %llu\n",
+              static_cast<long long>(receipt.value().seq), checkpoint.value().origin.c_str(),
+              static_cast<unsigned long long>(checkpoint.value().tree_size));
+  return 0;
+}
+
+}  // namespace pardner::api

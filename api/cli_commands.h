@@ -1,0 +1,31 @@
+// The `pardner` subcommands other than `serve`: each takes parsed options, calls the ledger,
+// prints the outcome, and returns the process exit code (0 ok, 1 refused or failed, 2 a check
+// found a difference). Never decides anything about money.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "ledger/settings.h"
+
+namespace pardner::api {
+
+int run_init(const std::string& data_dir, const ledger::Settings& settings,
+             const std::string& passphrase_file);
+int run_rebuild(const std::string& data_dir);
+int run_key_show(const std::string& data_dir);
+int run_export(const std::string& data_dir, const std::string& out_dir);
+
+struct VerifyCommand {
+  std::string export_dir;
+  std::optional<std::string> key;         // a verifier key line, or a file holding one
+  std::optional<std::string> since_file;  // a checkpoint kept from an earlier run
+  bool quiet = false;
+};
+int run_verify(const VerifyCommand& command);
+
+int run_receipt(const std::string& data_dir, std::int64_t seq);
+int run_verify_receipt(const std::string& receipt_file, const std::string& key);
+
+}  // namespace pardner::api

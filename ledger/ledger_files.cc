@@ -11,6 +11,7 @@
 #include "crypto/signed_note.h"
 #include "ledger/currency.h"
 #include "ledger/log_key.h"
+#include "ledger/signed_log.h"
 #include "ledger/migrations.h"
 #include "ledger/sqlite.h"
 #include "ledger/validation.h"
@@ -73,7 +74,16 @@ Result<Ok> init_ledger(const std::string& data_dir, Settings settings,
   if (!db) return db.error();
   auto migrated = migrate(db.value());
   if (!migrated) return migrated.error();
-  return store_settings(db.value(), settings);
+  if (auto begun = db.value().exec("BEGIN IMMEDIATE"); !begun) return begun.error();
+  // The empty log gets its checkpoint (root SHA-256("")) at once, so auditors can pin a
+  // starting point before the first entry.
+  auto stored = store_settings(db.value(), settings);
+  if (stored) stored = issue_checkpoint(db.value(), key.value(), 0);
+  if (!stored) {
+    (void)db.value().exec("ROLLBACK");
+    return stored;
+  }
+  return db.value().exec("COMMIT");
 }
 
 Result<Settings> open_ledger(const std::string& data_dir) {

@@ -143,7 +143,23 @@ int run_receipt(const std::string& data_dir, std::int64_t seq) {
   return 0;
 }
 
-int run_verify_receipt(const std::string& receipt_file, const std::string& key) {
+int run_consistency_proof(const std::string& data_dir, std::uint64_t from, std::uint64_t to) {
+  auto reader = ledger::Reader::open(ledger::database_path(data_dir));
+  if (!reader) return fail(reader.error());
+  if (to == 0) {
+    auto latest = reader.value().latest_checkpoint();
+    if (!latest) return fail(latest.error());
+    to = latest.value().tree_size;
+  }
+  auto proof = reader.value().consistency_proof(from, to);
+  if (!proof) return fail(proof.error());
+  std::fputs(ledger::format_consistency_proof(from, to, proof.value()).c_str(), stdout);
+  return 0;
+}
+
+int run_verify_receipt(const std::string& receipt_file, const std::string& key,
+                       const std::string& later_checkpoint_file,
+                       const std::string& consistency_file) {
   auto text = read_file(receipt_file);
   if (!text) {
     std::fprintf(stderr, "pardner: cannot read %s\n", receipt_file.c_str());
@@ -155,6 +171,24 @@ int run_verify_receipt(const std::string& receipt_file, const std::string& key) 
   if (!trusted) return fail(ledger::from_crypto_error(trusted.error()));
   auto receipt = ledger::parse_receipt(*text);
   if (!receipt) return fail(receipt.error());
+  if (!later_checkpoint_file.empty() || !consistency_file.empty()) {
+    auto later = read_file(later_checkpoint_file);
+    auto proof = read_file(consistency_file);
+    if (!later || !proof) {
+      std::fprintf(stderr, "pardner: --later needs both a checkpoint and a consistency proof\n");
+      return 1;
+    }
+    auto still = ledger::verify_receipt_still_included(receipt.value(), trusted.value(), *later,
+                                                       *proof);
+    if (!still) {
+      std::printf("FAILED: %s\n", still.error().detail.c_str());
+      return 1;
+    }
+    std::printf("OK: entry %lld is still in %s at tree size %llu\n",
+                static_cast<long long>(receipt.value().seq), still.value().origin.c_str(),
+                static_cast<unsigned long long>(still.value().tree_size));
+    return 0;
+  }
   auto checkpoint = ledger::verify_receipt(receipt.value(), trusted.value());
   if (!checkpoint) {
     std::printf("FAILED: %s\n", checkpoint.error().detail.c_str());

@@ -26,6 +26,11 @@ struct VerifyCommand {
 int run_verify(const VerifyCommand& command);
 
 int run_receipt(const std::string& data_dir, std::int64_t seq);
-int run_verify_receipt(const std::string& receipt_file, const std::string& key);
+// With `later_checkpoint_file` and `consistency_file`, also shows the entry is still there.
+int run_verify_receipt(const std::string& receipt_file, const std::string& key,
+                       const std::string& later_checkpoint_file,
+                       const std::string& consistency_file);
+// Prints {"from":M,"to":N,"hashes":[...]}; `to` 0 means the latest checkpoint.
+int run_consistency_proof(const std::string& data_dir, std::uint64_t from, std::uint64_t to);
 
 }  // namespace pardner::api

@@ -59,11 +59,22 @@ int run(int argc, char** argv) {
   receipt->add_option("--data", data_dir, "Ledger directory")->required();
   receipt->add_option("--seq", seq, "The entry's seq")->required();
 
-  std::string receipt_file;
+  std::string receipt_file, later_file, consistency_file;
   auto* verify_receipt = app.add_subcommand("verify-receipt", "Verify a receipt offline");
   verify_receipt->add_option("receipt", receipt_file, "Receipt file")->required();
   verify_receipt->add_option("--key", key_text, "Pinned verifier key line (or a file)")
       ->required();
+  verify_receipt->add_option("--later", later_file, "A later signed checkpoint");
+  verify_receipt->add_option("--consistency", consistency_file,
+                             "Consistency proof JSON from the receipt's size to --later");
+
+  std::uint64_t from = 0, to = 0;
+  auto* proof = app.add_subcommand("proof", "Print log proofs");
+  auto* consistency = proof->add_subcommand("consistency", "Consistency proof between sizes");
+  consistency->add_option("--data", data_dir, "Ledger directory")->required();
+  consistency->add_option("--from", from, "Older tree size")->required();
+  consistency->add_option("--to", to, "Newer tree size (default: latest)");
+  proof->require_subcommand(1);
 
   CLI11_PARSE(app, argc, argv);
   if (init->parsed()) return api::run_init(data_dir, settings, passphrase_file);
@@ -76,7 +87,10 @@ int run(int argc, char** argv) {
     return api::run_verify(verify_command);
   }
   if (receipt->parsed()) return api::run_receipt(data_dir, seq);
-  if (verify_receipt->parsed()) return api::run_verify_receipt(receipt_file, key_text);
+  if (verify_receipt->parsed()) {
+    return api::run_verify_receipt(receipt_file, key_text, later_file, consistency_file);
+  }
+  if (consistency->parsed()) return api::run_consistency_proof(data_dir, from, to);
   return 1;
 }
 

@@ -55,7 +55,8 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
     out.push_back(base64_alphabet[(group >> 12) & 0x3f]);
     out.append("==");
   } else if (rest == 2) {
-    const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
+    const std::uint32_t group =
+        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
     out.push_back(base64_alphabet[(group >> 18) & 0x3f]);
     out.push_back(base64_alphabet[(group >> 12) & 0x3f]);
     out.push_back(base64_alphabet[(group >> 6) & 0x3f]);

@@ -51,6 +51,10 @@ CryptoResult<std::string> format_checkpoint(const Checkpoint& checkpoint) {
     if (!is_valid_extension_line(line)) return malformed("an extension line is empty or invalid");
     text.append(line).append("\n");
   }
+  // The same bound parse_checkpoint applies, so whatever we format we can also parse.
+  if (text.size() > note_bytes_max) {
+    return CryptoError{CryptoErrc::too_large, "the checkpoint is over note_bytes_max"};
+  }
   return text;
 }
 

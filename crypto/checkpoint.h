@@ -25,9 +25,9 @@ struct Checkpoint {
 };
 
 // The note text: "origin\n" "tree size in decimal\n" "base64 root hash\n", then each extension
-// line and "\n". Refuses a tree size above tree_size_max (too_large), and an origin that is not
-// a valid key name or an extension line that is empty or holds a control character
-// (malformed_checkpoint).
+// line and "\n". Refuses a tree size above tree_size_max or a text over note_bytes_max
+// (too_large), and an origin that is not a valid key name or an extension line that is empty or
+// holds a control character (malformed_checkpoint).
 CryptoResult<std::string> format_checkpoint(const Checkpoint& checkpoint);
 
 // Parses a note text strictly: at least three lines, each ending in "\n"; an origin that is a

@@ -52,7 +52,8 @@ SigningKey SigningKey::from_seed(const Seed& seed) {
   SigningKey key;
   key.seed_ = seed;
   std::array<std::uint8_t, public_key_bytes> public_bytes{};
-  const int derived = crypto_sign_seed_keypair(public_bytes.data(), key.secret_.data(), seed.data());
+  const int derived =
+      crypto_sign_seed_keypair(public_bytes.data(), key.secret_.data(), seed.data());
   PARDNER_ASSERT(derived == 0);
   return key;
 }

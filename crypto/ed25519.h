@@ -66,8 +66,7 @@ class SigningKey {
 // libsodium's canonical-encoding and small-order checks); bad_signature otherwise.
 CryptoResult<Ok> verify(const PublicKey& key, std::span<const std::uint8_t> message,
                         const Signature& signature);
-CryptoResult<Ok> verify(const PublicKey& key, std::string_view message,
-                        const Signature& signature);
+CryptoResult<Ok> verify(const PublicKey& key, std::string_view message, const Signature& signature);
 
 // Refuses (bad_signature) anything but 64 bytes: a signature of the wrong length is not one.
 CryptoResult<Signature> signature_from_bytes(std::span<const std::uint8_t> bytes);

@@ -50,6 +50,18 @@ struct WipedBytes {
   ~WipedBytes() { sodium_memzero(bytes.data(), bytes.size()); }
 };
 
+// Wipes a string holding key material (a key file's text) on every path out of a function.
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(std::string& text) : text_(text) {}
+  ~WipeOnExit() { sodium_memzero(text_.data(), text_.size()); }
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+ private:
+  std::string& text_;
+};
+
 // The key file's lines, in order; each "field value".
 class Lines {
  public:
@@ -178,10 +190,9 @@ PassphraseCost interactive_passphrase_cost() {
 CryptoResult<Ok> save_signing_key(const std::filesystem::path& path, const NamedSigningKey& key) {
   if (!is_valid_key_name(key.name)) return malformed_key("the key name is not valid");
   std::string text = header_lines(key, seal_none);
+  const WipeOnExit wipe_text(text);
   text.append("seed ").append(base64_encode(key.key.seed())).append("\n");
-  auto written = write_file_atomically(path, text, private_file_mode);
-  sodium_memzero(text.data(), text.size());
-  return written;
+  return write_file_atomically(path, text, private_file_mode);
 }
 
 CryptoResult<Ok> save_sealed_signing_key(const std::filesystem::path& path,
@@ -216,12 +227,15 @@ CryptoResult<NamedSigningKey> load_signing_key(const std::filesystem::path& path
                                                std::optional<std::string_view> passphrase) {
   auto text = read_private_file(path, key_file_bytes_max);
   if (!text) return text.error();
+  const WipeOnExit wipe_text(text.value());
   Lines lines(text.value());
-  if (!lines.exact(key_file_version_line)) return malformed_key("not a pardner-signing-key v1 file");
+  if (!lines.exact(key_file_version_line))
+    return malformed_key("not a pardner-signing-key v1 file");
   const auto verifier_line = lines.field("verifier-key");
   if (!verifier_line) return malformed_key("the verifier-key line is missing");
   auto recorded = parse_verifier_key(*verifier_line);
-  if (!recorded) return malformed_key("the verifier-key line is invalid: " + recorded.error().detail);
+  if (!recorded)
+    return malformed_key("the verifier-key line is invalid: " + recorded.error().detail);
   const auto seal = lines.field("seal");
   WipedBytes<seed_bytes> seed;
   if (seal && *seal == seal_none) {
@@ -235,7 +249,6 @@ CryptoResult<NamedSigningKey> load_signing_key(const std::filesystem::path& path
   } else {
     return malformed_key("the seal line names no known sealing");
   }
-  sodium_memzero(text.value().data(), text.value().size());
   NamedSigningKey loaded{recorded.value().name, SigningKey::from_seed(seed.bytes)};
   if (loaded.key.public_key() != recorded.value().public_key) {
     return malformed_key("the seed does not give the key file's verifier key");

@@ -20,7 +20,7 @@ constexpr std::uint8_t node_prefix = 0x01;
 // RFC 6962 §2.1: "k is the largest power of two smaller than n (i.e., k < n <= 2k)".
 std::uint64_t split_point(std::uint64_t size) {
   PARDNER_ASSERT(size >= 2);
-  return std::uint64_t{1} << (std::bit_width(size) - 1);
+  return std::uint64_t{1} << (std::bit_width(size - 1) - 1);
 }
 
 std::uint8_t log2_exact(std::uint64_t power_of_two) {
@@ -60,8 +60,7 @@ void walk_path(std::uint64_t leaf_index, std::uint64_t tree_size, OnSibling&& si
 // (begin == end when it ends with b == true, which then contributes nothing).
 template <class OnSibling>
 std::pair<std::uint64_t, std::uint64_t> walk_subproof(std::uint64_t old_size,
-                                                       std::uint64_t new_size,
-                                                       OnSibling&& sibling) {
+                                                      std::uint64_t new_size, OnSibling&& sibling) {
   std::uint64_t begin = 0;
   std::uint64_t end = new_size;
   bool whole_old_tree = true;  // the RFC's b: is D[begin:begin+m] the whole old tree?
@@ -92,7 +91,8 @@ std::size_t inclusion_proof_length(std::uint64_t leaf_index, std::uint64_t tree_
 
 std::size_t consistency_proof_length(std::uint64_t old_size, std::uint64_t new_size) {
   std::size_t length = 0;
-  const auto last = walk_subproof(old_size, new_size, [&](std::uint64_t, std::uint64_t) { ++length; });
+  const auto last =
+      walk_subproof(old_size, new_size, [&](std::uint64_t, std::uint64_t) { ++length; });
   return length + (last.first != last.second ? 1 : 0);
 }
 
@@ -106,8 +106,8 @@ Hash leaf_hash(std::span<const std::uint8_t> leaf) {
 }
 
 Hash leaf_hash(std::string_view leaf) {
-  return leaf_hash(std::span<const std::uint8_t>(
-      reinterpret_cast<const std::uint8_t*>(leaf.data()), leaf.size()));
+  return leaf_hash(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(leaf.data()),
+                                                 leaf.size()));
 }
 
 Hash node_hash(const Hash& left, const Hash& right) {

@@ -16,8 +16,8 @@ namespace {
 
 CryptoError io_failed(std::string_view call, const std::filesystem::path& path) {
   const int error_number = errno;
-  return CryptoError{CryptoErrc::io_failed, std::string(call) + " " + path.string() + ": " +
-                                                std::strerror(error_number)};
+  return CryptoError{CryptoErrc::io_failed,
+                     std::string(call) + " " + path.string() + ": " + std::strerror(error_number)};
 }
 
 // Closes a descriptor on every path out of a function.
@@ -52,8 +52,7 @@ bool write_all(int fd, std::string_view content) {
 }
 
 CryptoResult<std::string> read_open_file(const FileDescriptor& file, const struct stat& status,
-                                         const std::filesystem::path& path,
-                                         std::size_t bytes_max) {
+                                         const std::filesystem::path& path, std::size_t bytes_max) {
   if (!S_ISREG(status.st_mode)) {
     return CryptoError{CryptoErrc::io_failed, path.string() + " is not a regular file"};
   }
@@ -105,7 +104,8 @@ CryptoResult<Ok> write_file_atomically(const std::filesystem::path& path, std::s
   return Ok{};
 }
 
-CryptoResult<std::string> read_small_file(const std::filesystem::path& path, std::size_t bytes_max) {
+CryptoResult<std::string> read_small_file(const std::filesystem::path& path,
+                                          std::size_t bytes_max) {
   FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (file.get() < 0) return io_failed("open", path);
   struct stat status {};

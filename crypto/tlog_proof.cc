@@ -112,8 +112,8 @@ CryptoResult<Checkpoint> verify_tlog_proof(const TlogProof& proof, const Hash& l
   auto checkpoint = open_checkpoint(proof.checkpoint, trusted);
   if (!checkpoint) return checkpoint.error();
   const Checkpoint& head = checkpoint.value();
-  auto included = verify_inclusion(proof.index, head.tree_size, leaf_hash, proof.hashes,
-                                   head.root_hash);
+  auto included =
+      verify_inclusion(proof.index, head.tree_size, leaf_hash, proof.hashes, head.root_hash);
   if (!included) return included.error();
   return checkpoint;
 }

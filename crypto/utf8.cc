@@ -67,12 +67,21 @@ bool is_valid_utf8(std::string_view text) {
 
 bool is_unicode_space(char32_t code_point) {
   switch (code_point) {
-    case U'\t': case U'\n': case U'\v': case U'\f': case U'\r': case U' ':
-    case 0x0085: case 0x00a0: case 0x1680: case 0x2028: case 0x2029: case 0x202f:
-    case 0x205f: case 0x3000:
-      return true;
-    default:
-      return code_point >= 0x2000 && code_point <= 0x200a;
+    case U'\t':
+    case U'\n':
+    case U'\v':
+    case U'\f':
+    case U'\r':
+    case U' ':
+    case 0x0085:
+    case 0x00a0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000: return true;
+    default: return code_point >= 0x2000 && code_point <= 0x200a;
   }
 }
 

@@ -30,6 +30,12 @@ struct Fingerprint {
             {"display_name", optional_text(c.display_name)},
             {"contact", optional_text(c.contact)}};
   }
+  boost::json::object operator()(const SetMemberProfile& c) const {
+    return {{"command", "set_member_profile"},
+            {"member", amount(c.member)},
+            {"display_name", optional_text(c.display_name)},
+            {"contact", optional_text(c.contact)}};
+  }
   boost::json::object operator()(const ChangeMemberStatus& c) const {
     return {{"command", "change_member_status"},
             {"member", amount(c.member)},

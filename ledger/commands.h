@@ -18,6 +18,15 @@ struct CreateMember {
   std::optional<std::string> contact;       // kept outside the log
 };
 
+// Corrects or erases a member's name and contact. These live outside the log, so this command
+// makes no entry (its Applied has seq -1); the log stays intact.
+struct SetMemberProfile {
+  std::string idempotency_key;
+  MemberId member = 0;
+  std::optional<std::string> display_name;  // nullopt erases it
+  std::optional<std::string> contact;       // nullopt erases it
+};
+
 struct ChangeMemberStatus {
   std::string idempotency_key;
   MemberId member = 0;
@@ -77,7 +86,7 @@ struct ExpirePending {
   TransactionId transaction = 0;
 };
 
-using Command = std::variant<CreateMember, ChangeMemberStatus, OpenAccount, CloseAccount,
+using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus, OpenAccount, CloseAccount,
                              SetAccountFloor, CreateTransaction, PostPending, VoidPending,
                              ReverseTransaction, ExpirePending>;
 
@@ -87,7 +96,7 @@ CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_acc
 
 // What an accepted command produced: its entry and the id it created or acted on.
 struct Applied {
-  Seq seq = 0;
+  Seq seq = 0;  // -1 for a command that changes only data kept outside the log
   std::int64_t id = 0;
   bool replayed = false;  // true when an idempotent retry returned the first result
   friend bool operator==(const Applied& a, const Applied& b) {

@@ -34,6 +34,30 @@ Result<Applied> apply(WriteTxn& txn, const CreateMember& command) {
   return Applied{entry.value().seq, id.value()};
 }
 
+Result<Applied> apply(WriteTxn& txn, const SetMemberProfile& command) {
+  if (command.display_name) {
+    auto ok = check_text("display_name", *command.display_name, display_name_bytes_max);
+    if (!ok) return ok.error();
+  }
+  if (command.contact) {
+    auto ok = check_text("contact", *command.contact, contact_bytes_max);
+    if (!ok) return ok.error();
+  }
+  auto status = load_member_status(txn.db(), command.member);
+  if (!status) return status.error();
+
+  // Validated. No entry: personal data stays out of the log.
+  auto updated = txn.db()
+                     .cached("INSERT OR REPLACE INTO member_profiles (member_id, display_name,"
+                             " contact) VALUES (?, ?, ?)")
+                     .bind(1, command.member)
+                     .bind(2, command.display_name)
+                     .bind(3, command.contact)
+                     .run();
+  if (!updated) return updated.error();
+  return Applied{-1, command.member};
+}
+
 Result<Applied> apply(WriteTxn& txn, const ChangeMemberStatus& command) {
   auto status = load_member_status(txn.db(), command.member);
   if (!status) return status.error();

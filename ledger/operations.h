@@ -11,6 +11,7 @@
 namespace pardner::ledger {
 
 Result<Applied> apply(WriteTxn& txn, const CreateMember& command);
+Result<Applied> apply(WriteTxn& txn, const SetMemberProfile& command);
 Result<Applied> apply(WriteTxn& txn, const ChangeMemberStatus& command);
 Result<Applied> apply(WriteTxn& txn, const OpenAccount& command);
 Result<Applied> apply(WriteTxn& txn, const CloseAccount& command);

@@ -78,4 +78,57 @@ Result<crypto::Checkpoint> verify_receipt(const Receipt& receipt,
   return std::move(checkpoint).value();
 }
 
+std::string format_consistency_proof(std::uint64_t from, std::uint64_t to,
+                                     const std::vector<crypto::Hash>& hashes) {
+  boost::json::array encoded;
+  for (const auto& hash : hashes) encoded.push_back(boost::json::string(crypto::base64_encode(hash)));
+  boost::json::object object{{"from", from}, {"to", to}, {"hashes", std::move(encoded)}};
+  return boost::json::serialize(object) + "\n";
+}
+
+Result<crypto::Checkpoint> verify_receipt_still_included(const Receipt& receipt,
+                                                         const crypto::VerifierKey& trusted,
+                                                         std::string_view later_checkpoint,
+                                                         std::string_view consistency_proof) {
+  auto earlier = verify_receipt(receipt, trusted);
+  if (!earlier) return earlier.error();
+  auto later = crypto::open_checkpoint(later_checkpoint, trusted);
+  if (!later) return from_crypto_error(later.error());
+  if (consistency_proof.size() > receipt_bytes_max) {
+    return Error{Errc::invalid_argument, "consistency proof too large"};
+  }
+  boost::json::parse_options options;
+  options.max_depth = 3;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(consistency_proof, ec, {}, options);
+  if (ec || !parsed.is_object()) return Error{Errc::invalid_argument, "proof is not a JSON object"};
+  auto from = int_field(parsed.get_object(), "from");
+  auto to = int_field(parsed.get_object(), "to");
+  const auto* hashes = parsed.get_object().if_contains("hashes");
+  if (!from || !to || hashes == nullptr || !hashes->is_array()) {
+    return Error{Errc::invalid_argument, "proof needs from, to and hashes"};
+  }
+  if (static_cast<std::uint64_t>(from.value()) != earlier.value().tree_size ||
+      static_cast<std::uint64_t>(to.value()) != later.value().tree_size) {
+    return Error{Errc::invalid_argument, "the proof is not between the receipt's checkpoint and the later one"};
+  }
+  std::vector<crypto::Hash> path;
+  for (const auto& element : hashes->get_array()) {
+    const auto* text = element.if_string();
+    if (text == nullptr) return Error{Errc::invalid_argument, "proof hash is not a string"};
+    auto bytes = crypto::base64_decode(*text);
+    if (!bytes || bytes.value().size() != crypto::hash_bytes) {
+      return Error{Errc::invalid_argument, "proof hash is not 32 bytes of base64"};
+    }
+    crypto::Hash hash{};
+    std::copy(bytes.value().begin(), bytes.value().end(), hash.begin());
+    path.push_back(hash);
+  }
+  auto consistent = crypto::verify_consistency(earlier.value().tree_size, later.value().tree_size,
+                                               earlier.value().root_hash, later.value().root_hash,
+                                               path);
+  if (!consistent) return from_crypto_error(consistent.error());
+  return std::move(later).value();
+}
+
 }  // namespace pardner::ledger

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crypto/ed25519.h"
 #include "crypto/signed_note.h"
@@ -30,5 +31,18 @@ Result<Receipt> parse_receipt(std::string_view text);
 // checkpoint it was proved against.
 Result<crypto::Checkpoint> verify_receipt(const Receipt& receipt,
                                           const crypto::VerifierKey& trusted);
+
+// The consistency proof document of GET /v1/log/proof/consistency and `pardner proof
+// consistency`: {"from":M,"to":N,"hashes":["<base64>",...]}.
+std::string format_consistency_proof(std::uint64_t from, std::uint64_t to,
+                                     const std::vector<crypto::Hash>& hashes);
+
+// Shows that a receipt's entry is still in the log later: verifies the receipt, opens the later
+// checkpoint with the same key, and checks the consistency proof from the receipt's tree size
+// to the later one. Returns the later checkpoint.
+Result<crypto::Checkpoint> verify_receipt_still_included(const Receipt& receipt,
+                                                         const crypto::VerifierKey& trusted,
+                                                         std::string_view later_checkpoint,
+                                                         std::string_view consistency_proof);
 
 }  // namespace pardner::ledger

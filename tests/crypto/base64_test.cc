@@ -51,19 +51,19 @@ TEST(Base64, RoundTripsEveryByteValueAndLength) {
 
 TEST(Base64, RefusesEverythingButTheCanonicalEncoding) {
   const char* refused[] = {
-      "Zg=",       // length not a multiple of four
-      "Zg",        // padding missing
-      "Zm9v\n",    // line break
-      "Zm 9v",     // space
-      "Zm9v====",  // too much padding
-      "Z===",      // three padding characters
-      "====",      // only padding
-      "Zg=a",      // padding before the end
-      "Z=g=",      // padding in the middle
-      "Zm-v",      // URL-safe alphabet is not standard base64
-      "Zm_v",      //
-      "Zh==",      // non-zero unused bits: "Zg==" is the canonical form of "f"
-      "Zm9=",      // non-zero unused bits: "Zm8=" is the canonical form of "fo"
+      "Zg=",           // length not a multiple of four
+      "Zg",            // padding missing
+      "Zm9v\n",        // line break
+      "Zm 9v",         // space
+      "Zm9v====",      // too much padding
+      "Z===",          // three padding characters
+      "====",          // only padding
+      "Zg=a",          // padding before the end
+      "Z=g=",          // padding in the middle
+      "Zm-v",          // URL-safe alphabet is not standard base64
+      "Zm_v",          //
+      "Zh==",          // non-zero unused bits: "Zg==" is the canonical form of "f"
+      "Zm9=",          // non-zero unused bits: "Zm8=" is the canonical form of "fo"
       "Zm9v\xc3\xa9",  // non-ASCII
   };
   for (const char* text : refused) {

@@ -31,7 +31,8 @@ TEST(Checkpoint, ParsesTheSpecExampleBody) {
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed.value().origin, "example.com/behind-the-sofa");
   EXPECT_EQ(parsed.value().tree_size, 20852163u);
-  EXPECT_EQ(base64_encode(parsed.value().root_hash), "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=");
+  EXPECT_EQ(base64_encode(parsed.value().root_hash),
+            "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=");
   EXPECT_TRUE(parsed.value().extension_lines.empty());
 }
 
@@ -55,25 +56,25 @@ TEST(Checkpoint, RefusesMalformedTexts) {
   const std::string root = base64_encode(sha256("x"));
   const std::string malformed[] = {
       "",
-      "origin\n5\n" + root,                         // no final newline
-      "origin\n5\n",                                // two lines
-      "origin\n05\n" + root + "\n",                 // leading zero
-      "origin\n00\n" + root + "\n",                 //
-      "origin\n-1\n" + root + "\n",                 // sign
-      "origin\n+1\n" + root + "\n",                 //
-      "origin\n 1\n" + root + "\n",                 // space
-      "origin\n1 \n" + root + "\n",                 //
-      "origin\n\n" + root + "\n",                   // empty size
+      "origin\n5\n" + root,                            // no final newline
+      "origin\n5\n",                                   // two lines
+      "origin\n05\n" + root + "\n",                    // leading zero
+      "origin\n00\n" + root + "\n",                    //
+      "origin\n-1\n" + root + "\n",                    // sign
+      "origin\n+1\n" + root + "\n",                    //
+      "origin\n 1\n" + root + "\n",                    // space
+      "origin\n1 \n" + root + "\n",                    //
+      "origin\n\n" + root + "\n",                      // empty size
       "origin\n18446744073709551616\n" + root + "\n",  // 2^64
-      "origin\n5\n" + root.substr(0, 40) + "\n",    // short root
+      "origin\n5\n" + root.substr(0, 40) + "\n",       // short root
       "origin\n5\n" + base64_encode(std::vector<std::uint8_t>(33, 0)) + "\n",
-      "origin\n5\n" + root + "\n\n",                // empty extension line
-      "origin\n5\n" + root + "\nextension\n\n",     //
-      "\n5\n" + root + "\n",                        // empty origin
-      "my log\n5\n" + root + "\n",                  // space in origin
-      "my+log\n5\n" + root + "\n",                  // plus in origin
-      "origin\r\n5\n" + root + "\n",                // carriage return
-      "origin\n5\n" + root + "\next\x01\n",         // control character
+      "origin\n5\n" + root + "\n\n",             // empty extension line
+      "origin\n5\n" + root + "\nextension\n\n",  //
+      "\n5\n" + root + "\n",                     // empty origin
+      "my log\n5\n" + root + "\n",               // space in origin
+      "my+log\n5\n" + root + "\n",               // plus in origin
+      "origin\r\n5\n" + root + "\n",             // carriage return
+      "origin\n5\n" + root + "\next\x01\n",      // control character
   };
   for (const std::string& text : malformed) {
     auto parsed = parse_checkpoint(text);
@@ -93,6 +94,23 @@ TEST(Checkpoint, AcceptsTreeSizesUpTo2To62AndRefusesOneMore) {
   Checkpoint too_big = sample();
   too_big.tree_size = tree_size_max + 1;
   EXPECT_EQ(format_checkpoint(too_big).error().code, CryptoErrc::too_large);
+}
+
+TEST(Checkpoint, FormatsAndParsesUpToTheNoteBoundAndRefusesOneByteMore) {
+  Checkpoint checkpoint = sample();
+  const std::size_t base = format_checkpoint(checkpoint).value().size();
+  checkpoint.extension_lines = {std::string(note_bytes_max - base - 1, 'e')};
+  auto text = format_checkpoint(checkpoint);
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text.value().size(), note_bytes_max);
+  EXPECT_EQ(parse_checkpoint(text.value()).value(), checkpoint);
+  checkpoint.extension_lines[0].push_back('e');
+  EXPECT_EQ(format_checkpoint(checkpoint).error().code, CryptoErrc::too_large);
+  EXPECT_EQ(parse_checkpoint(text.value() + "e\n").error().code, CryptoErrc::too_large);
+  // Too long to sign as a note, but refused as a value rather than stopping the process.
+  checkpoint.extension_lines[0].resize(note_bytes_max - base - 50);
+  EXPECT_EQ(sign_checkpoint(checkpoint, SigningKey::generate()).error().code,
+            CryptoErrc::too_large);
 }
 
 TEST(Checkpoint, FormatRefusesAnInvalidOriginOrExtensionLine) {

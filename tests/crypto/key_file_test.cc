@@ -1,8 +1,7 @@
 #include "crypto/key_file.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -80,7 +79,8 @@ TEST_F(KeyFile, SealsWithAPassphraseAndRefusesAWrongOrMissingOne) {
 
 TEST_F(KeyFile, SealsWithTheInteractiveCostByDefault) {
   ASSERT_TRUE(save_sealed_signing_key(path("key"), key_, "pass", interactive_passphrase_cost()));
-  EXPECT_NE(read(path("key")).find("ops-limit 2\nmemory-limit-bytes 67108864\n"), std::string::npos);
+  EXPECT_NE(read(path("key")).find("ops-limit 2\nmemory-limit-bytes 67108864\n"),
+            std::string::npos);
   EXPECT_EQ(load_signing_key(path("key"), "pass").value().key.seed(), key_.key.seed());
 }
 
@@ -130,9 +130,9 @@ TEST_F(KeyFile, RefusesMalformedFiles) {
   const std::string malformed[] = {
       "",
       "pardner-signing-key v2" + text.substr(text.find('\n')),
-      text.substr(0, text.size() - 1),                            // no final newline
+      text.substr(0, text.size() - 1),  // no final newline
       text + "extra line\n",
-      text.substr(text.find('\n') + 1),                           // no version line
+      text.substr(text.find('\n') + 1),  // no version line
       text.substr(0, text.find("seal none")) + "seal rot13\n" + text.substr(text.find("seed ")),
       text.substr(0, text.find("seed ")) + "seed AAAA\n",
   };
@@ -142,6 +142,8 @@ TEST_F(KeyFile, RefusesMalformedFiles) {
     ASSERT_FALSE(loaded) << content;
     EXPECT_EQ(loaded.error().code, CryptoErrc::malformed_key) << content;
   }
+  write(path("big"), std::string(key_file_bytes_max, 'a'), 0600);
+  EXPECT_EQ(load_signing_key(path("big"), std::nullopt).error().code, CryptoErrc::malformed_key);
   write(path("big"), std::string(key_file_bytes_max + 1, 'a'), 0600);
   EXPECT_EQ(load_signing_key(path("big"), std::nullopt).error().code, CryptoErrc::too_large);
   EXPECT_EQ(load_signing_key(path("missing"), std::nullopt).error().code, CryptoErrc::io_failed);
@@ -193,9 +195,11 @@ TEST_F(KeyFile, PassphraseLengthIsBoundedAtTheLimit) {
   const char* variable = "PARDNER_TEST_KEY_PASSPHRASE";
   ASSERT_EQ(::unsetenv(variable), 0);
   write(path("pass"), std::string(passphrase_bytes_max, 'p') + "\n", 0600);
-  EXPECT_EQ(passphrase_from_env_or_file(variable, path("pass")).value().size(), passphrase_bytes_max);
+  EXPECT_EQ(passphrase_from_env_or_file(variable, path("pass")).value().size(),
+            passphrase_bytes_max);
   write(path("pass"), std::string(passphrase_bytes_max + 1, 'p'), 0600);
-  EXPECT_EQ(passphrase_from_env_or_file(variable, path("pass")).error().code, CryptoErrc::too_large);
+  EXPECT_EQ(passphrase_from_env_or_file(variable, path("pass")).error().code,
+            CryptoErrc::too_large);
   ASSERT_EQ(::setenv(variable, std::string(passphrase_bytes_max + 1, 'p').c_str(), 1), 0);
   EXPECT_EQ(passphrase_from_env_or_file(variable, "").error().code, CryptoErrc::too_large);
   ASSERT_EQ(::unsetenv(variable), 0);

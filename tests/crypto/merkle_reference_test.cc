@@ -124,7 +124,8 @@ TEST(MerkleReference, RootsAndEveryProofMatchTheNaiveRecursionForSizesUpTo300) {
       ASSERT_TRUE(proof);
       // The RFC defines PROOF for 0 < m < n; m == n gives {} by SUBPROOF(m, D[m], true), and
       // m == 0 gives {} by our documented choice.
-      const std::vector<Hash> expected = m == 0 ? std::vector<Hash>{} : naive.subproof(m, 0, n, true);
+      const std::vector<Hash> expected =
+          m == 0 ? std::vector<Hash>{} : naive.subproof(m, 0, n, true);
       ASSERT_EQ(proof.value(), expected) << "old " << m << " new " << n;
       ASSERT_TRUE(verify_consistency(m, n, roots[m], roots[n], proof.value()))
           << "old " << m << " new " << n;

@@ -55,7 +55,9 @@ TEST(Merkle, EmptyTreeRootIsTheHashOfNothingNotZeros) {
 TEST(Merkle, LeafAndNodeHashesUseTheirDomainPrefixes) {
   const Hash left = leaf_hash("0");
   const Hash right = leaf_hash("1");
-  EXPECT_EQ(left, sha256(std::string("\0" "0", 2)));
+  EXPECT_EQ(left, sha256(std::string("\0"
+                                     "0",
+                                     2)));
   std::string node_input = "\x01";
   node_input.append(left.begin(), left.end());
   node_input.append(right.begin(), right.end());
@@ -110,6 +112,21 @@ TEST(Merkle, AProofForOneTreeSizeDoesNotVerifyForAnother) {
       }
     }
   }
+}
+
+TEST(Merkle, AProofCannotBeStretchedToALargerClaimedSizeWithTheSameRoot) {
+  // The RFC's final "sn is 0" check (and our length check) refuse a proof that reaches the root
+  // of a smaller tree while claiming a larger size.
+  const MemoryNodeStore store = store_of_size(5);
+  const Hash root3 = root(3, store).value();
+  const std::vector<Hash> path = inclusion_proof(0, 3, store).value();
+  ASSERT_TRUE(verify_inclusion(0, 3, store.node(0, 0), path, root3));
+  EXPECT_EQ(verify_inclusion(0, 5, store.node(0, 0), path, root3).error().code,
+            CryptoErrc::bad_proof);
+  const Hash root2 = root(2, store).value();
+  const std::vector<Hash> proof = consistency_proof(2, 3, store).value();
+  ASSERT_TRUE(verify_consistency(2, 3, root2, root3, proof));
+  EXPECT_EQ(verify_consistency(2, 5, root2, root3, proof).error().code, CryptoErrc::bad_proof);
 }
 
 TEST(Merkle, ATamperedInclusionProofFails) {
@@ -251,7 +268,8 @@ TEST(Merkle, ProofsOfHugeTreesCostLogarithmicReadsAndVerify) {
       const std::vector<Hash> proof = consistency_proof(m, n, tree).value();
       EXPECT_LE(tree.reads, reads_max) << n << " " << m;
       EXPECT_LE(proof.size(), proof_hashes_max);
-      EXPECT_TRUE(verify_consistency(m, n, root(m, tree).value(), new_root, proof)) << n << " " << m;
+      EXPECT_TRUE(verify_consistency(m, n, root(m, tree).value(), new_root, proof))
+          << n << " " << m;
     }
   }
 }

@@ -24,10 +24,12 @@ constexpr std::string_view go_text =
     "then you don't know what your problem is.\n";
 constexpr std::string_view peter_signature_line =
     "\xe2\x80\x94 PeterNeumann "
-    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 constexpr std::string_view enoch_signature_line =
     "\xe2\x80\x94 EnochRoot "
-    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/"
+    "5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
 
 SigningKey peter_signing_key() {
   const std::vector<std::uint8_t> typed_seed = base64_decode(peter_private_key).value();
@@ -53,7 +55,8 @@ TEST(SignedNote, ReproducesTheGoReferenceKeyIdVerifierKeyAndSignatureByteForByte
 }
 
 TEST(SignedNote, OpensTheGoReferenceNoteIgnoringTheOtherKeysLine) {
-  const std::string note = go_note(std::string(peter_signature_line) + std::string(enoch_signature_line));
+  const std::string note =
+      go_note(std::string(peter_signature_line) + std::string(enoch_signature_line));
   auto by_peter = open_note(note, verifier_of(peter_verifier_key));
   ASSERT_TRUE(by_peter);
   EXPECT_EQ(by_peter.value(), go_text);
@@ -64,7 +67,8 @@ TEST(SignedNote, OpensTheGoReferenceNoteIgnoringTheOtherKeysLine) {
 
 TEST(SignedNote, RoundTripsATextWithEmptyLinesAndUnicode) {
   const SigningKey key = SigningKey::generate();
-  const VerifierKey verifier = make_verifier_key("pardner.example/ledger", key.public_key()).value();
+  const VerifierKey verifier =
+      make_verifier_key("pardner.example/ledger", key.public_key()).value();
   const std::string text = "Ognuno sta solo sul cuor della terra\n\ned \xc3\xa8 subito sera.\n\n";
   auto note = sign_note(text, verifier.name, key);
   ASSERT_TRUE(note);
@@ -96,7 +100,8 @@ TEST(SignedNote, IgnoresAKeySharingTheNameButNotTheId) {
 TEST(SignedNote, RefusesACarriageReturnAnywhere) {
   const std::string note =
       "If you think cryptography is the answer to your problem,\r\n"
-      "then you don't know what your problem is.\n\n" + std::string(peter_signature_line);
+      "then you don't know what your problem is.\n\n" +
+      std::string(peter_signature_line);
   auto opened = open_note(note, verifier_of(peter_verifier_key));
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code, CryptoErrc::malformed_note);
@@ -107,7 +112,8 @@ TEST(SignedNote, RefusesACarriageReturnAnywhere) {
 
 TEST(SignedNote, RefusesADuplicateSignatureLineFromTheTrustedKey) {
   // The Go reference skips an exact duplicate; we refuse it, as an ambiguity.
-  const std::string note = go_note(std::string(peter_signature_line) + std::string(peter_signature_line));
+  const std::string note =
+      go_note(std::string(peter_signature_line) + std::string(peter_signature_line));
   auto opened = open_note(note, verifier_of(peter_verifier_key));
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code, CryptoErrc::malformed_note);
@@ -137,12 +143,14 @@ TEST(SignedNote, RefusesMalformedNotes) {
       text + "\n" + peter.substr(0, peter.size() - 1),
       "\x01" + text + "\n" + peter,
       "\xff" + text + "\n" + peter,
-      text + "\n" + "\xe2\x80\x94 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2p"
-                    "ZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
+      text + "\n" +
+          "\xe2\x80\x94 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2p"
+          "ZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
       text + "\n" + peter + "Unexpected line.\n",
       // Ours: an ASCII hyphen for the em dash, a tab, a name with '+', short and bad base64.
-      text + "\n" + "-- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgK"
-                    "vqfqdngotpRZb6KE6RyyBwJnAM=\n",
+      text + "\n" +
+          "-- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgK"
+          "vqfqdngotpRZb6KE6RyyBwJnAM=\n",
       text + "\t\n" + peter,
       text + "\n" + "\xe2\x80\x94 Peter+Neumann AAAAAAAA\n",
       text + "\n" + "\xe2\x80\x94 PeterNeumann AAAA\n",
@@ -202,7 +210,8 @@ TEST(VerifierKey, SplitsOnlyAtTheFirstTwoPlusSigns) {
     SigningKey::Seed seed{};
     seed.fill(static_cast<std::uint8_t>(i));
     const PublicKey public_key = SigningKey::from_seed(seed).public_key();
-    const std::string line = format_verifier_key(make_verifier_key("example.com/log", public_key).value());
+    const std::string line =
+        format_verifier_key(make_verifier_key("example.com/log", public_key).value());
     const std::size_t key_start = line.find('+', line.find('+') + 1) + 1;
     if (line.find('+', key_start) == std::string::npos) continue;
     found = true;
@@ -231,19 +240,43 @@ TEST(VerifierKey, RefusesEveryManglingOfAValidKey) {
   // Wrong key length and unknown algorithm, each with a key ID adjusted to match (from Go).
   EXPECT_FALSE(parse_verifier_key(
       "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=="));
-  EXPECT_FALSE(parse_verifier_key("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"));
-  auto upper = parse_verifier_key("PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
+  EXPECT_FALSE(
+      parse_verifier_key("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"));
+  auto upper =
+      parse_verifier_key("PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
   ASSERT_FALSE(upper);
   EXPECT_EQ(upper.error().code, CryptoErrc::malformed_key);
 }
 
+TEST(VerifierKey, RoundTripsTheLongestKeyName) {
+  const SigningKey key = SigningKey::generate();
+  const std::string name(key_name_bytes_max, 'n');
+  const std::string line = format_verifier_key(make_verifier_key(name, key.public_key()).value());
+  auto parsed = parse_verifier_key(line);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed.value().name, name);
+  EXPECT_EQ(make_verifier_key(name + "n", key.public_key()).error().code,
+            CryptoErrc::malformed_key);
+}
+
 TEST(KeyName, FollowsTheSpecRules) {
-  for (std::string_view good : {"PeterNeumann", "example.com/log42", "quasimodo.example/salvatore",
-                                "caf\xc3\xa9"}) {
+  for (std::string_view good :
+       {"PeterNeumann", "example.com/log42", "quasimodo.example/salvatore", "caf\xc3\xa9"}) {
     EXPECT_TRUE(is_valid_key_name(good)) << good;
   }
-  for (std::string_view bad : {"", "a+b", "a b", "a\tb", "a\nb", "a\xc2\xa0" "b", "a\xe2\x80\x83" "b",
-                               "a\xe3\x80\x80" "b", "a\x01" "b", "a\x7f" "b", "a\xc2\x85" "b",
+  for (std::string_view bad : {"", "a+b", "a b", "a\tb", "a\nb",
+                               "a\xc2\xa0"
+                               "b",
+                               "a\xe2\x80\x83"
+                               "b",
+                               "a\xe3\x80\x80"
+                               "b",
+                               "a\x01"
+                               "b",
+                               "a\x7f"
+                               "b",
+                               "a\xc2\x85"
+                               "b",
                                "\xff", "\xc0\xaf"}) {
     EXPECT_FALSE(is_valid_key_name(bad)) << bad;
   }

@@ -56,7 +56,8 @@ TEST(TlogProof, ParsesTheSpecExample) {
             "YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ");
   EXPECT_EQ(parsed.value().index, 73894u);
   ASSERT_EQ(parsed.value().hashes.size(), 5u);
-  EXPECT_EQ(base64_encode(parsed.value().hashes[4]), "AHCioX9nLjsrse6YhjRRmk1WUEirVOLLRoOQ6vfO5vk=");
+  EXPECT_EQ(base64_encode(parsed.value().hashes[4]),
+            "AHCioX9nLjsrse6YhjRRmk1WUEirVOLLRoOQ6vfO5vk=");
   EXPECT_TRUE(parsed.value().checkpoint.starts_with("example.com/fancylog\n109482\n"));
   EXPECT_EQ(format_tlog_proof(parsed.value()).value(), spec_example);
 }
@@ -116,16 +117,16 @@ TEST(TlogProof, RefusesMalformedTexts) {
       "",
       "c2sp.org/tlog-proof@v2\nindex 6\n" + body,
       "c2sp.org/tlog-proof@v1\r\nindex 6\n" + body,
-      header + body,                                  // no index line
-      header + "index 06\n" + body,                   // leading zero
+      header + body,                 // no index line
+      header + "index 06\n" + body,  // leading zero
       header + "index -6\n" + body,
       header + "index  6\n" + body,
       header + "index 6 \n" + body,
       header + "index\n" + body,
-      header + "extra \nindex 6\n" + body,            // empty extra
-      header + "extra AAE\nindex 6\n" + body,         // bad base64
-      header + "index 6\nextra AAEC\n" + body,        // extra after index
-      header + "index 6\n" + "AAAA\n" + body,         // a hash that is not 32 bytes
+      header + "extra \nindex 6\n" + body,                           // empty extra
+      header + "extra AAE\nindex 6\n" + body,                        // bad base64
+      header + "index 6\nextra AAEC\n" + body,                       // extra after index
+      header + "index 6\n" + "AAAA\n" + body,                        // a hash that is not 32 bytes
       header + "index 6\n" + body.substr(0, body.find("\n\n") + 1),  // no blank line
       header + "index 6\n" + body.substr(0, body.find("\n\n") + 2),  // empty checkpoint
   };
@@ -167,8 +168,10 @@ TEST(TlogProof, EnforcesItsLimitsAtTheLimitAndOneBeyond) {
                 .error()
                 .code,
             CryptoErrc::too_large);
-  EXPECT_EQ(parse_tlog_proof(std::string(tlog_proof_bytes_max + 1, 'a')).error().code,
-            CryptoErrc::too_large);
+  const std::string prefix = "c2sp.org/tlog-proof@v1\nindex 0\n\n";
+  const std::string at_limit = prefix + std::string(tlog_proof_bytes_max - prefix.size(), 'a');
+  EXPECT_TRUE(parse_tlog_proof(at_limit));
+  EXPECT_EQ(parse_tlog_proof(at_limit + "a").error().code, CryptoErrc::too_large);
 }
 
 }  // namespace

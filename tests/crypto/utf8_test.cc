@@ -13,16 +13,18 @@ TEST(Utf8, DecodesOneToFourByteSequences) {
 }
 
 TEST(Utf8, RefusesWhatALenientDecoderWouldRepair) {
-  for (std::string_view bad : {"\x80", "\xc3", "\xc3\x28", "\xc0\xaf", "\xe0\x80\xaf",
-                               "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xff"}) {
+  for (std::string_view bad :
+       {"\x80", "\xc3", "\xc3\x28", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+        "\xf8\x88\x80\x80\x80", "\xff"}) {
     EXPECT_FALSE(is_valid_utf8(bad)) << bad;
     EXPECT_FALSE(decode_utf8(bad));
   }
 }
 
 TEST(Utf8, ClassifiesSpacesAndControls) {
-  for (char32_t space : {U' ', U'\t', U'\n', U'\r', char32_t{0x85}, char32_t{0xa0}, char32_t{0x1680},
-                         char32_t{0x2000}, char32_t{0x200a}, char32_t{0x2028}, char32_t{0x3000}}) {
+  for (char32_t space :
+       {U' ', U'\t', U'\n', U'\r', char32_t{0x85}, char32_t{0xa0}, char32_t{0x1680},
+        char32_t{0x2000}, char32_t{0x200a}, char32_t{0x2028}, char32_t{0x3000}}) {
     EXPECT_TRUE(is_unicode_space(space)) << static_cast<int>(space);
   }
   EXPECT_FALSE(is_unicode_space(U'a'));

@@ -21,6 +21,24 @@ TEST_F(Accounts, MemberEntryCarriesOnlyTheIdWhileTheNameStaysOutsideTheLog) {
   EXPECT_EQ(member.status, MemberStatus::active);
 }
 
+TEST_F(Accounts, APersonsDetailsCanBeCorrectedAndErasedWhileTheLogStaysIntact) {
+  auto created = submit(CreateMember{.display_name = "Ada Okafor", .contact = "ada@example.org"});
+  ASSERT_TRUE(created);
+  auto size = reader_->log_size().value();
+  auto corrected = submit(SetMemberProfile{.member = created.value().id,
+                                           .display_name = "Ada Okafor-Smith",
+                                           .contact = "ada@example.net"});
+  ASSERT_TRUE(corrected);
+  EXPECT_EQ(corrected.value().seq, -1);
+  EXPECT_EQ(reader_->member(created.value().id).value().display_name, "Ada Okafor-Smith");
+  ASSERT_TRUE(submit(SetMemberProfile{.member = created.value().id}));  // erased
+  auto member = reader_->member(created.value().id).value();
+  EXPECT_FALSE(member.display_name);
+  EXPECT_FALSE(member.contact);
+  EXPECT_EQ(reader_->log_size().value(), size);
+  EXPECT_REFUSED(submit(SetMemberProfile{.member = 404}), Errc::not_found);
+}
+
 TEST_F(Accounts, OpensWithCodeTypeCurrencyOwnerAndFloor) {
   auto member = submit(CreateMember{}).value().id;
   auto opened = submit(OpenAccount{.code = "liabilities:members:0001:savings",

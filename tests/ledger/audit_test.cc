@@ -212,6 +212,23 @@ TEST_F(Audit, ReceiptsVerifyOfflineAndFailForAnotherKey) {
   EXPECT_FALSE(verify_receipt(receipt.value(), trusted));
 }
 
+TEST_F(Audit, AReceiptPlusALaterCheckpointAndConsistencyProofShowsTheEntryIsStillThere) {
+  auto receipt = parse_receipt(reader_->receipt(4).value()).value();
+  auto trusted = crypto::parse_verifier_key(key_line_).value();
+  std::uint64_t old_size = verify_receipt(receipt, trusted).value().tree_size;
+  ASSERT_TRUE(transfer(cash_, savings_, 9));
+  auto later = reader_->latest_checkpoint().value();
+  auto proof = format_consistency_proof(old_size, later.tree_size,
+                                        reader_->consistency_proof(old_size, later.tree_size).value());
+  auto still = verify_receipt_still_included(receipt, trusted, later.note, proof);
+  ASSERT_TRUE(still) << still.error().detail;
+  EXPECT_EQ(still.value().tree_size, old_size + 1);
+  // A proof between other sizes is refused.
+  auto wrong = format_consistency_proof(old_size - 1, later.tree_size,
+                                        reader_->consistency_proof(old_size - 1, later.tree_size).value());
+  EXPECT_FALSE(verify_receipt_still_included(receipt, trusted, later.note, wrong));
+}
+
 TEST_F(Audit, ProofsAreServedOnlyForCheckpointedSizesAndVerify) {
   auto size = static_cast<std::uint64_t>(reader_->log_size().value());
   auto checkpoint = reader_->latest_checkpoint().value();

@@ -46,13 +46,15 @@ std::string key_line(const std::string& key_or_file) {
 
 int run_init(const std::string& data_dir, const ledger::Settings& settings,
              const std::string& passphrase_file) {
-  auto done = ledger::init_ledger(data_dir, settings, passphrase_file);
-  if (!done) return fail(done.error());
+  auto admin_token = ledger::init_ledger(data_dir, settings, passphrase_file);
+  if (!admin_token) return fail(admin_token.error());
   auto opened = ledger::open_ledger(data_dir);
   if (!opened) return fail(opened.error());
   std::printf("created ledger %s (%s) in %s\nlog origin: %s\n", opened.value().name.c_str(),
               opened.value().currency.c_str(), data_dir.c_str(),
               opened.value().log_origin.c_str());
+  std::printf("first admin token (shown once; also in %s, mode 0600):\n%s\nverifier key:\n",
+              ledger::admin_token_path(data_dir).c_str(), admin_token.value().c_str());
   return run_key_show(data_dir);
 }
 

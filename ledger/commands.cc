@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 
+#include "crypto/base64.h"
 #include "ledger/canonical_json.h"
 
 namespace pardner::ledger {
@@ -88,6 +89,16 @@ struct Fingerprint {
     return {{"command", "reverse_transaction"},
             {"transaction", amount(c.transaction)},
             {"memo", c.memo}};
+  }
+  boost::json::object operator()(const CreateAccessToken& c) const {
+    return {{"command", "create_access_token"},
+            {"token_hash", crypto::hex_encode(c.token_hash)},
+            {"role", wire_name(c.role)},
+            {"member", c.member ? amount(*c.member) : nullptr},
+            {"label", c.label}};
+  }
+  boost::json::object operator()(const RevokeAccessToken& c) const {
+    return {{"command", "revoke_access_token"}, {"token", amount(c.token)}};
   }
   boost::json::object operator()(const ExpirePending& c) const {
     return {{"command", "expire_pending"}, {"transaction", amount(c.transaction)}};

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "crypto/sha256.h"
+#include "ledger/access_tokens.h"
 #include "ledger/types.h"
 
 namespace pardner::ledger {
@@ -81,6 +83,22 @@ struct ReverseTransaction {
   std::string memo;
 };
 
+// An API access token for a role (and, for members, the member it speaks for). Only the
+// token's hash reaches the ledger; the token itself is shown once to its holder by the API.
+// Tokens live outside the log: these commands make no entry (Applied seq -1).
+struct CreateAccessToken {
+  std::string idempotency_key;
+  crypto::Hash token_hash{};
+  Role role = Role::member;
+  std::optional<MemberId> member;
+  std::string label;
+};
+
+struct RevokeAccessToken {
+  std::string idempotency_key;
+  std::int64_t token = 0;
+};
+
 // Issued by the writer itself, never by clients: voids a pending transaction past its timeout.
 struct ExpirePending {
   TransactionId transaction = 0;
@@ -88,7 +106,8 @@ struct ExpirePending {
 
 using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus, OpenAccount, CloseAccount,
                              SetAccountFloor, CreateTransaction, PostPending, VoidPending,
-                             ReverseTransaction, ExpirePending>;
+                             ReverseTransaction, CreateAccessToken, RevokeAccessToken,
+                             ExpirePending>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

@@ -8,7 +8,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "crypto/access_token.h"
+#include "crypto/secure_file.h"
 #include "crypto/signed_note.h"
+#include "ledger/access_tokens.h"
 #include "ledger/currency.h"
 #include "ledger/log_key.h"
 #include "ledger/signed_log.h"
@@ -56,18 +59,22 @@ std::string database_path(const std::string& data_dir) {
   return (std::filesystem::path(data_dir) / "ledger.db").string();
 }
 
-Result<Ok> init_ledger(const std::string& data_dir, Settings settings,
-                       const std::string& passphrase_file) {
+std::string admin_token_path(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "admin.token").string();
+}
+
+Result<std::string> init_ledger(const std::string& data_dir, Settings settings,
+                                const std::string& passphrase_file) {
   if (settings.log_origin.empty()) settings.log_origin = default_log_origin(settings.name);
-  if (auto ok = check_settings(settings); !ok) return ok;
+  if (auto ok = check_settings(settings); !ok) return ok.error();
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Error{Errc::storage_failed, "cannot create " + data_dir + ": " + ec.message()};
-  ::chmod(data_dir.c_str(), 0700);  // keys and tokens will live here
-  std::string path = database_path(data_dir);
-  if (std::filesystem::exists(path, ec)) {
+  if (std::filesystem::exists(database_path(data_dir), ec)) {
     return Error{Errc::already_exists, data_dir + " already holds a ledger; not overwriting it"};
   }
+  ::chmod(data_dir.c_str(), 0700);  // keys and tokens will live here
+  std::string path = database_path(data_dir);
   auto key = create_log_key(data_dir, settings.log_origin, passphrase_file);
   if (!key) return key.error();
   auto db = Database::open(path, Database::Mode::read_write_create);
@@ -77,13 +84,23 @@ Result<Ok> init_ledger(const std::string& data_dir, Settings settings,
   if (auto begun = db.value().exec("BEGIN IMMEDIATE"); !begun) return begun.error();
   // The empty log gets its checkpoint (root SHA-256("")) at once, so auditors can pin a
   // starting point before the first entry.
+  std::string admin_token = crypto::generate_access_token();
   auto stored = store_settings(db.value(), settings);
   if (stored) stored = issue_checkpoint(db.value(), key.value(), 0);
+  if (stored) {
+    auto token = insert_access_token(db.value(), crypto::access_token_hash(admin_token),
+                                     Role::admin, std::nullopt, "first admin (pardner init)",
+                                     SystemClock().now());
+    if (!token) stored = token.error();
+  }
   if (!stored) {
     (void)db.value().exec("ROLLBACK");
-    return stored;
+    return stored.error();
   }
-  return db.value().exec("COMMIT");
+  if (auto committed = db.value().exec("COMMIT"); !committed) return committed.error();
+  auto written = crypto::write_file_atomically(admin_token_path(data_dir), admin_token + "\n", 0600);
+  if (!written) return from_crypto_error(written.error());
+  return admin_token;
 }
 
 Result<Settings> open_ledger(const std::string& data_dir) {

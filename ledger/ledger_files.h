@@ -11,12 +11,16 @@ namespace pardner::ledger {
 
 std::string database_path(const std::string& data_dir);
 
-// Creates DIR if needed (mode 0700) and a new ledger in it: the database and the log signing
+// Creates DIR if needed (mode 0700) and a new ledger in it: the database, the log signing
 // key (named for the log origin; sealed if a passphrase is in the environment or
-// `passphrase_file`). Refuses with already_exists when DIR already holds one; invalid_argument
-// for a bad name, currency, origin or value-date window.
-Result<Ok> init_ledger(const std::string& data_dir, Settings settings,
-                       const std::string& passphrase_file = {});
+// `passphrase_file`), the empty log's checkpoint, and the first admin token, written to
+// DIR/admin.token (mode 0600) and returned so it can be shown once. Refuses with
+// already_exists when DIR already holds a ledger; invalid_argument for a bad name, currency,
+// origin or value-date window.
+Result<std::string> init_ledger(const std::string& data_dir, Settings settings,
+                                const std::string& passphrase_file = {});
+
+std::string admin_token_path(const std::string& data_dir);
 
 // Opens an existing ledger, applies any newer migrations (schema_too_new if the file is from
 // a newer Pardner), and returns its settings. not_found when DIR holds no ledger.

@@ -20,6 +20,8 @@ Result<Applied> apply(WriteTxn& txn, const CreateTransaction& command);
 Result<Applied> apply(WriteTxn& txn, const ReverseTransaction& command);
 Result<Applied> apply(WriteTxn& txn, const PostPending& command);
 Result<Applied> apply(WriteTxn& txn, const VoidPending& command);
+Result<Applied> apply(WriteTxn& txn, const CreateAccessToken& command);
+Result<Applied> apply(WriteTxn& txn, const RevokeAccessToken& command);
 Result<Applied> apply(WriteTxn& txn, const ExpirePending& command);
 
 }  // namespace pardner::ledger

@@ -11,6 +11,8 @@ grep -q "log origin: pardner.local/e2e-test" "$work/init.out"
 key="$("$pardner" key show --data "$work/ledger")"
 case "$key" in pardner.local/e2e-test+????????+*) ;; *) echo "bad key line: $key"; exit 1 ;; esac
 test "$(stat -c %a "$work/ledger/signing.key")" = 600
+test "$(stat -c %a "$work/ledger/admin.token")" = 600
+grep -q "$(cat "$work/ledger/admin.token")" "$work/init.out"   # printed once, at init
 
 # A second init over the same directory is refused and changes nothing.
 if "$pardner" init --data "$work/ledger" 2>"$work/again.err"; then echo "init overwrote"; exit 1; fi

@@ -1,5 +1,11 @@
 // Members and accounts: creation as log entries without personal data, codes, currencies,
 // closing only when empty.
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "crypto/access_token.h"
+#include "ledger/access_tokens.h"
 #include "tests/ledger/ledger_fixture.h"
 
 namespace pardner::ledger::testing {
@@ -107,6 +113,46 @@ TEST_F(Accounts, MemberStatusChangesAreEntries) {
                  Errc::invalid_argument);
   EXPECT_REFUSED(submit(ChangeMemberStatus{.member = 99, .status = MemberStatus::left}),
                  Errc::not_found);
+}
+
+TEST_F(Accounts, AccessTokensAreStoredAsHashesFoundWhileLiveAndRevokedAtOnce) {
+  auto member = submit(CreateMember{}).value().id;
+  auto token = crypto::generate_access_token();
+  auto created = submit(CreateAccessToken{.token_hash = crypto::access_token_hash(token),
+                                          .role = Role::member, .member = member,
+                                          .label = "Ada's phone"});
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created.value().seq, -1);  // no entry: access control is not ledger history
+  auto found = find_access_token(reader_->db(), crypto::access_token_hash(token));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found.value().role, Role::member);
+  EXPECT_EQ(found.value().member, member);
+  EXPECT_REFUSED(find_access_token(reader_->db(), crypto::access_token_hash(token + "x")),
+                 Errc::not_found);
+  EXPECT_REFUSED(submit(CreateAccessToken{.token_hash = crypto::access_token_hash(token),
+                                          .role = Role::admin}),
+                 Errc::already_exists);
+  EXPECT_REFUSED(submit(CreateAccessToken{.token_hash = crypto::access_token_hash("other"),
+                                          .role = Role::member}),
+                 Errc::invalid_argument);
+  ASSERT_TRUE(submit(RevokeAccessToken{.token = created.value().id}));
+  EXPECT_REFUSED(find_access_token(reader_->db(), crypto::access_token_hash(token)),
+                 Errc::not_found);
+  EXPECT_REFUSED(submit(RevokeAccessToken{.token = created.value().id}), Errc::not_found);
+}
+
+TEST_F(Accounts, InitWroteTheFirstAdminTokenPrivatelyAndItIsLive) {
+  auto path = admin_token_path(dir_.path());
+  struct stat info {};
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  EXPECT_TRUE(crypto::is_access_token_shaped(token));
+  auto found = find_access_token(reader_->db(), crypto::access_token_hash(token));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found.value().role, Role::admin);
 }
 
 }  // namespace

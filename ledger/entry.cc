@@ -71,6 +71,15 @@ Result<Entry> decode_leaf(std::string_view leaf) {
   return entry;
 }
 
+boost::json::array postings_json(const std::vector<Posting>& postings) {
+  boost::json::array out;
+  out.reserve(postings.size());
+  for (const Posting& p : postings) {
+    out.push_back(boost::json::object{{"account", p.account}, {"amount", p.amount}});
+  }
+  return out;
+}
+
 Result<std::int64_t> int_field(const boost::json::object& object, std::string_view name) {
   const auto* value = object.if_contains(name);
   if (value == nullptr) return Error{Errc::invalid_argument, "missing field " + std::string(name)};

@@ -2,11 +2,13 @@
 // amounts and codes only; names and contact details never enter the log.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/error.h"
 #include "ledger/types.h"
@@ -43,6 +45,9 @@ std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::obje
 // Reads leaf bytes back and checks they are exactly canonical (the second path of the
 // canonical-bytes check: once before signing, once when read). Refusals are invalid_argument.
 Result<Entry> decode_leaf(std::string_view leaf);
+
+// The "postings" array of transaction and pending_posted entries.
+boost::json::array postings_json(const std::vector<Posting>& postings);
 
 // Typed field access for decoded entries; a missing or mistyped field is invalid_argument.
 Result<std::int64_t> int_field(const boost::json::object& object, std::string_view name);

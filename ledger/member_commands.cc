@@ -7,16 +7,23 @@
 #include "ledger/validation.h"
 
 namespace pardner::ledger {
+namespace {
+
+Result<Ok> check_profile(const std::optional<std::string>& display_name,
+                         const std::optional<std::string>& contact) {
+  if (display_name) {
+    if (auto ok = check_text("display_name", *display_name, display_name_bytes_max); !ok) return ok;
+  }
+  if (contact) {
+    if (auto ok = check_text("contact", *contact, contact_bytes_max); !ok) return ok;
+  }
+  return Ok{};
+}
+
+}  // namespace
 
 Result<Applied> apply(WriteTxn& txn, const CreateMember& command) {
-  if (command.display_name) {
-    auto ok = check_text("display_name", *command.display_name, display_name_bytes_max);
-    if (!ok) return ok.error();
-  }
-  if (command.contact) {
-    auto ok = check_text("contact", *command.contact, contact_bytes_max);
-    if (!ok) return ok.error();
-  }
+  if (auto ok = check_profile(command.display_name, command.contact); !ok) return ok.error();
   auto id = next_id(txn.db(), "SELECT max(id) FROM members");
   if (!id) return id.error();
 
@@ -35,14 +42,7 @@ Result<Applied> apply(WriteTxn& txn, const CreateMember& command) {
 }
 
 Result<Applied> apply(WriteTxn& txn, const SetMemberProfile& command) {
-  if (command.display_name) {
-    auto ok = check_text("display_name", *command.display_name, display_name_bytes_max);
-    if (!ok) return ok.error();
-  }
-  if (command.contact) {
-    auto ok = check_text("contact", *command.contact, contact_bytes_max);
-    if (!ok) return ok.error();
-  }
+  if (auto ok = check_profile(command.display_name, command.contact); !ok) return ok.error();
   auto status = load_member_status(txn.db(), command.member);
   if (!status) return status.error();
 

@@ -40,14 +40,6 @@ Result<std::vector<Posting>> postings_to_post(const std::vector<PostingRow>& res
   return postings;
 }
 
-boost::json::array postings_json(const std::vector<Posting>& postings) {
-  boost::json::array out;
-  for (const Posting& p : postings) {
-    out.push_back(boost::json::object{{"account", p.account}, {"amount", p.amount}});
-  }
-  return out;
-}
-
 // Closed accounts cannot receive the posting; the reservation must be voided instead.
 Result<Ok> check_accounts_open(WriteTxn& txn, const std::vector<Posting>& postings) {
   for (const Posting& posting : postings) {

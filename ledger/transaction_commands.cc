@@ -12,15 +12,6 @@
 namespace pardner::ledger {
 namespace {
 
-boost::json::array postings_json(const std::vector<Posting>& postings) {
-  boost::json::array out;
-  out.reserve(postings.size());
-  for (const Posting& p : postings) {
-    out.push_back(boost::json::object{{"account", p.account}, {"amount", p.amount}});
-  }
-  return out;
-}
-
 Result<Ok> check_metadata(const std::vector<std::pair<std::string, std::string>>& metadata) {
   if (metadata.size() > metadata_entries_max) {
     return Error{Errc::invalid_argument,

@@ -147,6 +147,7 @@ void measure(Bench& bench, KeyMaker& keys, const char* ledger_state, const char*
 }
 
 int run(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // show each figure as it is measured
   Options options;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {

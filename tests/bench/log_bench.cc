@@ -59,6 +59,7 @@ std::pair<double, long> run_child(std::vector<std::string> args) {
 }
 
 int run(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // show each figure as it is measured
   if (argc < 2) return 2;
   std::string pardner = argv[1];
   std::int64_t entries = 1'000'000;

@@ -1,12 +1,13 @@
 // The `pardner` binary: one executable, subcommands. Parses the command line and hands over to
-// api/cli_commands.cc. One of the two places that catch exceptions (the other is the request
-// wrapper of the server).
+// api/cli_commands.cc (api/serve_command.cc for `serve`). One of the two places that catch
+// exceptions (the other is the request wrapper of the server).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 #include <string>
 
 #include "api/cli_commands.h"
+#include "api/serve_command.h"
 
 namespace {
 
@@ -76,7 +77,28 @@ int run(int argc, char** argv) {
   consistency->add_option("--to", to, "Newer tree size (default: latest)");
   proof->require_subcommand(1);
 
+  api::ServeCommand serve_command;
+  auto* serve = app.add_subcommand("serve", "Serve the HTTPS API until SIGTERM or SIGINT");
+  serve->add_option("--data", serve_command.data_dir, "Ledger directory")->required();
+  serve
+      ->add_option("--listen", serve_command.listen,
+                   "HOST:PORT to listen on; port 0 picks a free one (printed on stdout)")
+      ->capture_default_str();
+  serve->add_option("--cert", serve_command.cert_file,
+                    "PEM certificate chain (default DIR/tls.crt)");
+  serve->add_option("--key", serve_command.key_file,
+                    "PEM private key, mode 0600 (default DIR/tls.key)");
+  serve->add_option("--passphrase-file", serve_command.passphrase_file,
+                    "The signing key's passphrase (or set PARDNER_KEY_PASSPHRASE)");
+  serve->add_option("--max-connections", serve_command.max_connections,
+                    "Concurrent connections served (default and maximum 256)");
+  serve
+      ->add_option("--idle-timeout-ms", serve_command.idle_timeout_ms,
+                   "Close a connection idle this long (default 30000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+
   CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) return api::run_serve(serve_command);
   if (init->parsed()) return api::run_init(data_dir, settings, passphrase_file);
   if (rebuild->parsed()) return api::run_rebuild(data_dir);
   if (key_show->parsed()) return api::run_key_show(data_dir);

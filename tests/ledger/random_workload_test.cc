@@ -91,7 +91,7 @@ TEST_F(RandomWorkload, TrialBalanceModelAndRebuildAgreeAfterThousandsOfCommands)
       EXPECT_LE(reader_->log_size().value(), size_before);
     }
   }
-  EXPECT_GT(accepted, 1000);
+  EXPECT_GT(accepted, commands / 5);  // enough accepted for the checks below to mean something
 
   for (AccountId id : accounts) {
     auto totals = reader_->balance(id).value();

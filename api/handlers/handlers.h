@@ -1,0 +1,22 @@
+// Every handler the route table names. A handler decodes its request, calls ledger/ (a Reader
+// for reads, the Writer for changes) and encodes the answer; it decides nothing about money.
+#pragma once
+
+#include "api/exchange.h"
+
+namespace pardner::api::handlers {
+
+// api/handlers/log.cc: the signed log (DESIGN.md "HTTPS API").
+void log_checkpoint(Exchange& ex);
+void log_key(Exchange& ex);
+void log_entries(Exchange& ex);
+void log_inclusion_proof(Exchange& ex);
+void log_consistency_proof(Exchange& ex);
+void log_receipt(Exchange& ex);
+
+// api/handlers/health.cc: liveness, readiness and the OpenAPI document.
+void healthz(Exchange& ex);
+void readyz(Exchange& ex);
+void openapi(Exchange& ex);
+
+}  // namespace pardner::api::handlers

@@ -1,0 +1,62 @@
+// Every bound the HTTPS layer enforces, in one place. Each is tested at the limit and one past
+// it (tests/api/ without sockets where the bound lives in plain code, tests/e2e/ where only the
+// real server enforces it). Relations between them are static_asserts below.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ledger/limits.h"
+
+namespace pardner::api {
+
+// Connections. Past connections_max a connection is answered 503 too_many_connections and
+// closed; past refused_connections_max more on top it is closed at once, unanswered.
+inline constexpr std::size_t connections_max = 256;
+inline constexpr std::size_t refused_connections_max = 16;
+// I/O threads, each with its own ledger::Reader (a Reader is single-threaded).
+inline constexpr std::size_t io_threads_count = 2;
+
+// One request: the request line and headers, the target, the query, the body.
+inline constexpr std::size_t header_bytes_max = 8 * 1024;
+inline constexpr std::size_t target_bytes_max = 2 * 1024;
+inline constexpr std::size_t query_params_max = 16;
+inline constexpr std::size_t path_segments_max = 16;
+// The largest body any route takes, and the limit for requests that match no route (they are
+// read, then answered 404 or 405, so the connection stays usable).
+inline constexpr std::size_t body_bytes_max = 64 * 1024;
+// Routes that only read take no body.
+inline constexpr std::size_t read_body_bytes_max = 0;
+// Bearer tokens (RFC 6750 b64token characters).
+inline constexpr std::size_t token_bytes_max = 256;
+
+// Pipelined requests a connection may have waiting for their responses; past it the session
+// stops reading until the oldest response is written.
+inline constexpr std::size_t response_queue_max = 8;
+
+// Deadlines, on every operation.
+inline constexpr std::int64_t handshake_timeout_ms = 10'000;
+inline constexpr std::int64_t idle_timeout_ms = 30'000;  // waiting for the next request
+inline constexpr std::int64_t body_timeout_ms = 30'000;  // reading one request's body
+inline constexpr std::int64_t write_timeout_ms = 30'000;
+inline constexpr std::int64_t tls_shutdown_timeout_ms = 2'000;
+// After a connection refused mid-request (413, 431, 400, 503) has sent its close_notify, what
+// the client still sends is read and discarded for at most this long and this much: closing a
+// socket with unread data sends a TCP reset, which can destroy the answer in flight.
+inline constexpr std::int64_t drain_timeout_ms = 1'000;
+inline constexpr std::size_t drain_bytes_max = 1024 * 1024;
+// How long a stopping server lets in-flight requests finish before closing what is left, and
+// how long it then waits for the closed connections to go.
+inline constexpr std::int64_t shutdown_grace_ms = 10'000;
+inline constexpr std::int64_t shutdown_abort_wait_ms = 5'000;
+
+// GET /v1/log/entries without ?limit=.
+inline constexpr std::size_t entries_page_default = 100;
+
+static_assert(target_bytes_max < header_bytes_max);
+static_assert(read_body_bytes_max <= body_bytes_max);
+static_assert(entries_page_default <= ledger::entries_page_max);
+static_assert(response_queue_max >= 1);
+static_assert(io_threads_count >= 1);
+
+}  // namespace pardner::api

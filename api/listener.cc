@@ -1,0 +1,94 @@
+// The accept loop. Each accepted socket gets its own strand, so a connection's handlers never
+// run at once, and a place from the ConnectionTracker: served, refused with a 503, or closed
+// unanswered when even the refusal budget is spent.
+#include "api/listener.h"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <cstdio>
+
+namespace pardner::api {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// After an accept error (out of file descriptors, say) wait a little before the next accept,
+// so the loop does not spin while the condition lasts.
+constexpr std::chrono::milliseconds accept_backoff{50};
+
+}  // namespace
+
+Listener::Listener(net::io_context& io, net::ssl::context& tls, tcp::endpoint endpoint,
+                   const Router& router, Services& services, ConnectionTracker& tracker,
+                   SessionOptions options, boost::beast::error_code& ec)
+    : io_(io),
+      tls_(tls),
+      strand_(net::make_strand(io)),
+      acceptor_(strand_),
+      backoff_(strand_),
+      router_(router),
+      services_(services),
+      tracker_(tracker),
+      options_(options) {
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return;
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return;
+  acceptor_.bind(endpoint, ec);
+  if (ec) return;
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+}
+
+tcp::endpoint Listener::local_endpoint() const {
+  boost::beast::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void Listener::start() {
+  net::dispatch(strand_, [self = shared_from_this()] { self->do_accept(); });
+}
+
+void Listener::stop() {
+  net::post(strand_, [self = shared_from_this()] {
+    self->stopped_ = true;
+    boost::beast::error_code ignored;
+    self->backoff_.cancel();
+    self->acceptor_.close(ignored);
+  });
+}
+
+void Listener::do_accept() {
+  if (stopped_) return;
+  // The new connection's own strand.
+  acceptor_.async_accept(net::make_strand(io_), boost::beast::bind_front_handler(
+                                                    &Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
+  if (stopped_ || ec == net::error::operation_aborted) return;
+  if (ec) {
+    std::fprintf(stderr, "pardner: accept failed: %s\n", ec.message().c_str());
+    backoff_.expires_after(accept_backoff);
+    backoff_.async_wait(
+        [self = shared_from_this()](boost::beast::error_code) { self->do_accept(); });
+    return;
+  }
+  ConnectionTracker::Admission admission;
+  ConnectionTracker::Ticket ticket = tracker_.admit(admission);
+  if (admission == ConnectionTracker::Admission::drop) {
+    boost::beast::error_code ignored;
+    socket.close(ignored);
+  } else {
+    auto session =
+        std::make_shared<Session>(std::move(socket), tls_, router_, services_, std::move(ticket),
+                                  admission == ConnectionTracker::Admission::refuse, options_);
+    tracker_.track(session);
+    session->start();
+  }
+  do_accept();
+}
+
+}  // namespace pardner::api

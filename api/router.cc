@@ -1,0 +1,183 @@
+// Dispatch, in a fixed order: target, route (404, 405), body limit (413), token (401), role
+// (403), media type (415), then the handler inside the request wrapper. Each refusal is a
+// problem+json answer.
+#include "api/router.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "api/access_log.h"
+#include "api/limits.h"
+#include "api/target.h"
+
+namespace pardner::api {
+namespace {
+
+bool is_parameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Whether a Content-Type names JSON: "application/json", any case, parameters allowed.
+bool is_json_media_type(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  constexpr std::string_view json = "application/json";
+  if (type.size() != json.size()) return false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    char c = type[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != json[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (path.empty() || path.front() != '/') return segments;
+  path.remove_prefix(1);
+  while (true) {
+    std::size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
+    PARDNER_ASSERT(route.handler != nullptr);
+    PARDNER_ASSERT(!route.pattern.empty() && route.pattern.front() == '/');
+    PARDNER_ASSERT(route.body_bytes_max <= body_bytes_max);
+    for (std::string_view segment : split_path(route.pattern)) {
+      bool has_brace = segment.find_first_of("{}") != std::string_view::npos;
+      PARDNER_ASSERT(!has_brace || is_parameter(segment));
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      PARDNER_ASSERT(!(routes_[j].method == route.method && routes_[j].pattern == route.pattern));
+    }
+  }
+}
+
+Router::Match Router::match(std::string_view method, std::string_view path) const {
+  Match result;
+  std::vector<std::string_view> segments = split_path(path);
+  for (const Route& route : routes_) {
+    std::vector<std::string_view> pattern = split_path(route.pattern);
+    if (pattern.size() != segments.size()) continue;
+    PathParams params;
+    bool matched = true;
+    for (std::size_t i = 0; i < pattern.size() && matched; ++i) {
+      if (is_parameter(pattern[i])) {
+        if (segments[i].empty()) matched = false;
+        params.emplace_back(pattern[i].substr(1, pattern[i].size() - 2), segments[i]);
+      } else {
+        matched = pattern[i] == segments[i];
+      }
+    }
+    if (!matched) continue;
+    if (route.method == method) {
+      result.route = &route;
+      result.params = std::move(params);
+      return result;
+    }
+    result.allowed.push_back(route.method);
+  }
+  return result;
+}
+
+std::size_t Router::body_limit(std::string_view method, std::string_view target) const {
+  Request probe;
+  probe.target = std::string(target);
+  if (!parse_target(probe)) return body_bytes_max;
+  Match found = match(method, probe.path);
+  return found.route != nullptr ? found.route->body_bytes_max : body_bytes_max;
+}
+
+namespace {
+
+// What the access-log line says about a request, filled in as dispatch learns it.
+struct Facts {
+  std::string method, route = "-", role, remote;
+};
+
+// Wraps `reply` so the response carries X-Request-Id and one access-log line is written.
+Reply logged_reply(Services& services, std::shared_ptr<Facts> facts, Reply reply) {
+  return [&services, started = std::chrono::steady_clock::now(), request_id = new_request_id(),
+          facts = std::move(facts), reply = std::move(reply)](Response response) {
+    response.headers.emplace_back("X-Request-Id", request_id);
+    if (services.access_log) {
+      auto took = std::chrono::steady_clock::now() - started;
+      services.access_log(access_log_line(
+          AccessRecord{request_id, facts->method, facts->route, response.status,
+                       std::chrono::duration_cast<std::chrono::microseconds>(took).count(),
+                       facts->role, facts->remote}));
+    }
+    reply(std::move(response));
+  };
+}
+
+}  // namespace
+
+void Router::refuse(const Request& request, const Problem& problem, Services& services,
+                    Reply reply) const {
+  auto facts = std::make_shared<Facts>(Facts{request.method, "-", "", request.remote});
+  logged_reply(services, std::move(facts), std::move(reply))(to_response(problem));
+}
+
+void Router::dispatch(Request request, Services& services, Post post, Reply reply) const {
+  auto facts = std::make_shared<Facts>(Facts{request.method, "-", "", request.remote});
+  Reply logged = logged_reply(services, facts, std::move(reply));
+
+  if (auto parsed = parse_target(request); !parsed) return logged(to_response(parsed.error()));
+  Match found = match(request.method, request.path);
+  if (found.route == nullptr && found.allowed.empty()) {
+    return logged(to_response(make_problem(ApiErrc::not_found, "no resource at this path")));
+  }
+  if (found.route == nullptr) {
+    Problem problem =
+        make_problem(ApiErrc::method_not_allowed, request.method + " is not allowed on this path");
+    std::string allow;
+    for (std::string_view method : found.allowed) {
+      allow += (allow.empty() ? "" : ", ") + std::string(method);
+    }
+    problem.headers.emplace_back("Allow", allow);
+    return logged(to_response(problem));
+  }
+  const Route& route = *found.route;
+  facts->route = std::string(route.pattern);
+  // The session enforces this while reading; checked again for callers that build requests.
+  if (request.body.size() > route.body_bytes_max) {
+    return logged(to_response(make_problem(
+        ApiErrc::body_too_large,
+        "this endpoint takes at most " + std::to_string(route.body_bytes_max) + " body bytes")));
+  }
+
+  std::optional<Principal> principal;
+  if (!route.roles.is_public()) {
+    PARDNER_ASSERT(services.tokens != nullptr);
+    auto who = authenticate(request, *services.tokens);
+    if (!who) return logged(to_response(who.error()));
+    principal = who.value();
+    facts->role = std::string(wire_name(principal->role));
+    if (!route.roles.contains(principal->role)) {
+      return logged(to_response(make_problem(
+          ApiErrc::forbidden, "the " + facts->role + " role may not use this endpoint")));
+    }
+  }
+  if (!request.body.empty() && !is_json_media_type(request.content_type)) {
+    return logged(to_response(
+        make_problem(ApiErrc::unsupported_media_type, "send the body as application/json")));
+  }
+
+  auto exchange = std::make_shared<Exchange>(std::move(request), std::move(found.params), principal,
+                                             services, std::move(post), std::move(logged));
+  run_guarded(*exchange, [&] { route.handler(*exchange); });
+  // A handler answers or hands the exchange to the writer; anything else is our bug.
+  PARDNER_ASSERT(exchange->replied() || exchange->awaiting_writer());
+}
+
+}  // namespace pardner::api

@@ -1,0 +1,102 @@
+// Wires the ledger to the server. Everything that can fail at start fails here, before the
+// first connection: the TLS files, the ledger, its key, the readers, the writer.
+#include "api/serve_command.h"
+
+#include <memory>
+#include <vector>
+
+#include "api/access_log.h"
+#include "api/auth.h"
+#include "api/params.h"
+#include "api/server.h"
+#include "crypto/key_file.h"
+#include "crypto/secure_file.h"
+#include "ledger/ledger_files.h"
+#include "ledger/log_key.h"
+#include "ledger/writer.h"
+
+namespace pardner::api {
+namespace {
+
+// PEM certificate chains and keys are a few kilobytes; this bounds what a bad path can load.
+constexpr std::size_t pem_file_bytes_max = 64 * 1024;
+
+int fail(const std::string& what) {
+  std::fprintf(stderr, "pardner: %s\n", what.c_str());
+  return 1;
+}
+
+int fail(const ledger::Error& error) {
+  return fail(error.detail + " (" + std::string(ledger::wire_name(error.code)) + ")");
+}
+
+}  // namespace
+
+std::optional<HostPort> parse_listen_address(const std::string& text) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  std::string host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return std::nullopt;
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return std::nullopt;  // an IPv6 address needs brackets
+  }
+  auto port = parse_decimal(std::string_view(text).substr(colon + 1), 0, 65535);
+  if (!port) return std::nullopt;
+  return HostPort{host, static_cast<std::uint16_t>(*port)};
+}
+
+int run_serve(const ServeCommand& command) {
+  const std::string& dir = command.data_dir;
+  auto listen = parse_listen_address(command.listen);
+  if (!listen) return fail("--listen must be HOST:PORT or [IPv6]:PORT, not " + command.listen);
+  std::size_t max_connections =
+      command.max_connections == 0 ? connections_max : command.max_connections;
+  if (max_connections > connections_max) {
+    return fail("--max-connections is at most " + std::to_string(connections_max));
+  }
+
+  ServerOptions options;
+  options.listen_host = listen->host;
+  options.listen_port = listen->port;
+  options.max_connections = max_connections;
+  options.idle_timeout_ms =
+      command.idle_timeout_ms == 0 ? idle_timeout_ms : command.idle_timeout_ms;
+  std::string cert_file = command.cert_file.empty() ? dir + "/tls.crt" : command.cert_file;
+  std::string key_file = command.key_file.empty() ? dir + "/tls.key" : command.key_file;
+  auto cert = crypto::read_small_file(cert_file, pem_file_bytes_max);
+  if (!cert) return fail(ledger::from_crypto_error(cert.error()));
+  auto key = crypto::read_private_file(key_file, pem_file_bytes_max);
+  if (!key) return fail(ledger::from_crypto_error(key.error()));
+  options.cert_chain_pem = std::move(cert.value());
+  options.private_key_pem = std::move(key.value());
+
+  auto settings = ledger::open_ledger(dir);  // applies pending migrations
+  if (!settings) return fail(settings.error());
+  auto log_key = ledger::load_log_key(dir, command.passphrase_file);
+  if (!log_key) return fail(log_key.error());
+  auto verifier = crypto::load_verifier_key(ledger::verifier_key_path(dir));
+  if (!verifier) return fail(ledger::from_crypto_error(verifier.error()));
+
+  std::vector<ledger::Reader> readers;
+  for (std::size_t i = 0; i < io_threads_count; ++i) {
+    auto reader = ledger::Reader::open(ledger::database_path(dir));
+    if (!reader) return fail(reader.error());
+    readers.push_back(std::move(reader.value()));
+  }
+  ledger::SystemClock clock;
+  auto writer = ledger::Writer::start(ledger::database_path(dir), clock, log_key.value());
+  if (!writer) return fail(writer.error());
+
+  Services services;
+  // Tokens are looked up in the ledger through the calling I/O thread's own Reader.
+  LedgerTokenStore tokens([&services]() -> ledger::Reader& { return services.reader(); });
+  services.tokens = &tokens;
+  services.writer = writer.value().get();
+  services.verifier_key_line = crypto::format_verifier_key(verifier.value());
+  services.access_log = [](std::string_view line) { write_access_log_line(line); };
+  return run_server(options, services, std::move(readers));
+}
+
+}  // namespace pardner::api

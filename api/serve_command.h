@@ -1,0 +1,32 @@
+// `pardner serve`: opens the ledger (writer, one reader per I/O thread, the verifier key, the
+// access tokens, the TLS files) and runs the HTTPS server until SIGTERM or SIGINT. Plain C++: the
+// Beast and Asio parts are behind api/server.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace pardner::api {
+
+struct ServeCommand {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8443";  // HOST:PORT, [IPv6]:PORT; port 0 picks a free one
+  std::string cert_file;                  // default DIR/tls.crt
+  std::string key_file;                   // default DIR/tls.key (mode 0600 or stricter)
+  std::string passphrase_file;            // for a sealed signing key
+  std::size_t max_connections = 0;        // 0: api::connections_max
+  std::int64_t idle_timeout_ms = 0;       // 0: api::idle_timeout_ms
+};
+
+// Splits "127.0.0.1:8443" or "[::1]:8443" into host and port; nullopt when malformed.
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+std::optional<HostPort> parse_listen_address(const std::string& text);
+
+// Returns the exit code: 0 after a clean shutdown, 1 when the server cannot start.
+int run_serve(const ServeCommand& command);
+
+}  // namespace pardner::api

@@ -1,0 +1,166 @@
+// Server start and shutdown. TLS settings follow Mozilla's "intermediate" profile: TLS 1.2 and
+// 1.3, ECDHE with AEAD ciphers only, no compression, no renegotiation.
+#include "api/server.h"
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <csignal>
+#include <cstdio>
+#include <future>
+#include <thread>
+
+#include "api/connection_tracker.h"
+#include "api/listener.h"
+#include "api/routes.h"
+
+namespace pardner::api {
+namespace {
+
+namespace net = boost::asio;
+
+// Each I/O thread's own Reader (a Reader is single-threaded).
+thread_local ledger::Reader* this_thread_reader = nullptr;
+
+constexpr const char* tls12_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+constexpr const char* tls13_ciphersuites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+bool configure_tls(net::ssl::context& tls, const ServerOptions& options, std::string& error) {
+  SSL_CTX* native = tls.native_handle();
+  // tls_server allows every version; the floor is set here, explicitly (not tlsv12_server,
+  // which would also forbid TLS 1.3).
+  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
+    error = "cannot set the minimum TLS version";
+    return false;
+  }
+  SSL_CTX_set_options(
+      native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_set_cipher_list(native, tls12_ciphers) != 1 ||
+      SSL_CTX_set_ciphersuites(native, tls13_ciphersuites) != 1) {
+    error = "cannot set the TLS ciphers";
+    return false;
+  }
+  boost::system::error_code ec;
+  tls.use_certificate_chain(net::buffer(options.cert_chain_pem), ec);
+  if (ec) {
+    error = "cannot use the TLS certificate: " + ec.message();
+    return false;
+  }
+  tls.use_private_key(net::buffer(options.private_key_pem), net::ssl::context::pem, ec);
+  if (ec) {
+    error = "cannot use the TLS private key: " + ec.message();
+    return false;
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    error = "the TLS private key does not match the certificate";
+    return false;
+  }
+  return true;
+}
+
+std::string host_port(const net::ip::tcp::endpoint& endpoint) {
+  std::string host = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+int run_server(const ServerOptions& options, Services& services,
+               std::vector<ledger::Reader> readers) {
+  PARDNER_ASSERT(!readers.empty());
+  // A client or log reader that goes away must not kill the server with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  net::ssl::context tls(net::ssl::context::tls_server);
+  std::string error;
+  if (!configure_tls(tls, options, error)) {
+    std::fprintf(stderr, "pardner: %s\n", error.c_str());
+    return 1;
+  }
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(options.listen_host, ec);
+  if (ec) {
+    std::fprintf(stderr, "pardner: --listen needs an IP address, not '%s'\n",
+                 options.listen_host.c_str());
+    return 1;
+  }
+
+  Router router(api_routes());
+  // Declared before the io_context, so it outlives every session the io_context destroys.
+  ConnectionTracker tracker(options.max_connections, refused_connections_max);
+  std::atomic<bool> stopping{false};
+  services.stopping = [&stopping] { return stopping.load(); };
+  services.reader = []() -> ledger::Reader& {
+    PARDNER_ASSERT(this_thread_reader != nullptr);
+    return *this_thread_reader;
+  };
+
+  net::io_context io(static_cast<int>(readers.size()));
+  auto work = net::make_work_guard(io);
+  SessionOptions session_options{std::chrono::milliseconds(options.idle_timeout_ms)};
+  auto listener =
+      std::make_shared<Listener>(io, tls, net::ip::tcp::endpoint(address, options.listen_port),
+                                 router, services, tracker, session_options, ec);
+  if (ec) {
+    std::fprintf(stderr, "pardner: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
+                 static_cast<unsigned>(options.listen_port), ec.message().c_str());
+    return 1;
+  }
+
+  std::promise<void> stop_requested;
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& wait_ec, int) {
+    if (wait_ec) return;
+    stopping = true;
+    listener->stop();
+    tracker.stop_all();
+    stop_requested.set_value();
+    // A second signal: stop waiting for slow clients.
+    signals.async_wait([&tracker](const boost::system::error_code& again_ec, int) {
+      if (!again_ec) tracker.abort_all();
+    });
+  });
+  listener->start();
+  std::printf("{\"listening\":\"%s\"}\n", host_port(listener->local_endpoint()).c_str());
+  std::fflush(stdout);
+
+  std::vector<std::thread> threads;
+  for (ledger::Reader& reader : readers) {
+    threads.emplace_back([&io, &reader] {
+      this_thread_reader = &reader;
+      io.run();
+      this_thread_reader = nullptr;
+    });
+  }
+
+  stop_requested.get_future().wait();
+  auto grace_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(shutdown_grace_ms);
+  if (!tracker.wait_idle_until(grace_end)) {
+    std::fprintf(stderr, "pardner: closing %zu connections still open after %lld ms\n",
+                 tracker.served() + tracker.refused(), static_cast<long long>(shutdown_grace_ms));
+    tracker.abort_all();
+    (void)tracker.wait_idle_until(std::chrono::steady_clock::now() +
+                                  std::chrono::milliseconds(shutdown_abort_wait_ms));
+  }
+  // Every answered request is answered; the writer finishes whatever is still queued.
+  if (services.writer != nullptr) services.writer->stop();
+  signals.cancel(ec);
+  work.reset();
+  io.stop();
+  for (std::thread& thread : threads) thread.join();
+  readers.clear();  // closes the read connections
+  services.reader = nullptr;
+  services.stopping = [] { return true; };
+  std::fprintf(stderr, "pardner: stopped\n");
+  return 0;
+}
+
+}  // namespace pardner::api

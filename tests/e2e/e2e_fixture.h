@@ -1,0 +1,134 @@
+// The end-to-end fixture: a real ledger in a temp dir (made in-process, then closed), a
+// self-signed P-256 certificate made with the openssl CLI, and the real `pardner serve` on a
+// free port, reached over real TLS by tests/e2e/tls_client.h.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/access_token.h"
+#include "ledger/ledger_files.h"
+#include "ledger/log_key.h"
+#include "ledger/writer.h"
+#include "tests/e2e/server_process.h"
+#include "tests/e2e/tls_client.h"
+#include "tests/support/temp_dir.h"
+
+namespace pardner::e2e {
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ::signal(SIGPIPE, SIG_IGN);  // a server that closes first must not kill the test
+    certs_ = new pardner::testing::TempDir();
+    std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2"
+        " -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost"
+        " -keyout " +
+        certs_->file("tls.key") + " -out " + certs_->file("tls.crt") + " 2>/dev/null";
+    ASSERT_EQ(run_command(command), 0);
+  }
+  static void TearDownTestSuite() {
+    delete certs_;
+    certs_ = nullptr;
+  }
+
+  void SetUp() override {
+    ledger::Settings settings;
+    settings.name = "e2e";
+    auto admin = ledger::init_ledger(data_dir(), settings);
+    ASSERT_TRUE(admin) << admin.error().detail;
+    admin_token_ = admin.value();
+    // The server's defaults: DIR/tls.crt and DIR/tls.key (mode 0600).
+    std::filesystem::copy_file(certs_->file("tls.crt"), data_dir() + "/tls.crt");
+    std::filesystem::copy_file(certs_->file("tls.key"), data_dir() + "/tls.key");
+    ::chmod((data_dir() + "/tls.key").c_str(), 0600);
+    populate();
+  }
+
+  // Writes through a writer of our own while no server runs. Two members with a savings
+  // account each, a cash account, a deposit each (seq 0..6), and a token per role.
+  void populate() {
+    write([this](ledger::Writer& writer) {
+      member1_ = writer.submit_and_wait(ledger::CreateMember{}).value().id;
+      member2_ = writer.submit_and_wait(ledger::CreateMember{}).value().id;
+      auto cash = writer.submit_and_wait(
+          ledger::OpenAccount{.code = "assets:cash", .type = ledger::AccountType::asset});
+      auto savings1 =
+          writer.submit_and_wait(ledger::OpenAccount{.code = "liabilities:members:0001:savings",
+                                                     .type = ledger::AccountType::liability,
+                                                     .member = member1_});
+      auto savings2 =
+          writer.submit_and_wait(ledger::OpenAccount{.code = "liabilities:members:0002:savings",
+                                                     .type = ledger::AccountType::liability,
+                                                     .member = member2_});
+      cash_ = cash.value().id;
+      savings1_ = savings1.value().id;
+      (void)writer.submit_and_wait(ledger::make_transfer("d1", cash_, savings1_, 5000));
+      (void)writer.submit_and_wait(ledger::make_transfer("d2", cash_, savings2.value().id, 700));
+      auditor_token_ = create_token(writer, ledger::Role::auditor, std::nullopt);
+      member1_token_ = create_token(writer, ledger::Role::member, member1_);
+    });
+  }
+
+  template <class F>
+  void write(F&& f) {
+    auto key = ledger::load_log_key(data_dir());
+    ASSERT_TRUE(key);
+    ledger::SystemClock clock;
+    auto writer = ledger::Writer::start(ledger::database_path(data_dir()), clock, key.value());
+    ASSERT_TRUE(writer) << writer.error().detail;
+    f(*writer.value());
+    writer.value()->stop();
+  }
+
+  static std::string create_token(ledger::Writer& writer, ledger::Role role,
+                                  std::optional<ledger::MemberId> member) {
+    std::string token = crypto::generate_access_token();
+    auto made = writer.submit_and_wait(ledger::CreateAccessToken{
+        .token_hash = crypto::access_token_hash(token), .role = role, .member = member});
+    EXPECT_TRUE(made);
+    return token;
+  }
+
+  void start_server(const std::vector<std::string>& extra = {}) {
+    std::string error;
+    server_ = ServerProcess::start(PARDNER_BINARY, data_dir(), extra, stderr_file(), error);
+    ASSERT_NE(server_, nullptr) << error;
+  }
+
+  // Sends SIGTERM and expects a clean exit (code 0) within 20 s.
+  void stop_server() {
+    server_->signal(SIGTERM);
+    auto code = server_->wait_exit(std::chrono::seconds(20));
+    ASSERT_TRUE(code.has_value()) << "the server did not exit after SIGTERM";
+    EXPECT_EQ(*code, 0) << read_file(stderr_file());
+    server_.reset();
+  }
+
+  std::unique_ptr<TlsClient> connect(TlsOptions options = {}) {
+    if (options.ca_file.empty()) options.ca_file = certs_->file("tls.crt");
+    std::string error;
+    auto client = TlsClient::connect(server_->port(), options, error);
+    EXPECT_NE(client, nullptr) << error;
+    return client;
+  }
+
+  std::string data_dir() const { return dir_.path() + "/ledger"; }
+  std::string stderr_file() const { return dir_.file("server.err"); }
+
+  static inline pardner::testing::TempDir* certs_ = nullptr;
+  pardner::testing::TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::string admin_token_, auditor_token_, member1_token_;
+  ledger::MemberId member1_ = 0, member2_ = 0;
+  ledger::AccountId cash_ = 0, savings1_ = 0;
+};
+
+}  // namespace pardner::e2e

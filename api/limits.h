@@ -50,6 +50,20 @@ inline constexpr std::size_t drain_bytes_max = 1024 * 1024;
 inline constexpr std::int64_t shutdown_grace_ms = 10'000;
 inline constexpr std::int64_t shutdown_abort_wait_ms = 5'000;
 
+// Write bodies. Members and accounts are flat objects of short fields (a string may be sent
+// with every byte escaped as \u00XX, six bytes each); transactions take the largest body.
+inline constexpr std::size_t member_body_bytes_max = 8 * 1024;
+inline constexpr std::size_t account_body_bytes_max = 4 * 1024;
+inline constexpr std::size_t transaction_body_bytes_max = body_bytes_max;
+// JSON nesting: flat bodies are one object; a transaction is object -> postings -> posting
+// (or object -> metadata).
+inline constexpr std::size_t flat_body_depth_max = 1;
+inline constexpr std::size_t transaction_body_depth_max = 3;
+// Short strings the ledger parses itself: an account type's name, an ISO 4217 code, a date.
+inline constexpr std::size_t account_type_bytes_max = 16;
+inline constexpr std::size_t currency_bytes_max = 3;
+inline constexpr std::size_t value_date_bytes_max = 10;  // YYYY-MM-DD
+
 // GET /v1/log/entries without ?limit=.
 inline constexpr std::size_t entries_page_default = 100;
 
@@ -57,6 +71,12 @@ static_assert(target_bytes_max < header_bytes_max);
 static_assert(read_body_bytes_max <= body_bytes_max);
 static_assert(entries_page_default <= ledger::entries_page_max);
 static_assert(response_queue_max >= 1);
+static_assert(member_body_bytes_max <= body_bytes_max);
+static_assert(account_body_bytes_max <= body_bytes_max);
+static_assert(transaction_body_bytes_max <= body_bytes_max);
+static_assert(6 * (ledger::display_name_bytes_max + ledger::contact_bytes_max) + 64 <
+              member_body_bytes_max);
+static_assert(6 * ledger::account_code_bytes_max + 256 < account_body_bytes_max);
 static_assert(io_threads_count >= 1);
 
 }  // namespace pardner::api

@@ -10,6 +10,8 @@ namespace {
 
 constexpr Roles everyone_signed_in{Role::admin, Role::member, Role::auditor};
 constexpr Roles public_route{};
+constexpr Roles admin_only{Role::admin};
+constexpr Roles readers{Role::admin, Role::auditor};
 
 constexpr ParamDoc entries_query[] = {
     {"start", "seq of the first entry (default 0)", false, true},
@@ -22,6 +24,9 @@ constexpr ParamDoc inclusion_query[] = {
 constexpr ParamDoc consistency_query[] = {
     {"from", "the older tree size", true, true},
     {"to", "the newer tree size, a checkpoint's (default: the latest)", false, true},
+};
+constexpr ParamDoc account_query[] = {
+    {"as_of", "the balance just after this entry's seq (default: now)", false, true},
 };
 constexpr ParamDoc receipt_query[] = {
     {"seq", "the entry's seq", true, true},
@@ -95,6 +100,57 @@ std::vector<Route> api_routes() {
        read_body_bytes_max,
        {"A receipt: the entry, its signature and a c2sp.org/tlog-proof@v1 proof", receipt_query,
         "application/json", "Receipt"}},
+      {"POST",
+       "/v1/members",
+       admin_only,
+       &handlers::create_member,
+       member_body_bytes_max,
+       {"Create a member {display_name?, contact?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/members/{id}",
+       everyone_signed_in,
+       &handlers::get_member,
+       read_body_bytes_max,
+       {"A member; a member reads only themself (others answer 404)",
+        {},
+        "application/json",
+        "Member"}},
+      {"POST",
+       "/v1/accounts",
+       admin_only,
+       &handlers::create_account,
+       account_body_bytes_max,
+       {"Open an account {code, type, currency?, member?, floor?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/accounts/{id}",
+       everyone_signed_in,
+       &handlers::get_account,
+       read_body_bytes_max,
+       {"An account and its balance; a member reads only their own (others answer 404)",
+        account_query, "application/json", "Account"}},
+      {"POST",
+       "/v1/transactions",
+       admin_only,
+       &handlers::create_transaction,
+       transaction_body_bytes_max,
+       {"Move money (Idempotency-Key required): {debit_account, credit_account, amount, memo?} "
+        "or {postings, memo?, metadata?, value_date?, pending?, timeout_seconds?}; answers 201 "
+        "{id, seq}, 200 for a replay",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/reports/trial-balance",
+       readers,
+       &handlers::trial_balance,
+       read_body_bytes_max,
+       {"The trial balance per currency", {}, "application/json", "TrialBalance"}},
   };
 }
 

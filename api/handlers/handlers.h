@@ -14,6 +14,14 @@ void log_inclusion_proof(Exchange& ex);
 void log_consistency_proof(Exchange& ex);
 void log_receipt(Exchange& ex);
 
+// api/handlers/members.cc, accounts.cc, transactions.cc, reports.cc: the ledger's resources.
+void create_member(Exchange& ex);
+void get_member(Exchange& ex);
+void create_account(Exchange& ex);
+void get_account(Exchange& ex);
+void create_transaction(Exchange& ex);
+void trial_balance(Exchange& ex);
+
 // api/handlers/health.cc: liveness, readiness and the OpenAPI document.
 void healthz(Exchange& ex);
 void readyz(Exchange& ex);

@@ -70,6 +70,20 @@ TEST(OpenApi, SchemaReferencesResolve) {
   EXPECT_NE(schemas.if_contains("Problem"), nullptr);
 }
 
+TEST(OpenApi, EveryWriteRouteDescribesItsRequestBody) {
+  auto document = boost::json::parse(openapi_document(api_routes())).as_object();
+  const auto& schemas = document.at("components").at("schemas").as_object();
+  for (const Route& route : api_routes()) {
+    if (route.method != "POST") continue;
+    const auto& op = document.at("paths").at(route.pattern).at("post").as_object();
+    const auto* body = op.if_contains("requestBody");
+    ASSERT_NE(body, nullptr) << route.pattern;
+    std::string ref(body->at("content").at("application/json").at("schema").at("$ref").as_string());
+    EXPECT_NE(schemas.if_contains(ref.substr(ref.rfind('/') + 1)), nullptr) << ref;
+    EXPECT_NE(op.at("responses").as_object().if_contains("201"), nullptr) << route.pattern;
+  }
+}
+
 class OpenApiServed : public ApiTest {};
 
 TEST_F(OpenApiServed, IsServedPublicly) {

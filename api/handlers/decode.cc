@@ -11,26 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "api/media_type.h"
 #include "api/params.h"
 #include "ledger/money.h"
 
 namespace pardner::api::handlers {
 namespace {
-
-// "application/json", any case, parameters allowed (as the router checks
-// non-empty bodies).
-bool is_json_media_type(std::string_view content_type) {
-  std::string_view type = content_type.substr(0, content_type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  constexpr std::string_view json = "application/json";
-  if (type.size() != json.size()) return false;
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    char c = type[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != json[i]) return false;
-  }
-  return true;
-}
 
 std::string in_quotes(std::string_view name) { return "\"" + std::string(name) + "\""; }
 

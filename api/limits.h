@@ -55,6 +55,14 @@ inline constexpr std::int64_t shutdown_abort_wait_ms = 5'000;
 inline constexpr std::size_t member_body_bytes_max = 8 * 1024;
 inline constexpr std::size_t account_body_bytes_max = 4 * 1024;
 inline constexpr std::size_t transaction_body_bytes_max = body_bytes_max;
+// Actions on one resource (post, void, reverse, close, revoke): a flat object of at most a memo,
+// an amount, a date and an idempotency key; the body may also be empty.
+inline constexpr std::size_t action_body_bytes_max = 4 * 1024;
+// POST /v1/tokens: {role, member?, label?}.
+inline constexpr std::size_t token_body_bytes_max = 1024;
+// A token's label (the ledger refuses a longer one too) and a role's name.
+inline constexpr std::size_t token_label_bytes_max = 100;
+inline constexpr std::size_t role_bytes_max = 16;
 // JSON nesting: flat bodies are one object; a transaction is object -> postings -> posting
 // (or object -> metadata).
 inline constexpr std::size_t flat_body_depth_max = 1;
@@ -66,6 +74,9 @@ inline constexpr std::size_t value_date_bytes_max = 10;  // YYYY-MM-DD
 
 // GET /v1/log/entries without ?limit=.
 inline constexpr std::size_t entries_page_default = 100;
+// GET /v1/accounts/{id}/statement without ?limit=, and the longest ?cursor= it takes.
+inline constexpr std::size_t statement_page_default = 100;
+inline constexpr std::size_t statement_cursor_chars_max = 64;
 
 static_assert(target_bytes_max < header_bytes_max);
 static_assert(read_body_bytes_max <= body_bytes_max);
@@ -77,6 +88,11 @@ static_assert(transaction_body_bytes_max <= body_bytes_max);
 static_assert(6 * (ledger::display_name_bytes_max + ledger::contact_bytes_max) + 64 <
               member_body_bytes_max);
 static_assert(6 * ledger::account_code_bytes_max + 256 < account_body_bytes_max);
+static_assert(action_body_bytes_max <= body_bytes_max);
+static_assert(6 * (ledger::memo_bytes_max + ledger::idempotency_key_bytes_max) + 128 <
+              action_body_bytes_max);
+static_assert(6 * (token_label_bytes_max + role_bytes_max) + 64 < token_body_bytes_max);
+static_assert(statement_page_default <= ledger::statement_page_max);
 static_assert(io_threads_count >= 1);
 
 }  // namespace pardner::api

@@ -13,6 +13,7 @@
 
 #include "api/media_type.h"
 #include "api/params.h"
+#include "ledger/limits.h"
 #include "ledger/money.h"
 
 namespace pardner::api::handlers {
@@ -127,6 +128,12 @@ Decoded<boost::json::object> decode_body(const Request& request, std::size_t dep
   return std::move(value.get_object());
 }
 
+Decoded<boost::json::object> decode_optional_body(const Request& request, std::size_t depth_max,
+                                                  std::initializer_list<std::string_view> allowed) {
+  if (request.body.empty()) return boost::json::object{};
+  return decode_body(request, depth_max, allowed);
+}
+
 Decoded<std::optional<std::string>> optional_string(const boost::json::object& object,
                                                     std::string_view name, std::size_t bytes_max) {
   const boost::json::value* value = object.if_contains(name);
@@ -212,6 +219,28 @@ void reply_created(Exchange& ex, const ledger::Result<ledger::Applied>& done) {
   if (!done) return ex.fail(done.error());
   boost::json::object body{{"id", done.value().id}, {"seq", done.value().seq}};
   ex.reply_json(done.value().replayed ? 200 : 201, boost::json::serialize(body));
+}
+
+void reply_applied(Exchange& ex, const ledger::Result<ledger::Applied>& done) {
+  if (!done) return ex.fail(done.error());
+  boost::json::object body{{"id", done.value().id}, {"seq", done.value().seq}};
+  ex.reply_json(200, boost::json::serialize(body));
+}
+
+Decoded<std::string> idempotency_key(const Request& request, const boost::json::object& body) {
+  auto field = optional_string(body, "idempotency_key", ledger::idempotency_key_bytes_max);
+  if (!field) return field.error();
+  const std::string& header = request.idempotency_key;
+  if (header.size() > ledger::idempotency_key_bytes_max) {
+    return invalid("Idempotency-Key is longer than " +
+                   std::to_string(ledger::idempotency_key_bytes_max) + " bytes");
+  }
+  if (field.value() && !header.empty() && *field.value() != header) {
+    return invalid(R"(the Idempotency-Key header and the "idempotency_key" field differ)");
+  }
+  std::string key = field.value() ? *field.value() : header;
+  if (key.empty()) return invalid("an Idempotency-Key header is required: this moves money");
+  return key;
 }
 
 }  // namespace pardner::api::handlers

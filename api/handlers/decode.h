@@ -28,6 +28,11 @@ using Decoded = pardner::Result<T, Problem>;
 Decoded<boost::json::object> decode_body(const Request& request, std::size_t depth_max,
                                          std::initializer_list<std::string_view> allowed);
 
+// As decode_body, for action routes whose body is optional: an empty body (with or without a
+// Content-Type) is an empty object.
+Decoded<boost::json::object> decode_optional_body(const Request& request, std::size_t depth_max,
+                                                  std::initializer_list<std::string_view> allowed);
+
 // invalid_argument naming the first key of `object` not in `allowed` (`where`
 // prefixes it).
 Decoded<Ok> refuse_unknown_fields(const boost::json::object& object,
@@ -66,6 +71,14 @@ std::optional<ledger::MemberId> calling_member(const Exchange& ex);
 // The writer's answer to a create: 201 {"id","seq"}, 200 with the same body for
 // a replay of the same idempotency key and content, else the refusal's problem.
 void reply_created(Exchange& ex, const ledger::Result<ledger::Applied>& done);
+
+// The writer's answer to an action on an existing resource (post, void, close): 200
+// {"id","seq"}, the same for a replay, else the refusal's problem.
+void reply_applied(Exchange& ex, const ledger::Result<ledger::Applied>& done);
+
+// The key from the Idempotency-Key header or the "idempotency_key" field; both may be sent only
+// if they agree. Required: every caller moves money.
+Decoded<std::string> idempotency_key(const Request& request, const boost::json::object& body);
 
 Problem invalid(std::string detail);
 

@@ -20,7 +20,17 @@ void get_member(Exchange& ex);
 void create_account(Exchange& ex);
 void get_account(Exchange& ex);
 void create_transaction(Exchange& ex);
+void get_transaction(Exchange& ex);
+void post_pending(Exchange& ex);
+void void_pending(Exchange& ex);
+void reverse_transaction(Exchange& ex);
+void close_account(Exchange& ex);
+void account_statement(Exchange& ex);
 void trial_balance(Exchange& ex);
+
+// api/handlers/tokens.cc: API access tokens (admin only).
+void create_token(Exchange& ex);
+void revoke_token(Exchange& ex);
 
 // api/handlers/health.cc: liveness, readiness and the OpenAPI document.
 void healthz(Exchange& ex);

@@ -1,7 +1,10 @@
 // The money endpoints of the real server over real TLS: an admin creates a
 // member and two accounts and moves money; a replayed Idempotency-Key gets the
 // same answer and makes one entry, a changed body under it is 409; the member
-// reads their own account and not another's; the trial balance balances.
+// reads their own account and not another's; the trial balance balances. Then the lifecycle:
+// an admin makes a member token over the API and the member uses it at once; a pending
+// transfer posted for less; a reversal; a statement in two pages with running balances; the
+// token revoked and refused on the very next request.
 #include <boost/json/parse.hpp>
 
 #include "tests/e2e/e2e_fixture.h"
@@ -86,16 +89,12 @@ TEST_F(MoneyApi, AdminMovesMoneyIdempotentlyAndAMemberSeesOnlyTheirOwn) {
   EXPECT_EQ(client->get("/v1/accounts/" + std::to_string(grace_savings), auditor_token_)->status,
             200);
 
-  // No endpoint makes tokens yet: make Grace's with the ledger's writer while
-  // the server is down.
-  client.reset();
-  stop_server();
-  std::string grace_token;
-  write([&](ledger::Writer& writer) {
-    grace_token = create_token(writer, ledger::Role::member, grace);
-  });
-  start_server();
-  client = connect();
+  // The admin makes Grace's token over the API; it works on the same connection at once.
+  auto grace_made =
+      post(*client, "/v1/tokens", R"({"role":"member","member":)" + std::to_string(grace) + "}",
+           admin_token_);
+  ASSERT_EQ(grace_made.status, 201) << grace_made.body;
+  std::string grace_token(boost::json::parse(grace_made.body).at("token").as_string());
 
   auto own = client->get("/v1/accounts/" + std::to_string(grace_savings), grace_token);
   ASSERT_EQ(own->status, 200) << own->body;
@@ -120,6 +119,91 @@ TEST_F(MoneyApi, AdminMovesMoneyIdempotentlyAndAMemberSeesOnlyTheirOwn) {
     EXPECT_EQ(line.at("debits").as_int64(), line.at("credits").as_int64()) << trial->body;
   }
   EXPECT_EQ(currencies[0].at("debits").as_int64(), 5000 + 700 + 1234);
+}
+
+TEST_F(MoneyApi, TokensPendingReversalStatementAndRevocation) {
+  auto client = connect();
+  auto made =
+      post(*client, "/v1/tokens",
+           R"({"role":"member","member":)" + std::to_string(member1_) + R"(,"label":"e2e phone"})",
+           admin_token_);
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto token_json = boost::json::parse(made.body);
+  std::string token(token_json.at("token").as_string());
+  std::int64_t token_id = token_json.at("id").as_int64();
+  std::string savings = "/v1/accounts/" + std::to_string(savings1_);
+  auto own = client->get(savings, token);
+  ASSERT_EQ(own->status, 200) << own->body;
+  EXPECT_EQ(boost::json::parse(own->body).at("balance").as_int64(), 5000);
+  EXPECT_EQ(post(*client, "/v1/tokens", R"({"role":"admin"})", token).status, 403);
+
+  // A pending withdrawal of 400, posted for 150.
+  std::string pending_body = R"({"postings":[{"account":)" + std::to_string(savings1_) +
+                             R"(,"amount":400},{"account":)" + std::to_string(cash_) +
+                             R"(,"amount":-400}],"memo":"hold","pending":true})";
+  auto pending = post(*client, "/v1/transactions", pending_body, admin_token_, "e2e-pend");
+  ASSERT_EQ(pending.status, 201) << pending.body;
+  std::string held =
+      "/v1/transactions/" + std::to_string(boost::json::parse(pending.body).at("id").as_int64());
+  EXPECT_EQ(boost::json::parse(client->get(held, token)->body).at("status").as_string(), "pending");
+  auto posted = post(*client, held + "/post", R"({"amount":150})", admin_token_, "e2e-post");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  auto replayed = post(*client, held + "/post", R"({"amount":150})", admin_token_, "e2e-post");
+  EXPECT_EQ(replayed.status, 200);
+  EXPECT_EQ(replayed.body, posted.body);
+  EXPECT_EQ(post(*client, held + "/post", R"({"amount":150})", admin_token_).status, 400);
+  EXPECT_EQ(boost::json::parse(client->get(held, token)->body).at("status").as_string(), "posted");
+  EXPECT_EQ(boost::json::parse(client->get(savings, token)->body).at("balance").as_int64(), 4850);
+
+  // A withdrawal of 1000, reversed.
+  std::string withdrawal = R"({"debit_account":)" + std::to_string(savings1_) +
+                           R"(,"credit_account":)" + std::to_string(cash_) +
+                           R"(,"amount":1000,"memo":"withdrawal"})";
+  auto moved = post(*client, "/v1/transactions", withdrawal, admin_token_, "e2e-withdraw");
+  ASSERT_EQ(moved.status, 201) << moved.body;
+  std::int64_t moved_id = boost::json::parse(moved.body).at("id").as_int64();
+  std::string moved_target = "/v1/transactions/" + std::to_string(moved_id);
+  auto reversed =
+      post(*client, moved_target + "/reverse", R"({"memo":"undo"})", admin_token_, "e2e-rev");
+  ASSERT_EQ(reversed.status, 201) << reversed.body;
+  std::int64_t reversal = boost::json::parse(reversed.body).at("id").as_int64();
+  auto original = client->get(moved_target, auditor_token_);
+  ASSERT_EQ(original->status, 200) << original->body;
+  EXPECT_EQ(boost::json::parse(original->body).at("reversed_by").as_int64(), reversal);
+  EXPECT_EQ(client->get(moved_target, member1_token_)->status, 200);
+
+  // The statement in two pages: deposit 5000, posted 150, withdrawal 1000, its reversal.
+  std::string statement = savings + "/statement?limit=2";
+  auto first = client->get(statement, token);
+  ASSERT_EQ(first->status, 200) << first->body;
+  auto page1 = boost::json::parse(first->body).as_object();
+  ASSERT_TRUE(page1.contains("next_cursor")) << first->body;
+  auto second =
+      client->get(statement + "&cursor=" + std::string(page1.at("next_cursor").as_string()), token);
+  ASSERT_EQ(second->status, 200) << second->body;
+  auto page2 = boost::json::parse(second->body).as_object();
+  EXPECT_FALSE(page2.contains("next_cursor"));
+  std::vector<std::int64_t> balances;
+  for (const auto* page : {&page1, &page2}) {
+    for (const auto& line : page->at("lines").as_array()) {
+      balances.push_back(line.at("balance_after").as_int64());
+    }
+  }
+  EXPECT_EQ(balances, (std::vector<std::int64_t>{5000, 4850, 3850, 4850}));
+  EXPECT_EQ(page2.at("lines").as_array()[1].at("transaction").as_int64(), reversal);
+  EXPECT_EQ(client->get(savings + "/statement?cursor=%21", token)->status, 400);
+  EXPECT_EQ(client->get("/v1/accounts/" + std::to_string(cash_) + "/statement", token)->status,
+            404);
+
+  // Revoked: the very next request with it is refused.
+  auto revoked =
+      post(*client, "/v1/tokens/" + std::to_string(token_id) + "/revoke", "", admin_token_);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  auto refused = client->get(savings, token);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_NE(refused->body.find(R"("code":"unauthorized")"), std::string::npos);
+  EXPECT_EQ(client->get(savings, member1_token_)->status, 200);
+  EXPECT_EQ(read_file(stderr_file()).find(token), std::string::npos);
 }
 
 }  // namespace

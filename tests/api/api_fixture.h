@@ -135,6 +135,24 @@ class ApiTest : public ::testing::Test {
     return call(std::move(request));
   }
 
+  // A write as an admin by default; `key` goes in the Idempotency-Key header when not empty.
+  Response post(const std::string& target, const std::string& body,
+                const std::string& token = admin_token, const std::string& key = "",
+                const std::string& content_type = "application/json") {
+    Request request = make_request("POST", target);
+    request.authorization = "Bearer " + token;
+    request.content_type = content_type;
+    request.idempotency_key = key;
+    request.body = body;
+    return call(std::move(request));
+  }
+
+  std::int64_t log_size() {
+    auto size = reader_->log_size();
+    EXPECT_TRUE(size);
+    return size ? size.value() : -1;
+  }
+
   static boost::json::value json_of(const Response& response) {
     boost::system::error_code ec;
     auto value = boost::json::parse(response.body, ec);

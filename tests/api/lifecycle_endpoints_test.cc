@@ -15,23 +15,6 @@ namespace {
 
 class Lifecycle : public ApiTest {
  protected:
-  Response post(const std::string& target, const std::string& body,
-                const std::string& token = admin_token, const std::string& key = "",
-                const std::string& content_type = "application/json") {
-    Request request = make_request("POST", target);
-    request.authorization = "Bearer " + token;
-    request.content_type = content_type;
-    request.idempotency_key = key;
-    request.body = body;
-    return call(std::move(request));
-  }
-
-  std::int64_t log_size() {
-    auto size = reader_->log_size();
-    EXPECT_TRUE(size);
-    return size ? size.value() : -1;
-  }
-
   std::int64_t balance(std::int64_t account) {
     return json_of(get("/v1/accounts/" + std::to_string(account), admin_token))
         .at("balance")

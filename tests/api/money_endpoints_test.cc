@@ -15,23 +15,6 @@ namespace {
 
 class MoneyEndpoints : public ApiTest {
  protected:
-  Response post(const std::string& target, const std::string& body,
-                const std::string& token = admin_token, const std::string& key = "",
-                const std::string& content_type = "application/json") {
-    Request request = make_request("POST", target);
-    request.authorization = "Bearer " + token;
-    request.content_type = content_type;
-    request.idempotency_key = key;
-    request.body = body;
-    return call(std::move(request));
-  }
-
-  std::int64_t log_size() {
-    auto size = reader_->log_size();
-    EXPECT_TRUE(size);
-    return size ? size.value() : -1;
-  }
-
   std::string transfer(std::int64_t debit, std::int64_t credit, const std::string& amount) {
     return R"({"debit_account":)" + std::to_string(debit) + R"(,"credit_account":)" +
            std::to_string(credit) + R"(,"amount":)" + amount + "}";

@@ -9,10 +9,10 @@
 
 #include "api/handlers/handlers.h"
 #include "api/limits.h"
-#include "api/member_scope.h"
 #include "api/params.h"
 #include "crypto/base64.h"
 #include "ledger/limits.h"
+#include "ledger/member_scope.h"
 #include "ledger/receipt.h"
 
 namespace pardner::api::handlers {
@@ -50,7 +50,7 @@ pardner::Result<Ok, Problem> check_visible(Exchange& ex, ledger::Seq seq) {
     if (entry.error().code == ledger::Errc::not_found) return hidden_entry(seq);
     return problem_from(entry.error());
   }
-  MemberScope scope(ex.reader(), *member);
+  ledger::MemberScope scope(ex.reader(), *member);
   auto touches = scope.touches(entry.value());
   if (!touches) return problem_from(touches.error());
   if (!touches.value()) return hidden_entry(seq);
@@ -81,7 +81,7 @@ void log_entries(Exchange& ex) {
   if (!leaves) return ex.fail(leaves.error());
 
   auto member = member_of(ex);
-  std::optional<MemberScope> scope;
+  std::optional<ledger::MemberScope> scope;
   if (member) scope.emplace(ex.reader(), *member);
   boost::json::array entries;
   for (std::size_t i = 0; i < leaves.value().size(); ++i) {

@@ -13,6 +13,7 @@
 #include "api/limits.h"
 #include "ledger/entry.h"
 #include "ledger/limits.h"
+#include "ledger/member_scope.h"
 #include "ledger/time.h"
 
 namespace pardner::api::handlers {
@@ -231,13 +232,9 @@ void get_transaction(Exchange& ex) {
   }
   const ledger::TransactionView& found = view.value();
   if (auto me = calling_member(ex)) {
-    bool touches = false;
-    for (const ledger::PostingRow& posting : found.postings) {
-      auto account = ex.reader().account(posting.account);
-      if (!account) return ex.fail(account.error());
-      touches = touches || account.value().member == *me;
-    }
-    if (!touches) return ex.fail(no_such_transaction(id.value()));
+    auto touches = ledger::MemberScope(ex.reader(), *me).transaction_touches(id.value());
+    if (!touches) return ex.fail(touches.error());
+    if (!touches.value()) return ex.fail(no_such_transaction(id.value()));
   }
   const ledger::TransactionRow& row = found.row;
   boost::json::array postings;

@@ -1,28 +1,28 @@
 // Member visibility of log entries, by entry kind. A switch without default: a new entry kind
 // does not build until it says whom it touches.
-#include "api/member_scope.h"
+#include "ledger/member_scope.h"
 
-namespace pardner::api {
+namespace pardner::ledger {
 
-ledger::Result<bool> MemberScope::owns_account(ledger::AccountId account) {
+Result<bool> MemberScope::owns_account(AccountId account) {
   if (auto known = owned_.find(account); known != owned_.end()) return known->second;
   auto found = reader_.account(account);
   bool owned = false;
   if (found) {
     owned = found.value().member == member_;
-  } else if (found.error().code != ledger::Errc::not_found) {
+  } else if (found.error().code != Errc::not_found) {
     return found.error();
   }
   owned_.emplace(account, owned);
   return owned;
 }
 
-ledger::Result<bool> MemberScope::any_posting_owned(const boost::json::object& fields) {
+Result<bool> MemberScope::any_posting_owned(const boost::json::object& fields) {
   const boost::json::value* postings = fields.if_contains("postings");
   if (postings == nullptr || !postings->is_array()) return false;
   for (const boost::json::value& posting : postings->get_array()) {
     if (!posting.is_object()) continue;
-    auto account = ledger::int_field(posting.get_object(), "account");
+    auto account = int_field(posting.get_object(), "account");
     if (!account) return account.error();
     auto owned = owns_account(account.value());
     if (!owned) return owned.error();
@@ -31,42 +31,42 @@ ledger::Result<bool> MemberScope::any_posting_owned(const boost::json::object& f
   return false;
 }
 
-ledger::Result<bool> MemberScope::transaction_touches(ledger::TransactionId transaction) {
+Result<bool> MemberScope::transaction_touches(TransactionId transaction) {
   auto view = reader_.transaction(transaction);
   if (!view) {
-    if (view.error().code == ledger::Errc::not_found) return false;
+    if (view.error().code == Errc::not_found) return false;
     return view.error();
   }
   // The entry that created the transaction names every account it reserved or moved.
   return any_posting_owned(view.value().entry.fields);
 }
 
-ledger::Result<bool> MemberScope::touches(const ledger::Entry& entry) {
+Result<bool> MemberScope::touches(const Entry& entry) {
   const boost::json::object& fields = entry.fields;
   switch (entry.kind) {
-    case ledger::EntryKind::member_created:
-    case ledger::EntryKind::member_status_changed: {
-      auto member = ledger::int_field(fields, "member");
+    case EntryKind::member_created:
+    case EntryKind::member_status_changed: {
+      auto member = int_field(fields, "member");
       if (!member) return member.error();
       return member.value() == member_;
     }
-    case ledger::EntryKind::account_opened: {
-      auto member = ledger::optional_int_field(fields, "member");
+    case EntryKind::account_opened: {
+      auto member = optional_int_field(fields, "member");
       if (!member) return member.error();
       return member.value() == member_;
     }
-    case ledger::EntryKind::account_closed:
-    case ledger::EntryKind::account_floor_changed: {
-      auto account = ledger::int_field(fields, "account");
+    case EntryKind::account_closed:
+    case EntryKind::account_floor_changed: {
+      auto account = int_field(fields, "account");
       if (!account) return account.error();
       return owns_account(account.value());
     }
-    case ledger::EntryKind::transaction:
-    case ledger::EntryKind::pending_posted:
+    case EntryKind::transaction:
+    case EntryKind::pending_posted:
       return any_posting_owned(fields);
-    case ledger::EntryKind::pending_voided:
-    case ledger::EntryKind::pending_expired: {
-      auto transaction = ledger::int_field(fields, "transaction");
+    case EntryKind::pending_voided:
+    case EntryKind::pending_expired: {
+      auto transaction = int_field(fields, "transaction");
       if (!transaction) return transaction.error();
       return transaction_touches(transaction.value());
     }
@@ -74,4 +74,4 @@ ledger::Result<bool> MemberScope::touches(const ledger::Entry& entry) {
   return false;  // unreachable: every kind returns above
 }
 
-}  // namespace pardner::api
+}  // namespace pardner::ledger

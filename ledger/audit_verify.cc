@@ -13,8 +13,7 @@
 #include "crypto/merkle.h"
 #include "crypto/signed_note.h"
 #include "ledger/entry.h"
-#include "ledger/migrations.h"
-#include "ledger/projection.h"
+#include "ledger/replay.h"
 
 namespace pardner::ledger {
 namespace {
@@ -33,7 +32,7 @@ Result<std::string> read_small_file(const std::filesystem::path& path) {
 }
 
 Error at_entry(std::uint64_t seq, const std::string& what) {
-  return Error{Errc::invalid_argument, "entry " + std::to_string(seq) + ": " + what};
+  return entry_error(static_cast<Seq>(seq), what);
 }
 
 struct ExportLine {
@@ -113,16 +112,13 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
     since = old.value();
   }
 
-  auto replay = Database::open(":memory:", Database::Mode::read_write_create);
+  auto replay = Replay::start();
   if (!replay) return replay.error();
-  if (auto migrated = migrate(replay.value()); !migrated) return migrated.error();
-  if (auto begun = replay.value().exec("BEGIN"); !begun) return begun.error();
 
   std::ifstream entries(fs::path(options.export_dir) / "entries.jsonl", std::ios::binary);
   if (!entries) return Error{Errc::not_found, "cannot read entries.jsonl"};
   crypto::MemoryNodeStore tree;
   std::uint64_t expected = 0;
-  Timestamp last_ts = 0;
   std::string text;
   while (std::getline(entries, text)) {
     auto line = parse_line(text, expected);
@@ -136,16 +132,8 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
       if (!valid) return at_entry(expected, "signature does not verify with the trusted key");
       report.signatures_checked += 1;
     }
-    auto entry = decode_leaf(line.value().leaf);
-    if (!entry) return at_entry(expected, entry.error().detail);
-    if (entry.value().seq != line.value().seq) {
-      return at_entry(expected, "leaf names seq " + std::to_string(entry.value().seq));
-    }
-    if (entry.value().ts < last_ts) return at_entry(expected, "ts goes back in time");
-    last_ts = entry.value().ts;
-    if (auto projected = project(replay.value(), entry.value()); !projected) {
-      return at_entry(expected, std::string(wire_name(projected.error().code)) + ": " +
-                                    projected.error().detail);
+    if (auto applied = replay.value().apply(line.value().seq, line.value().leaf); !applied) {
+      return applied.error();
     }
     tree.append(crypto::leaf_hash(line.value().leaf));
     ++expected;
@@ -176,7 +164,7 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
     }
     report.consistent_with_size = since->tree_size;
   }
-  auto trial = compute_trial_balance(replay.value());
+  auto trial = compute_trial_balance(replay.value().db());
   if (!trial) return trial.error();
   for (const auto& line : trial.value()) {
     if (line.debits != line.credits) {
@@ -185,7 +173,6 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
     report.accounts += line.accounts;
   }
   report.trial_balance = std::move(trial.value());
-  (void)replay.value().exec("COMMIT");
   return report;
 }
 

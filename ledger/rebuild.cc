@@ -2,9 +2,7 @@
 // the writer uses, then compares the derived tables row by row.
 #include "ledger/rebuild.h"
 
-#include "ledger/entry.h"
-#include "ledger/migrations.h"
-#include "ledger/projection.h"
+#include "ledger/replay.h"
 #include "ledger/sqlite.h"
 
 namespace pardner::ledger {
@@ -71,43 +69,31 @@ Result<Ok> compare_table(Database& stored, Database& replayed, const DerivedTabl
 Result<RebuildReport> rebuild(const std::string& db_path) {
   auto stored = Database::open(db_path, Database::Mode::read_only);
   if (!stored) return stored.error();
-  auto replayed = Database::open(":memory:", Database::Mode::read_write_create);
-  if (!replayed) return replayed.error();
-  if (auto migrated = migrate(replayed.value()); !migrated) return migrated.error();
+  auto replay = Replay::start();
+  if (!replay) return replay.error();
 
   // One snapshot of the stored ledger for the replay and the comparison alike.
   if (auto begun = stored.value().exec("BEGIN"); !begun) return begun.error();
-  if (auto begun = replayed.value().exec("BEGIN"); !begun) return begun.error();
   auto entries = stored.value().prepare("SELECT seq, leaf FROM entries ORDER BY seq");
   if (!entries) return entries.error();
   RebuildReport report;
-  Timestamp last_ts = 0;
   while (true) {
     auto row = entries.value().step();
     if (!row) return row.error();
     if (!row.value()) break;
     Seq seq = entries.value().column_int(0);
-    auto where = " at entry " + std::to_string(seq);
     if (seq != report.entries) {
-      return Error{Errc::invalid_argument, "log has a gap: expected entry " +
-                                               std::to_string(report.entries) + where};
+      return entry_error(report.entries, "found seq " + std::to_string(seq) + " where " +
+                                             std::to_string(report.entries) + " belongs");
     }
     auto blob = entries.value().column_blob(1);
-    auto entry = decode_leaf({reinterpret_cast<const char*>(blob.data()), blob.size()});
-    if (!entry) return Error{entry.error().code, entry.error().detail + where};
-    if (entry.value().seq != seq) {
-      return Error{Errc::invalid_argument, "entry names seq " +
-                                               std::to_string(entry.value().seq) + where};
-    }
-    if (entry.value().ts < last_ts) return Error{Errc::invalid_argument, "ts goes back" + where};
-    last_ts = entry.value().ts;
-    if (auto projected = project(replayed.value(), entry.value()); !projected) {
-      return Error{projected.error().code, projected.error().detail + where};
-    }
+    auto applied =
+        replay.value().apply(seq, {reinterpret_cast<const char*>(blob.data()), blob.size()});
+    if (!applied) return applied.error();
     report.entries += 1;
   }
   for (const DerivedTable& table : derived_tables) {
-    if (auto done = compare_table(stored.value(), replayed.value(), table, report.differences);
+    if (auto done = compare_table(stored.value(), replay.value().db(), table, report.differences);
         !done) {
       return done.error();
     }

@@ -1,0 +1,36 @@
+// Replaying the log from its bytes alone into a fresh in-memory database, through the same
+// projection the writer uses. Shared by `rebuild` (compare with the stored tables) and the
+// auditor's `verify` (recompute every balance). Never touches a ledger file.
+#pragma once
+
+#include <string_view>
+
+#include "ledger/entry.h"
+#include "ledger/error.h"
+#include "ledger/sqlite.h"
+
+namespace pardner::ledger {
+
+class Replay {
+ public:
+  // An empty, migrated in-memory database inside one open transaction.
+  static Result<Replay> start();
+
+  // Applies the leaf that must be entry `expected_seq`: it must decode canonically, name that
+  // seq, not go back in time, and be accepted by the projection. Refusals are
+  // invalid_argument (or the projection's own code) with a detail of the form
+  // "entry N: what is wrong".
+  Result<Entry> apply(Seq expected_seq, std::string_view leaf);
+
+  Database& db() { return db_; }
+
+ private:
+  explicit Replay(Database db) : db_(std::move(db)) {}
+  Database db_;
+  Timestamp last_ts_ = 0;
+};
+
+// "entry N: what" as an invalid_argument Error, the form every replay refusal takes.
+Error entry_error(Seq seq, const std::string& what);
+
+}  // namespace pardner::ledger

@@ -63,14 +63,11 @@ Result<Ok> check_postings_against_accounts(WriteTxn& txn, const std::vector<Post
   std::vector<Account> after = accounts;
   for (std::size_t i = 0; i < postings.size(); ++i) {
     Account& a = after[i];
-    Minor amount = postings[i].amount;
-    Minor& total = amount > 0 ? (pending ? a.debits_pending : a.debits_posted)
-                              : (pending ? a.credits_pending : a.credits_posted);
-    auto grown = checked_add(total, amount > 0 ? amount : -amount);
+    auto grown = pending ? add_posting(a.debits_pending, a.credits_pending, postings[i].amount)
+                         : add_posting(a.debits_posted, a.credits_posted, postings[i].amount);
     if (!grown) {
       return Error{Errc::overflow, "account " + a.code + " would exceed a 64-bit total"};
     }
-    total = grown.value();
     auto debits = checked_add(a.debits_posted, a.debits_pending);
     auto credits = checked_add(a.credits_posted, a.credits_pending);
     if (!debits || !credits || !balance_of(a)) {

@@ -120,12 +120,9 @@ Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
   if (!sum) return sum.error();
   sums[a.currency] = sum.value();
 
-  Minor magnitude = posting.amount > 0 ? posting.amount : -posting.amount;
-  Minor& total = posting.amount > 0 ? (pending ? a.debits_pending : a.debits_posted)
-                                    : (pending ? a.credits_pending : a.credits_posted);
-  auto grown = checked_add(total, magnitude);
-  if (!grown) return grown.error();
-  total = grown.value();
+  auto grown = pending ? add_posting(a.debits_pending, a.credits_pending, posting.amount)
+                       : add_posting(a.debits_posted, a.credits_posted, posting.amount);
+  if (!grown) return grown;
 
   auto updated = db.cached(
                        "UPDATE accounts SET debits_posted = ?, credits_posted = ?,"
@@ -228,11 +225,10 @@ Result<Ok> release_pending(Database& db, TransactionId transaction) {
     auto account = load_account(db, posting.account);
     if (!account) return account.error();
     Account& a = account.value();
-    Minor& total = posting.amount > 0 ? a.debits_pending : a.credits_pending;
-    auto shrunk = checked_sub(total, posting.amount > 0 ? posting.amount : -posting.amount);
-    if (!shrunk) return shrunk.error();
-    PARDNER_ASSERT(shrunk.value() >= 0);
-    total = shrunk.value();
+    auto shrunk = remove_posting(a.debits_pending, a.credits_pending, posting.amount);
+    if (!shrunk) return shrunk;
+    PARDNER_ASSERT(a.debits_pending >= 0);
+    PARDNER_ASSERT(a.credits_pending >= 0);
     auto updated = db.cached("UPDATE accounts SET debits_pending = ?, credits_pending = ?"
                              " WHERE id = ?")
                        .bind(1, a.debits_pending)

@@ -93,11 +93,8 @@ Result<Balance> Reader::balance_as_of_seq(AccountId id, Seq seq) {
     auto next = pending.step();
     if (!next) return next.error();
     if (!next.value()) break;
-    Minor amount = pending.column_int(0);
-    Minor& total = amount > 0 ? totals.debits_pending : totals.credits_pending;
-    auto grown = checked_add(total, amount > 0 ? amount : -amount);
+    auto grown = add_posting(totals.debits_pending, totals.credits_pending, pending.column_int(0));
     if (!grown) return grown.error();
-    total = grown.value();
   }
   pending.reset();
   return normal_side(account.value().type, totals);
@@ -117,11 +114,8 @@ Result<Balance> Reader::balance_as_of_date(AccountId id, Date date) {
     auto row = query.step();
     if (!row) return row.error();
     if (!row.value()) break;
-    Minor amount = query.column_int(0);
-    Minor& total = amount > 0 ? totals.debits_posted : totals.credits_posted;
-    auto grown = checked_add(total, amount > 0 ? amount : -amount);
+    auto grown = add_posting(totals.debits_posted, totals.credits_posted, query.column_int(0));
     if (!grown) return grown.error();
-    total = grown.value();
   }
   query.reset();
   return normal_side(account.value().type, totals);

@@ -1,8 +1,6 @@
 // Wire names of the vocabulary enums (switches without default) and normal-side balances.
 #include "ledger/types.h"
 
-#include <array>
-
 namespace pardner::ledger {
 
 std::string_view wire_name(AccountType type) {
@@ -67,6 +65,28 @@ std::optional<TransactionStatus> transaction_status_from(std::string_view name) 
     if (wire_name(status) == name) return status;
   }
   return std::nullopt;
+}
+
+namespace {
+
+Result<Ok> change_totals(Minor& debits, Minor& credits, Minor amount, bool add) {
+  Minor& total = amount > 0 ? debits : credits;
+  auto magnitude = amount > 0 ? Result<Minor>(amount) : checked_negate(amount);
+  if (!magnitude) return magnitude.error();
+  auto changed = add ? checked_add(total, magnitude.value()) : checked_sub(total, magnitude.value());
+  if (!changed) return changed.error();
+  total = changed.value();
+  return Ok{};
+}
+
+}  // namespace
+
+Result<Ok> add_posting(Minor& debits, Minor& credits, Minor amount) {
+  return change_totals(debits, credits, amount, true);
+}
+
+Result<Ok> remove_posting(Minor& debits, Minor& credits, Minor amount) {
+  return change_totals(debits, credits, amount, false);
 }
 
 Result<Balance> balance_of(const Account& account) {

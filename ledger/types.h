@@ -61,6 +61,12 @@ struct Balance {
   friend bool operator==(const Balance&, const Balance&) = default;
 };
 
+// A posting's effect on a pair of totals, the sign convention in one place: a positive amount (a
+// debit) adds to `debits`, a negative one (a credit) adds its magnitude to `credits`.
+// remove_posting undoes it (a reservation released). Checked: overflow is refused, never wrapped.
+Result<Ok> add_posting(Minor& debits, Minor& credits, Minor amount);
+Result<Ok> remove_posting(Minor& debits, Minor& credits, Minor amount);
+
 // The posted balance on the account's normal side, and the same with every pending amount that
 // could lower it counted (what the floor is checked against). Checked arithmetic.
 Result<Balance> balance_of(const Account& account);

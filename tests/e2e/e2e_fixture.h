@@ -53,7 +53,8 @@ class ServerTest : public ::testing::Test {
   }
 
   // Writes through a writer of our own while no server runs. Two members with a savings
-  // account each, a cash account, a deposit each (seq 0..6), and a token per role.
+  // account each (floor 0: no overdraft), a cash account, a deposit each (seq 0..6), and a
+  // token per role.
   void populate() {
     write([this](ledger::Writer& writer) {
       member1_ = writer.submit_and_wait(ledger::CreateMember{}).value().id;
@@ -63,11 +64,13 @@ class ServerTest : public ::testing::Test {
       auto savings1 =
           writer.submit_and_wait(ledger::OpenAccount{.code = "liabilities:members:0001:savings",
                                                      .type = ledger::AccountType::liability,
-                                                     .member = member1_});
+                                                     .member = member1_,
+                                                     .floor = 0});
       auto savings2 =
           writer.submit_and_wait(ledger::OpenAccount{.code = "liabilities:members:0002:savings",
                                                      .type = ledger::AccountType::liability,
-                                                     .member = member2_});
+                                                     .member = member2_,
+                                                     .floor = 0});
       cash_ = cash.value().id;
       savings1_ = savings1.value().id;
       (void)writer.submit_and_wait(ledger::make_transfer("d1", cash_, savings1_, 5000));

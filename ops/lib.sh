@@ -3,7 +3,7 @@
 # The Debian 12 packages Pardner builds and tests with. libboost1.81-dev, not libboost-dev
 # (1.74, no Boost.JSON), and not libboost1.81-all-dev (hundreds of MB we do not use).
 pardner_packages="build-essential cmake pkg-config ccache libboost1.81-dev libssl-dev \
-libsodium-dev libsqlite3-dev libgtest-dev libcli11-dev sqlite3 openssl curl python3"
+libsodium-dev libsqlite3-dev libgtest-dev libcli11-dev sqlite3 openssl curl jq python3"
 
 # Installs the missing packages with apt-get, as root or through sudo.
 ensure_packages() {
@@ -34,4 +34,20 @@ build_pardner() {
   jobs="$(nproc 2>/dev/null || echo 2)"
   cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release "$@"
   cmake --build "$root/build" -j "$jobs"
+}
+
+# Makes a self-signed TLS certificate for 127.0.0.1 and localhost in DIR (DIR/tls.crt, and
+# DIR/tls.key mode 0600), unless both are there. EC P-256; umask keeps the key 0600 from the
+# moment it exists.
+ensure_tls_certificate() {
+  dir="$1"
+  if [ -f "$dir/tls.key" ] && [ -f "$dir/tls.crt" ]; then
+    return 0
+  fi
+  (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -days 365 -subj /CN=localhost -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null)
+  chmod 600 "$dir/tls.key"
+  chmod 644 "$dir/tls.crt"
+  echo "ops: made a self-signed certificate, $dir/tls.crt" >&2
 }

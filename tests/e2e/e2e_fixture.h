@@ -73,8 +73,11 @@ class ServerTest : public ::testing::Test {
                                                      .floor = 0});
       cash_ = cash.value().id;
       savings1_ = savings1.value().id;
-      (void)writer.submit_and_wait(ledger::make_transfer("d1", cash_, savings1_, 5000));
-      (void)writer.submit_and_wait(ledger::make_transfer("d2", cash_, savings2.value().id, 700));
+      savings2_ = savings2.value().id;
+      deposit1_ =
+          writer.submit_and_wait(ledger::make_transfer("d1", cash_, savings1_, 5000)).value();
+      deposit2_ =
+          writer.submit_and_wait(ledger::make_transfer("d2", cash_, savings2_, 700)).value();
       auditor_token_ = create_token(writer, ledger::Role::auditor, std::nullopt);
       member1_token_ = create_token(writer, ledger::Role::member, member1_);
     });
@@ -131,7 +134,8 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<ServerProcess> server_;
   std::string admin_token_, auditor_token_, member1_token_;
   ledger::MemberId member1_ = 0, member2_ = 0;
-  ledger::AccountId cash_ = 0, savings1_ = 0;
+  ledger::AccountId cash_ = 0, savings1_ = 0, savings2_ = 0;
+  ledger::Applied deposit1_, deposit2_;  // into savings1_ and savings2_
 };
 
 }  // namespace pardner::e2e

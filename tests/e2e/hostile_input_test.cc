@@ -4,7 +4,6 @@
 // precise problem+json answer, and afterwards the log holds exactly what it held before: no
 // refused request wrote anything.
 #include <boost/json/parse.hpp>
-
 #include <string>
 #include <vector>
 
@@ -83,8 +82,8 @@ TEST_F(HostileInput, EveryBadRequestIsAPreciseProblemAndWritesNothing) {
       {"not an object", money, json, "[1,2,3]", true, 400, "malformed_json"},
       {"empty body", money, json, "", true, 400, "malformed_json"},
       {"NaN literal", money, json, transfer("NaN"), true, 400, "malformed_json"},
-      {"deep nesting", money, json, transfer("10", R"(,"metadata":)" + nested_arrays(200)),
-       true, 400, "malformed_json"},
+      {"deep nesting", money, json, transfer("10", R"(,"metadata":)" + nested_arrays(200)), true,
+       400, "malformed_json"},
       {"amount past 2^63", money, json, transfer("99999999999999999999"), true, 400,
        "invalid_argument"},
       {"amount past the JSON-safe maximum", money, json, transfer("9007199254740993"), true, 400,
@@ -101,8 +100,8 @@ TEST_F(HostileInput, EveryBadRequestIsAPreciseProblemAndWritesNothing) {
       {"invalid UTF-8 in the memo", money, json, transfer("10", ",\"memo\":\"\xC3\x28\""), true,
        400, "malformed_json"},
       {"memo past its limit", money, json,
-       transfer("10", R"(,"memo":")" + std::string(ledger::memo_bytes_max + 1, 'm') + "\""),
-       true, 400, "invalid_argument"},
+       transfer("10", R"(,"memo":")" + std::string(ledger::memo_bytes_max + 1, 'm') + "\""), true,
+       400, "invalid_argument"},
       {"body past the limit", money, json,
        transfer("10", R"(,"memo":")" + std::string(api::transaction_body_bytes_max, 'm') + "\""),
        true, 413, "body_too_large"},
@@ -111,14 +110,14 @@ TEST_F(HostileInput, EveryBadRequestIsAPreciseProblemAndWritesNothing) {
        "unsupported_media_type"},
       {"no content type", money, "", transfer("10"), true, 415, "unsupported_media_type"},
       {"no idempotency key", money, json, transfer("10"), false, 400, "invalid_argument"},
-      {"unknown account", money, json,
-       R"({"debit_account":999999,"credit_account":1,"amount":10})", true, 404, "not_found"},
+      {"unknown account", money, json, R"({"debit_account":999999,"credit_account":1,"amount":10})",
+       true, 404, "not_found"},
       {"overdraft", money, json, transfer("5001"), true, 422, "insufficient_funds"},
       {"member with a huge id", "/v1/accounts", json,
        R"({"code":"assets:x","type":"asset","member":18446744073709551616})", true, 400,
        "invalid_argument"},
-      {"account type unknown", "/v1/accounts", json, R"({"code":"assets:x","type":"gold"})",
-       true, 400, "invalid_argument"},
+      {"account type unknown", "/v1/accounts", json, R"({"code":"assets:x","type":"gold"})", true,
+       400, "invalid_argument"},
       {"member contact not a string", "/v1/members", json, R"({"contact":42})", true, 400,
        "invalid_argument"},
   };

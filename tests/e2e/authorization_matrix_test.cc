@@ -1,0 +1,241 @@
+// Who may do what, tried for real: every route of the route table, called over TLS by every
+// kind of caller — no token, an auditor, a member on another member's resources, a member on
+// their own, and an admin — and each answer's status compared with the row written for it
+// here. The rows are written out by hand, not derived from the table's role sets, so a route
+// given the wrong roles fails; and a route with no row fails too, so none is added untested.
+// Callers go in that order, the admin last: only the admin's writes may take effect, so each
+// admin write gets a resource of its own made before the server starts.
+#include <boost/json/parse.hpp>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/routes.h"
+#include "tests/e2e/e2e_fixture.h"
+
+namespace pardner::e2e {
+namespace {
+
+enum Caller { anonymous, auditor, other_member, own_member, admin, callers_count };
+constexpr const char* caller_names[] = {"anonymous", "auditor", "member on another's",
+                                        "member on their own", "admin"};
+
+struct MatrixRow {
+  std::string route;         // "METHOD pattern", as in the route table
+  std::string own_target;    // the request target for every caller but other_member
+  std::string other_target;  // other_member's: the same route on member 2's resources
+  std::string body;          // sent with Content-Type application/json when not empty
+  int status[callers_count];
+};
+
+class AuthorizationMatrix : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (HasFatalFailure()) return;
+    write([this](ledger::Writer& writer) {
+      auto pending = [&](const std::string& key) {
+        ledger::CreateTransaction t = ledger::make_transfer(key, cash_, savings1_, 10);
+        t.pending = true;
+        return writer.submit_and_wait(t).value().id;
+      };
+      to_post_ = pending("to-post");
+      to_void_ = pending("to-void");
+      to_reverse_ =
+          writer.submit_and_wait(ledger::make_transfer("to-reverse", cash_, savings1_, 30))
+              .value()
+              .id;
+      to_close_ = writer
+                      .submit_and_wait(ledger::OpenAccount{.code = "assets:to-close",
+                                                           .type = ledger::AccountType::asset})
+                      .value()
+                      .id;
+      auto token = writer.submit_and_wait(ledger::CreateAccessToken{
+          .token_hash = crypto::access_token_hash(crypto::generate_access_token()),
+          .role = ledger::Role::auditor});
+      to_revoke_ = token.value().id;
+    });
+    if (!HasFatalFailure()) start_server();
+  }
+
+  std::vector<MatrixRow> rows() const {
+    auto n = [](std::int64_t v) { return std::to_string(v); };
+    const std::string own_seq = n(deposit1_.seq), other_seq = n(deposit2_.seq);
+    const std::string transfer = R"({"debit_account":)" + n(cash_) + R"(,"credit_account":)" +
+                                 n(savings1_) + R"(,"amount":1})";
+    //          anonymous auditor other own admin
+    return {
+        {"GET /healthz", "/healthz", "/healthz", "", {200, 200, 200, 200, 200}},
+        {"GET /readyz", "/readyz", "/readyz", "", {200, 200, 200, 200, 200}},
+        {"GET /v1/openapi.json",
+         "/v1/openapi.json",
+         "/v1/openapi.json",
+         "",
+         {200, 200, 200, 200, 200}},
+        {"GET /v1/log/checkpoint",
+         "/v1/log/checkpoint",
+         "/v1/log/checkpoint",
+         "",
+         {200, 200, 200, 200, 200}},
+        {"GET /v1/log/key", "/v1/log/key", "/v1/log/key", "", {200, 200, 200, 200, 200}},
+        {"GET /v1/log/entries",
+         "/v1/log/entries?start=0",
+         "/v1/log/entries?start=0",
+         "",
+         {401, 200, 200, 200, 200}},
+        {"GET /v1/log/proof/inclusion",
+         "/v1/log/proof/inclusion?seq=" + own_seq,
+         "/v1/log/proof/inclusion?seq=" + other_seq,
+         "",
+         {401, 200, 404, 200, 200}},
+        {"GET /v1/log/proof/consistency",
+         "/v1/log/proof/consistency?from=1",
+         "/v1/log/proof/consistency?from=1",
+         "",
+         {401, 200, 200, 200, 200}},
+        {"GET /v1/log/receipt",
+         "/v1/log/receipt?seq=" + own_seq,
+         "/v1/log/receipt?seq=" + other_seq,
+         "",
+         {401, 200, 404, 200, 200}},
+        {"POST /v1/members",
+         "/v1/members",
+         "/v1/members",
+         R"({"display_name":"M"})",
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/members/{id}",
+         "/v1/members/" + n(member1_),
+         "/v1/members/" + n(member2_),
+         "",
+         {401, 200, 404, 200, 200}},
+        {"POST /v1/accounts",
+         "/v1/accounts",
+         "/v1/accounts",
+         R"({"code":"assets:matrix","type":"asset"})",
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/accounts/{id}",
+         "/v1/accounts/" + n(savings1_),
+         "/v1/accounts/" + n(savings2_),
+         "",
+         {401, 200, 404, 200, 200}},
+        {"POST /v1/accounts/{id}/close",
+         "/v1/accounts/" + n(to_close_) + "/close",
+         "/v1/accounts/" + n(savings2_) + "/close",
+         "{}",
+         {401, 403, 403, 403, 200}},
+        {"GET /v1/accounts/{id}/statement",
+         "/v1/accounts/" + n(savings1_) + "/statement",
+         "/v1/accounts/" + n(savings2_) + "/statement",
+         "",
+         {401, 200, 404, 200, 200}},
+        {"POST /v1/transactions",
+         "/v1/transactions",
+         "/v1/transactions",
+         transfer,
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/transactions/{id}",
+         "/v1/transactions/" + n(deposit1_.id),
+         "/v1/transactions/" + n(deposit2_.id),
+         "",
+         {401, 200, 404, 200, 200}},
+        {"POST /v1/transactions/{id}/post",
+         "/v1/transactions/" + n(to_post_) + "/post",
+         "/v1/transactions/" + n(to_post_) + "/post",
+         "{}",
+         {401, 403, 403, 403, 200}},
+        {"POST /v1/transactions/{id}/void",
+         "/v1/transactions/" + n(to_void_) + "/void",
+         "/v1/transactions/" + n(to_void_) + "/void",
+         "{}",
+         {401, 403, 403, 403, 200}},
+        {"POST /v1/transactions/{id}/reverse",
+         "/v1/transactions/" + n(to_reverse_) + "/reverse",
+         "/v1/transactions/" + n(deposit2_.id) + "/reverse",
+         "{}",
+         {401, 403, 403, 403, 201}},
+        {"POST /v1/tokens",
+         "/v1/tokens",
+         "/v1/tokens",
+         R"({"role":"auditor"})",
+         {401, 403, 403, 403, 201}},
+        {"POST /v1/tokens/{id}/revoke",
+         "/v1/tokens/" + n(to_revoke_) + "/revoke",
+         "/v1/tokens/" + n(to_revoke_) + "/revoke",
+         "{}",
+         {401, 403, 403, 403, 200}},
+        {"GET /v1/reports/trial-balance",
+         "/v1/reports/trial-balance",
+         "/v1/reports/trial-balance",
+         "",
+         {401, 200, 403, 403, 200}},
+    };
+  }
+
+  std::string token_of(Caller caller) const {
+    switch (caller) {
+      case anonymous:
+        return "";
+      case auditor:
+        return auditor_token_;
+      case other_member:
+      case own_member:
+        return member1_token_;
+      case admin:
+      case callers_count:
+        break;
+    }
+    return admin_token_;
+  }
+
+  std::string request(const MatrixRow& row, Caller caller, int n) const {
+    std::string method = row.route.substr(0, row.route.find(' '));
+    const std::string& target = caller == other_member ? row.other_target : row.own_target;
+    std::string out = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (caller != anonymous) out += "Authorization: Bearer " + token_of(caller) + "\r\n";
+    if (method == "POST") {
+      out += "Content-Type: application/json\r\n";
+      out += "Idempotency-Key: matrix-" + std::to_string(n) + "\r\n";
+    }
+    out += "Content-Length: " + std::to_string(row.body.size()) + "\r\n\r\n";
+    return out + row.body;
+  }
+
+  ledger::TransactionId to_post_ = 0, to_void_ = 0, to_reverse_ = 0;
+  ledger::AccountId to_close_ = 0;
+  std::int64_t to_revoke_ = 0;
+};
+
+TEST_F(AuthorizationMatrix, EveryRouteAnswersEveryCallerAsItsRowSays) {
+  std::vector<MatrixRow> table = rows();
+  std::set<std::string> routed, written;
+  for (const auto& route : api::api_routes()) {
+    routed.insert(std::string(route.method) + " " + std::string(route.pattern));
+  }
+  for (const auto& row : table) written.insert(row.route);
+  for (const auto& route : routed) EXPECT_TRUE(written.count(route)) << "no row for " << route;
+  for (const auto& row : written) EXPECT_TRUE(routed.count(row)) << "no route for " << row;
+
+  auto client = connect();
+  int n = 0;
+  for (const auto& row : table) {
+    for (int c = 0; c < callers_count; ++c) {
+      auto caller = static_cast<Caller>(c);
+      SCOPED_TRACE(row.route + " by " + caller_names[c]);
+      ASSERT_TRUE(client->send(request(row, caller, n++)));
+      auto response = client->read_response();
+      ASSERT_TRUE(response);
+      EXPECT_EQ(response->status, row.status[c]) << response->body;
+      if (response->status >= 400) {
+        EXPECT_EQ(response->header("content-type"), "application/problem+json");
+      }
+      // A refusal must not tell the caller anything about the resource.
+      if (response->status == 404) {
+        EXPECT_EQ(boost::json::parse(response->body).at("code").as_string(), "not_found");
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pardner::e2e

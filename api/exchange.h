@@ -21,6 +21,8 @@
 
 namespace pardner::api {
 
+class HttpMetrics;
+
 // What every handler may use. Outlives every Exchange (the server owns it).
 struct Services {
   TokenStore* tokens = nullptr;
@@ -32,6 +34,11 @@ struct Services {
   std::function<bool()> stopping = [] { return false; };
   // Receives one JSON access-log line per response (no newline); null logs nothing.
   std::function<void(std::string_view)> access_log;
+  // Counts every response, built from the router's own table (api/metrics.h); null counts
+  // nothing.
+  HttpMetrics* http_metrics = nullptr;
+  // Connections open now, for GET /metrics; null when there are no sockets (tests).
+  std::function<std::size_t()> connections_open;
 };
 
 // Runs `task` later on the session's strand (tests may run it at once or queue it).

@@ -9,6 +9,7 @@
 #include "api/access_log.h"
 #include "api/limits.h"
 #include "api/media_type.h"
+#include "api/metrics.h"
 #include "api/target.h"
 
 namespace pardner::api {
@@ -86,22 +87,28 @@ std::size_t Router::body_limit(std::string_view method, std::string_view target)
 
 namespace {
 
-// What the access-log line says about a request, filled in as dispatch learns it.
+// What the access-log line and the metrics say about a request, filled in as dispatch learns it.
 struct Facts {
   std::string method, route = "-", role, remote;
+  const Route* matched = nullptr;
 };
 
-// Wraps `reply` so the response carries X-Request-Id and one access-log line is written.
+// Wraps `reply` so the response carries X-Request-Id, one access-log line is written and the
+// request is counted: every answer, routed or refused, passes here exactly once.
 Reply logged_reply(Services& services, std::shared_ptr<Facts> facts, Reply reply) {
   return [&services, started = std::chrono::steady_clock::now(), request_id = new_request_id(),
           facts = std::move(facts), reply = std::move(reply)](Response response) {
     response.headers.emplace_back("X-Request-Id", request_id);
+    auto took_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
     if (services.access_log) {
-      auto took = std::chrono::steady_clock::now() - started;
-      services.access_log(access_log_line(
-          AccessRecord{request_id, facts->method, facts->route, response.status,
-                       std::chrono::duration_cast<std::chrono::microseconds>(took).count(),
-                       facts->role, facts->remote}));
+      services.access_log(
+          access_log_line(AccessRecord{request_id, facts->method, facts->route, response.status,
+                                       took_us, facts->role, facts->remote}));
+    }
+    if (services.http_metrics != nullptr) {
+      services.http_metrics->observe(facts->matched, facts->method, response.status, took_us);
     }
     reply(std::move(response));
   };
@@ -136,6 +143,7 @@ void Router::dispatch(Request request, Services& services, Post post, Reply repl
   }
   const Route& route = *found.route;
   facts->route = std::string(route.pattern);
+  facts->matched = &route;
   // The session enforces this while reading; checked again for callers that build requests.
   if (request.body.size() > route.body_bytes_max) {
     return logged(to_response(make_problem(

@@ -16,6 +16,7 @@
 
 #include "api/connection_tracker.h"
 #include "api/listener.h"
+#include "api/metrics.h"
 #include "api/routes.h"
 
 namespace pardner::api {
@@ -94,10 +95,14 @@ int run_server(const ServerOptions& options, Services& services,
   }
 
   Router router(api_routes());
+  // Built from the router's own table: a request is counted by its row, without a lock.
+  HttpMetrics http_metrics(router.routes());
   // Declared before the io_context, so it outlives every session the io_context destroys.
   ConnectionTracker tracker(options.max_connections, refused_connections_max);
   std::atomic<bool> stopping{false};
   services.stopping = [&stopping] { return stopping.load(); };
+  services.http_metrics = &http_metrics;
+  services.connections_open = [&tracker] { return tracker.served() + tracker.refused(); };
   services.reader = []() -> ledger::Reader& {
     PARDNER_ASSERT(this_thread_reader != nullptr);
     return *this_thread_reader;
@@ -159,6 +164,8 @@ int run_server(const ServerOptions& options, Services& services,
   readers.clear();  // closes the read connections
   services.reader = nullptr;
   services.stopping = [] { return true; };
+  services.http_metrics = nullptr;
+  services.connections_open = nullptr;
   std::fprintf(stderr, "pardner: stopped\n");
   return 0;
 }

@@ -144,7 +144,11 @@ void Writer::stop() {
 
 WriterStats Writer::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  WriterStats out = stats_;
+  out.queue_commands = queue_.size();
+  out.batch_commands = batch_commands_.snapshot();
+  out.commit_micros = commit_micros_.snapshot();
+  return out;
 }
 
 std::vector<Writer::Item> Writer::take_batch() {
@@ -284,6 +288,8 @@ void Writer::run_batch(std::vector<Item> items) {
     stats_.entries = static_cast<std::uint64_t>(tail_.next_seq);
     stats_.last_batch_commands = items.size();
     stats_.last_commit_micros = static_cast<std::uint64_t>(commit_micros);
+    batch_commands_.observe(items.size());
+    commit_micros_.observe(static_cast<std::uint64_t>(commit_micros));
   }
   // Durable now: only at this point may anyone learn the outcome.
   for (std::size_t i = 0; i < items.size(); ++i) {

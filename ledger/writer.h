@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +21,8 @@
 #include "crypto/key_file.h"
 #include "ledger/commands.h"
 #include "ledger/error.h"
+#include "ledger/histogram.h"
+#include "ledger/limits.h"
 #include "ledger/settings.h"
 #include "ledger/sqlite.h"
 #include "ledger/time.h"
@@ -27,12 +30,24 @@
 
 namespace pardner::ledger {
 
+// Commands per batch, in powers of two up to batch_commands_max (a batch may pass it by the
+// expiries the writer adds itself; those land in +Inf).
+inline constexpr std::uint64_t batch_commands_bounds[] = {1,  2,   4,   8,   16,  32,
+                                                          64, 128, 256, 512, 1024};
+static_assert(batch_commands_bounds[std::size(batch_commands_bounds) - 1] == batch_commands_max);
+static_assert(std::size(batch_commands_bounds) <= histogram_bounds_max);
+
+// Counts since the writer started, for operators (GET /metrics). Committed batches only: a
+// batch that fails stops the writer instead.
 struct WriterStats {
   std::uint64_t batches = 0;
   std::uint64_t commands = 0;
   std::uint64_t entries = 0;           // the log size after the last commit
   std::uint64_t last_batch_commands = 0;
   std::uint64_t last_commit_micros = 0;
+  std::uint64_t queue_commands = 0;  // waiting when stats() was called
+  HistogramSnapshot batch_commands;  // commands per batch; count == batches, sum == commands
+  HistogramSnapshot commit_micros;   // BEGIN to durable COMMIT, per batch
 };
 
 class Writer {
@@ -95,6 +110,9 @@ class Writer {
   bool expiry_check_requested_ = true;
   std::atomic<bool> healthy_{true};
   WriterStats stats_;
+  // Observed under mutex_ with stats_, so one stats() call sees the two agree.
+  Histogram batch_commands_{batch_commands_bounds};
+  Histogram commit_micros_{latency_bounds_micros};
   std::thread thread_;
 };
 

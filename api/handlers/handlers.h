@@ -37,4 +37,7 @@ void healthz(Exchange& ex);
 void readyz(Exchange& ex);
 void openapi(Exchange& ex);
 
+// api/handlers/metrics.cc: the Prometheus exposition (admin and auditor).
+void metrics(Exchange& ex);
+
 }  // namespace pardner::api::handlers

@@ -124,6 +124,30 @@ TEST_F(WriterTest, AnsweredWritesSurviveTheProcessBeingKilled) {
   EXPECT_TRUE(report.value().differences.empty());
 }
 
+TEST_F(WriterTest, StatsCountEveryCommittedBatchInItsHistograms) {
+  auto cash = open("assets:cash", AccountType::asset);
+  auto savings = open("liabilities:savings", AccountType::liability);
+  std::vector<Command> commands;
+  for (int i = 0; i < 5; ++i) commands.push_back(make_transfer(next_key(), cash, savings, 1));
+  commands.push_back(make_transfer(next_key(), cash, 999, 1));  // refused, still a command
+  for (auto& done : writer_->submit_all(std::move(commands))) (void)done.get();
+
+  WriterStats stats = writer_->stats();
+  EXPECT_EQ(stats.commands, 8u);
+  EXPECT_EQ(stats.entries, 7u);
+  EXPECT_EQ(stats.queue_commands, 0u);
+  // Two openings alone, then the six submit_all queued under one lock, in one batch.
+  EXPECT_EQ(stats.batches, 3u);
+  EXPECT_EQ(stats.batch_commands.count, stats.batches);
+  EXPECT_EQ(stats.batch_commands.sum, stats.commands);
+  ASSERT_EQ(stats.batch_commands.bounds.size(), std::size(batch_commands_bounds));
+  EXPECT_EQ(stats.batch_commands.cumulative[0], 2u);  // <= 1
+  EXPECT_EQ(stats.batch_commands.cumulative[2], 2u);  // <= 4
+  EXPECT_EQ(stats.batch_commands.cumulative[3], 3u);  // <= 8
+  EXPECT_EQ(stats.commit_micros.count, stats.batches);
+  EXPECT_EQ(stats.commit_micros.bounds.front(), 500u);
+}
+
 TEST_F(WriterTest, RefusesWithUnavailableAfterStop) {
   writer_->stop();
   auto cash = 1;

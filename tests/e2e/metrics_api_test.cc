@@ -1,0 +1,121 @@
+// GET /metrics on the real server over real TLS: only admin and auditor tokens read it; after a
+// few requests and a transfer the request counters have moved under their route patterns, the
+// writer's histograms hold the commit, and every line of the text parses as the Prometheus
+// exposition format 0.0.4 (tests/support/exposition_check.h, a reader of its own).
+#include <boost/json/parse.hpp>
+
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/support/exposition_check.h"
+
+namespace pardner::e2e {
+namespace {
+
+std::string requests(const std::string& method, const std::string& route, int status) {
+  return "pardner_http_requests_total{method=\"" + method + "\",route=\"" + route + "\",status=\"" +
+         std::to_string(status) + "\"}";
+}
+
+class MetricsApi : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (!HasFatalFailure()) start_server();
+  }
+
+  // Reads /metrics and checks its media type and every line; `body` keeps the text.
+  pardner::testing::Exposition scrape(TlsClient& client, const std::string& token,
+                                      std::string* body = nullptr) {
+    auto response = client.get("/metrics", token);
+    EXPECT_TRUE(response.has_value());
+    if (!response) return {};
+    EXPECT_EQ(response->status, 200) << response->body;
+    EXPECT_EQ(response->header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    auto read = pardner::testing::read_exposition(response->body);
+    for (const std::string& error : read.errors) ADD_FAILURE() << error;
+    if (body != nullptr) *body = response->body;
+    return read;
+  }
+};
+
+// A value that may be absent yet (a counter not incremented so far reads as 0).
+double value_or_zero(const pardner::testing::Exposition& read, const std::string& series) {
+  return read.value(series).value_or(0.0);
+}
+
+TEST_F(MetricsApi, OnlyAdminsAndAuditorsReadIt) {
+  auto client = connect();
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(client->get("/metrics")->status, 401);
+  EXPECT_EQ(client->get("/metrics", member1_token_)->status, 403);
+  EXPECT_EQ(client->get("/metrics", "not-a-token")->status, 401);
+  EXPECT_EQ(client->get("/metrics", admin_token_)->status, 200);
+  EXPECT_EQ(client->get("/metrics", auditor_token_)->status, 200);
+}
+
+TEST_F(MetricsApi, CountersMoveWithRequestsAndTheWriterHistogramsFill) {
+  auto client = connect();
+  ASSERT_NE(client, nullptr);
+  auto before = scrape(*client, admin_token_);
+  ASSERT_TRUE(before.value("pardner_log_size"));
+  EXPECT_EQ(before.value("pardner_writer_healthy"), 1.0);
+
+  EXPECT_EQ(client->get("/healthz")->status, 200);
+  EXPECT_EQ(client->get("/healthz")->status, 200);
+  std::string account_path = "/v1/accounts/" + std::to_string(savings1_);
+  EXPECT_EQ(client->get(account_path, admin_token_)->status, 200);
+  EXPECT_EQ(client->get("/v1/nothing/" + std::to_string(savings1_))->status, 404);
+  EXPECT_EQ(client->get("/metrics", member1_token_)->status, 403);
+  std::string body = R"({"debit_account":)" + std::to_string(cash_) + R"(,"credit_account":)" +
+                     std::to_string(savings1_) + R"(,"amount":250})";
+  ASSERT_TRUE(
+      client->send("POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Authorization: Bearer " +
+                   admin_token_ +
+                   "\r\n"
+                   "Content-Type: application/json\r\nIdempotency-Key: metrics-e2e\r\n"
+                   "Content-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body));
+  auto moved = client->read_response();
+  ASSERT_TRUE(moved);
+  ASSERT_EQ(moved->status, 201) << moved->body;
+
+  std::string text;
+  auto after = scrape(*client, auditor_token_, &text);
+  ASSERT_FALSE(HasFailure()) << text;
+
+  // Requests, under their patterns, with exact statuses.
+  EXPECT_EQ(value_or_zero(after, requests("GET", "/healthz", 200)) -
+                value_or_zero(before, requests("GET", "/healthz", 200)),
+            2.0);
+  EXPECT_EQ(after.value(requests("GET", "/v1/accounts/{id}", 200)), 1.0);
+  EXPECT_EQ(after.value(requests("GET", "unmatched", 404)), 1.0);
+  EXPECT_EQ(after.value(requests("GET", "/metrics", 200)), 1.0);  // `before`
+  EXPECT_EQ(after.value(requests("GET", "/metrics", 403)), 1.0);
+  EXPECT_EQ(after.value(requests("POST", "/v1/transactions", 201)), 1.0);
+  EXPECT_EQ(text.find(account_path), std::string::npos) << "a raw path reached a label";
+  EXPECT_GE(after.value("pardner_http_request_duration_seconds_count{method=\"GET\","
+                        "route=\"/healthz\"}"),
+            2.0);
+  EXPECT_EQ(after.value("pardner_http_request_duration_seconds_bucket{method=\"POST\","
+                        "route=\"/v1/transactions\",le=\"+Inf\"}"),
+            1.0);
+
+  // The transfer went through the writer: one more command, one more entry, and the batch and
+  // commit histograms hold it.
+  EXPECT_EQ(after.value("pardner_writer_commands_total"),
+            value_or_zero(before, "pardner_writer_commands_total") + 1);
+  EXPECT_GE(after.value("pardner_writer_batches_total"),
+            value_or_zero(before, "pardner_writer_batches_total") + 1);
+  EXPECT_GE(after.value("pardner_writer_batch_commands_count"), 1.0);
+  EXPECT_GE(after.value("pardner_writer_batch_commands_sum"), 1.0);
+  EXPECT_GE(after.value("pardner_writer_commit_seconds_count"), 1.0);
+  EXPECT_GT(after.value("pardner_writer_commit_seconds_sum"), 0.0);
+  EXPECT_EQ(after.value("pardner_writer_queue_depth"), 0.0);
+  EXPECT_EQ(after.value("pardner_log_size"), *before.value("pardner_log_size") + 1);
+  std::int64_t seq = boost::json::parse(moved->body).at("seq").as_int64();
+  EXPECT_EQ(after.value("pardner_log_size"), static_cast<double>(seq + 1));
+  EXPECT_GE(after.value("pardner_connections_open"), 1.0);  // this one
+}
+
+}  // namespace
+}  // namespace pardner::e2e

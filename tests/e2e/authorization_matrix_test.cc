@@ -164,6 +164,7 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/tokens/" + n(to_revoke_) + "/revoke",
          "{}",
          {401, 403, 403, 403, 200}},
+        {"GET /metrics", "/metrics", "/metrics", "", {401, 200, 403, 403, 200}},
         {"GET /v1/reports/trial-balance",
          "/v1/reports/trial-balance",
          "/v1/reports/trial-balance",

@@ -77,6 +77,13 @@ inline constexpr std::size_t entries_page_default = 100;
 // GET /v1/accounts/{id}/statement without ?limit=, and the longest ?cursor= it takes.
 inline constexpr std::size_t statement_page_default = 100;
 inline constexpr std::size_t statement_cursor_chars_max = 64;
+// GET /v1/members, /v1/accounts and /v1/accounts/{id}/transactions without ?limit=, the longest
+// ?cursor= they take, and the longest status filter (account code prefixes are bounded by
+// ledger::account_code_bytes_max, types by account_type_bytes_max, currencies by
+// currency_bytes_max).
+inline constexpr std::size_t list_page_default = 100;
+inline constexpr std::size_t list_cursor_chars_max = 64;
+inline constexpr std::size_t status_bytes_max = 16;
 
 static_assert(target_bytes_max < header_bytes_max);
 static_assert(read_body_bytes_max <= body_bytes_max);
@@ -93,6 +100,7 @@ static_assert(6 * (ledger::memo_bytes_max + ledger::idempotency_key_bytes_max) +
               action_body_bytes_max);
 static_assert(6 * (token_label_bytes_max + role_bytes_max) + 64 < token_body_bytes_max);
 static_assert(statement_page_default <= ledger::statement_page_max);
+static_assert(list_page_default <= ledger::list_page_max);
 static_assert(io_threads_count >= 1);
 
 }  // namespace pardner::api

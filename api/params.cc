@@ -1,5 +1,6 @@
-// Strict integer parameters. "007", "+7", "7.0", "7e0" and " 7" are all refused: one number,
-// one spelling, as for amounts in JSON.
+// Strict parameters. "007", "+7", "7.0", "7e0" and " 7" are all refused: one number, one
+// spelling, as for amounts in JSON. An empty text parameter is refused too, so that absent is
+// the only way to say "no filter".
 #include "api/params.h"
 
 #include <string>
@@ -46,6 +47,34 @@ pardner::Result<std::int64_t, Problem> required_query_integer(const Request& req
                         "query parameter '" + std::string(name) + "' is required");
   }
   return *value.value();
+}
+
+pardner::Result<Ok, Problem> refuse_unknown_query(const Request& request,
+                                                  std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, unused] : request.query) {
+    bool known = false;
+    for (std::string_view each : allowed) known = known || each == name;
+    if (!known) {
+      // Names come from the client: quote a bounded piece only.
+      return make_problem(ApiErrc::invalid_argument,
+                          "unknown query parameter '" + name.substr(0, 64) + "'");
+    }
+  }
+  return Ok{};
+}
+
+pardner::Result<std::optional<std::string_view>, Problem> query_text(const Request& request,
+                                                                     std::string_view name,
+                                                                     std::size_t bytes_max) {
+  PARDNER_ASSERT(bytes_max >= 1);
+  auto text = request.query_param(name);
+  if (!text) return std::optional<std::string_view>{};
+  if (text->empty() || text->size() > bytes_max) {
+    return make_problem(ApiErrc::invalid_argument, "query parameter '" + std::string(name) +
+                                                       "' must be 1.." + std::to_string(bytes_max) +
+                                                       " bytes");
+  }
+  return text;
 }
 
 }  // namespace pardner::api

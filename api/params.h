@@ -1,9 +1,11 @@
-// Query and path parameters as numbers: strict decimal, no sign, no leading zeros, within a
-// stated range, else a 400 invalid_argument problem naming the parameter. Handlers use these
-// and never parse numbers themselves.
+// Query and path parameters: numbers in strict decimal (no sign, no leading zeros) within a
+// stated range, text within a stated length, and only the parameters a route takes; anything
+// else is a 400 invalid_argument problem naming the parameter. Handlers use these and never
+// parse parameters themselves.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 
@@ -27,5 +29,16 @@ pardner::Result<std::optional<std::int64_t>, Problem> query_integer(
 pardner::Result<std::int64_t, Problem> required_query_integer(const Request& request,
                                                               std::string_view name,
                                                               std::int64_t min, std::int64_t max);
+
+// Ok when every query parameter is one of `allowed`, else invalid_argument naming the first
+// that is not: a misspelt filter must not silently widen a list.
+pardner::Result<Ok, Problem> refuse_unknown_query(const Request& request,
+                                                  std::initializer_list<std::string_view> allowed);
+
+// Query parameter `name` as text of 1..bytes_max bytes (nullopt when absent); empty or longer
+// is invalid_argument. The view points into `request`.
+pardner::Result<std::optional<std::string_view>, Problem> query_text(const Request& request,
+                                                                     std::string_view name,
+                                                                     std::size_t bytes_max);
 
 }  // namespace pardner::api

@@ -32,6 +32,26 @@ constexpr ParamDoc statement_query[] = {
     {"cursor", "next_cursor from the previous page (default: the first line)", false, false},
     {"limit", "lines per page, 1..1000 (default 100)", false, true},
 };
+constexpr ParamDoc members_query[] = {
+    {"status", "only members with this status: active, suspended or left", false, false},
+    {"cursor", "next_cursor from the previous page (default: the first member)", false, false},
+    {"limit", "members per page, 1..1000 (default 100)", false, true},
+};
+constexpr ParamDoc accounts_query[] = {
+    {"owner", "only accounts of this member id (a member sees only their own)", false, true},
+    {"type", "only accounts of this type: asset, liability, equity, income or expense", false,
+     false},
+    {"code_prefix", "only codes starting with these characters, taken literally (1..200 bytes)",
+     false, false},
+    {"currency", "only accounts in this ISO 4217 currency", false, false},
+    {"status", "only open or only closed accounts", false, false},
+    {"cursor", "next_cursor from the previous page (default: the first account)", false, false},
+    {"limit", "accounts per page, 1..1000 (default 100)", false, true},
+};
+constexpr ParamDoc account_transactions_query[] = {
+    {"cursor", "next_cursor from the previous page (default: the first transaction)", false, false},
+    {"limit", "transactions per page, 1..1000 (default 100)", false, true},
+};
 constexpr ParamDoc receipt_query[] = {
     {"seq", "the entry's seq", true, true},
 };
@@ -124,6 +144,13 @@ std::vector<Route> api_routes() {
         "application/json",
         "Created"}},
       {"GET",
+       "/v1/members",
+       readers,
+       &handlers::list_members,
+       read_body_bytes_max,
+       {"Members in id order, as GET /v1/members/{id} shows each, paged by an opaque cursor",
+        members_query, "application/json", "MemberList"}},
+      {"GET",
        "/v1/members/{id}",
        everyone_signed_in,
        &handlers::get_member,
@@ -141,6 +168,14 @@ std::vector<Route> api_routes() {
         {},
         "application/json",
         "Created"}},
+      {"GET",
+       "/v1/accounts",
+       everyone_signed_in,
+       &handlers::list_accounts,
+       read_body_bytes_max,
+       {"Accounts in id order with their balances, filtered, paged by an opaque cursor; a "
+        "member lists only their own (owner= another member answers an empty list)",
+        accounts_query, "application/json", "AccountList"}},
       {"GET",
        "/v1/accounts/{id}",
        everyone_signed_in,
@@ -215,6 +250,15 @@ std::vector<Route> api_routes() {
        {"Posted lines in log order with running balances, paged by an opaque cursor; a member "
         "reads only their own accounts (others answer 404)",
         statement_query, "application/json", "Statement"}},
+      {"GET",
+       "/v1/accounts/{id}/transactions",
+       everyone_signed_in,
+       &handlers::account_transactions,
+       read_body_bytes_max,
+       {"The transactions touching an account, pending, posted, voided and expired, in log "
+        "order with this account's amount, paged by an opaque cursor; a member reads only "
+        "their own accounts (others answer 404)",
+        account_transactions_query, "application/json", "AccountTransactions"}},
       {"POST",
        "/v1/tokens",
        admin_only,

@@ -27,6 +27,8 @@ inline constexpr std::size_t expiries_per_batch_max = 256;
 // Reads.
 inline constexpr std::size_t statement_page_max = 1000;
 inline constexpr std::size_t entries_page_max = 1000;
+// Members, accounts and an account's transactions, per page.
+inline constexpr std::size_t list_page_max = 1000;
 
 // Value dates: how far back a transaction may be dated unless the ledger is configured otherwise.
 inline constexpr std::int64_t value_date_past_days_default = 30;

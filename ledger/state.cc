@@ -4,6 +4,15 @@
 namespace pardner::ledger {
 namespace {
 
+constexpr char load_account_sql[] =
+    "SELECT id, code, type, currency, member_id, status, floor_minor, opened_seq, closed_seq,"
+    " debits_posted, credits_posted, debits_pending, credits_pending FROM accounts WHERE id = ?";
+// load_account must read the columns account_from_row expects, in its order.
+static_assert(std::string_view(load_account_sql).substr(7, account_columns.size()) ==
+              account_columns);
+
+}  // namespace
+
 Account account_from_row(const Statement& row) {
   Account account;
   account.id = row.column_int(0);
@@ -22,12 +31,8 @@ Account account_from_row(const Statement& row) {
   return account;
 }
 
-}  // namespace
-
 Result<Account> load_account(Database& db, AccountId id) {
-  Statement& query = db.cached(
-      "SELECT id, code, type, currency, member_id, status, floor_minor, opened_seq, closed_seq,"
-      " debits_posted, credits_posted, debits_pending, credits_pending FROM accounts WHERE id = ?");
+  Statement& query = db.cached(load_account_sql);
   query.bind(1, id);
   auto row = query.step();
   if (!row) return row.error();
@@ -106,8 +111,8 @@ Result<std::int64_t> next_id(Database& db, const char* max_id_sql) {
 }
 
 Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db) {
-  Statement& query = db.cached(
-      "SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
+  Statement& query =
+      db.cached("SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
   std::vector<TrialBalanceLine> lines;
   while (true) {
     auto row = query.step();

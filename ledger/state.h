@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "ledger/error.h"
@@ -41,6 +42,13 @@ struct TrialBalanceLine {
   std::int64_t accounts = 0;
   friend bool operator==(const TrialBalanceLine&, const TrialBalanceLine&) = default;
 };
+
+// The columns of a whole account row, in the order account_from_row reads them (for a
+// SELECT of accounts: "SELECT " + account_columns + " FROM accounts ...").
+inline constexpr std::string_view account_columns =
+    "id, code, type, currency, member_id, status, floor_minor, opened_seq, closed_seq,"
+    " debits_posted, credits_posted, debits_pending, credits_pending";
+Account account_from_row(const Statement& row);
 
 // not_found when the id names nothing.
 Result<Account> load_account(Database& db, AccountId id);

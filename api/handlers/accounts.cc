@@ -1,7 +1,7 @@
-// POST /v1/accounts and POST /v1/accounts/{id}/close (admin); GET
-// /v1/accounts/{id}[?as_of=SEQ] and GET /v1/accounts/{id}/statement?cursor=&limit= (admin,
-// auditor, the owning member). Another member's account answers 404 exactly as a missing id
-// does.
+// POST /v1/accounts and POST /v1/accounts/{id}/close (admin); GET /v1/accounts (filtered,
+// paged), GET /v1/accounts/{id}[?as_of=SEQ], GET /v1/accounts/{id}/statement and GET
+// /v1/accounts/{id}/transactions (admin, auditor, the owning member). Another member's account
+// answers 404 exactly as a missing id does, and never appears in a member's list.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -9,10 +9,12 @@
 
 #include "api/handlers/decode.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/paging.h"
 #include "api/limits.h"
 #include "api/params.h"
-#include "crypto/base64.h"
+#include "ledger/currency.h"
 #include "ledger/limits.h"
+#include "ledger/listings.h"
 #include "ledger/time.h"
 
 namespace pardner::api::handlers {
@@ -35,36 +37,23 @@ Decoded<ledger::Account> visible_account(Exchange& ex, std::int64_t id) {
   return std::move(account.value());
 }
 
-// Statement cursors are opaque to clients: unpadded base64url (RFC 4648 §5) of "SEQ.IDX".
-std::string encode_cursor(const ledger::StatementCursor& cursor) {
-  std::string text = std::to_string(cursor.seq) + "." + std::to_string(cursor.idx);
-  std::string out =
-      crypto::base64_encode({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+// What GET /v1/accounts/{id} shows of an account, and each item of GET /v1/accounts.
+boost::json::object account_json(const ledger::Account& account, const ledger::Balance& balance) {
+  boost::json::object out{{"id", account.id},
+                          {"code", account.code},
+                          {"type", ledger::wire_name(account.type)},
+                          {"currency", account.currency},
+                          {"closed", account.closed},
+                          {"opened_seq", account.opened_seq},
+                          {"debits_posted", balance.debits_posted},
+                          {"credits_posted", balance.credits_posted},
+                          {"debits_pending", balance.debits_pending},
+                          {"credits_pending", balance.credits_pending},
+                          {"balance", balance.balance}};
+  if (account.member) out["member"] = *account.member;
+  if (account.floor) out["floor"] = *account.floor;
+  if (account.closed_seq) out["closed_seq"] = *account.closed_seq;
   return out;
-}
-
-Decoded<ledger::StatementCursor> decode_cursor(std::string_view cursor) {
-  Problem bad = invalid("query parameter 'cursor' is not a cursor this server gave");
-  if (cursor.empty() || cursor.size() > statement_cursor_chars_max) return bad;
-  std::string text(cursor);
-  for (char& c : text) {
-    if (c == '+' || c == '/' || c == '=') return bad;  // base64url only, unpadded
-    c = c == '-' ? '+' : c == '_' ? '/' : c;
-  }
-  while (text.size() % 4 != 0) text += '=';
-  auto bytes = crypto::base64_decode(text);
-  if (!bytes) return bad;
-  std::string plain(bytes.value().begin(), bytes.value().end());
-  auto dot = plain.find('.');
-  if (dot == std::string::npos) return bad;
-  auto seq = parse_decimal(std::string_view(plain).substr(0, dot), 0,
-                           std::numeric_limits<std::int64_t>::max());
-  auto idx = parse_decimal(std::string_view(plain).substr(dot + 1), 0,
-                           std::numeric_limits<std::int64_t>::max());
-  if (!seq || !idx) return bad;
-  return ledger::StatementCursor{*seq, *idx};
 }
 
 }  // namespace
@@ -125,20 +114,7 @@ void get_account(Exchange& ex) {
   auto balance = as_of.value() ? ex.reader().balance_as_of_seq(found.id, *as_of.value())
                                : ex.reader().balance(found.id);
   if (!balance) return ex.fail(balance.error());
-  boost::json::object out{{"id", found.id},
-                          {"code", found.code},
-                          {"type", ledger::wire_name(found.type)},
-                          {"currency", found.currency},
-                          {"closed", found.closed},
-                          {"opened_seq", found.opened_seq},
-                          {"debits_posted", balance.value().debits_posted},
-                          {"credits_posted", balance.value().credits_posted},
-                          {"debits_pending", balance.value().debits_pending},
-                          {"credits_pending", balance.value().credits_pending},
-                          {"balance", balance.value().balance}};
-  if (found.member) out["member"] = *found.member;
-  if (found.floor) out["floor"] = *found.floor;
-  if (found.closed_seq) out["closed_seq"] = *found.closed_seq;
+  boost::json::object out = account_json(found, balance.value());
   if (as_of.value()) out["as_of"] = *as_of.value();
   ex.reply_json(200, boost::json::serialize(out));
 }
@@ -156,20 +132,17 @@ void close_account(Exchange& ex) {
 void account_statement(Exchange& ex) {
   auto id = id_param(ex, "id");
   if (!id) return ex.fail(id.error());
-  auto limit =
-      query_integer(ex.request(), "limit", 1, static_cast<std::int64_t>(ledger::statement_page_max),
-                    static_cast<std::int64_t>(statement_page_default));
+  auto limit = query_page_limit(ex.request(), ledger::statement_page_max, statement_page_default);
   if (!limit) return ex.fail(limit.error());
   std::optional<ledger::StatementCursor> after;
   if (auto cursor = ex.request().query_param("cursor")) {
-    auto decoded = decode_cursor(*cursor);
-    if (!decoded) return ex.fail(decoded.error());
-    after = decoded.value();
+    auto keys = decode_cursor(*cursor, 2, statement_cursor_chars_max);
+    if (!keys) return ex.fail(keys.error());
+    after = ledger::StatementCursor{keys.value()[0], keys.value()[1]};
   }
   auto account = visible_account(ex, id.value());
   if (!account) return ex.fail(account.error());
-  auto page =
-      ex.reader().statement(account.value().id, after, static_cast<std::size_t>(*limit.value()));
+  auto page = ex.reader().statement(account.value().id, after, limit.value());
   if (!page) return ex.fail(page.error());
   boost::json::array lines;
   for (const ledger::StatementLine& line : page.value().lines) {
@@ -181,7 +154,100 @@ void account_statement(Exchange& ex) {
                                            {"memo", line.memo}});
   }
   boost::json::object out{{"account", account.value().id}, {"lines", std::move(lines)}};
-  if (page.value().next) out["next_cursor"] = encode_cursor(*page.value().next);
+  if (const auto& next = page.value().next) {
+    out["next_cursor"] = encode_cursor({next->seq, next->idx});
+  }
+  ex.reply_json(200, boost::json::serialize(out));
+}
+
+void list_accounts(Exchange& ex) {
+  const Request& request = ex.request();
+  if (auto known = refuse_unknown_query(
+          request, {"owner", "type", "code_prefix", "currency", "status", "cursor", "limit"});
+      !known) {
+    return ex.fail(known.error());
+  }
+  auto limit = query_page_limit(request, ledger::list_page_max, list_page_default);
+  if (!limit) return ex.fail(limit.error());
+  auto after = query_cursor(request, list_cursor_chars_max);
+  if (!after) return ex.fail(after.error());
+  auto owner = query_integer(request, "owner", 0, std::numeric_limits<std::int64_t>::max());
+  if (!owner) return ex.fail(owner.error());
+  ledger::AccountFilter filter{.owner = owner.value()};
+  auto type = query_text(request, "type", account_type_bytes_max);
+  if (!type) return ex.fail(type.error());
+  if (type.value()) {
+    filter.type = ledger::account_type_from(*type.value());
+    if (!filter.type) {
+      return ex.fail(
+          invalid("query parameter 'type' must be asset, liability, equity, income "
+                  "or expense"));
+    }
+  }
+  auto prefix = query_text(request, "code_prefix", ledger::account_code_bytes_max);
+  if (!prefix) return ex.fail(prefix.error());
+  filter.code_prefix = prefix.value().value_or("");
+  auto currency = query_text(request, "currency", currency_bytes_max);
+  if (!currency) return ex.fail(currency.error());
+  if (currency.value()) {
+    if (!ledger::find_currency(*currency.value())) {
+      return ex.fail(invalid("query parameter 'currency' is not an ISO 4217 code"));
+    }
+    filter.currency = std::string(*currency.value());
+  }
+  auto status = query_text(request, "status", status_bytes_max);
+  if (!status) return ex.fail(status.error());
+  if (status.value()) {
+    if (*status.value() != "open" && *status.value() != "closed") {
+      return ex.fail(invalid("query parameter 'status' must be open or closed"));
+    }
+    filter.closed = *status.value() == "closed";
+  }
+  if (auto me = calling_member(ex)) {
+    // A member lists only their own accounts. Asking for another member's answers the empty
+    // list, exactly as an owner with no accounts does, so the answer tells nothing about them.
+    if (filter.owner && *filter.owner != *me) return ex.reply_json(200, R"({"accounts":[]})");
+    filter.owner = *me;
+  }
+  auto page = ledger::list_accounts(ex.reader().db(), filter, after.value(), limit.value());
+  if (!page) return ex.fail(page.error());
+  boost::json::array items;
+  for (const ledger::AccountListing& listed : page.value().accounts) {
+    items.emplace_back(account_json(listed.account, listed.balance));
+  }
+  boost::json::object out{{"accounts", std::move(items)}};
+  if (page.value().next_after) out["next_cursor"] = encode_cursor({*page.value().next_after});
+  ex.reply_json(200, boost::json::serialize(out));
+}
+
+void account_transactions(Exchange& ex) {
+  auto id = id_param(ex, "id");
+  if (!id) return ex.fail(id.error());
+  if (auto known = refuse_unknown_query(ex.request(), {"cursor", "limit"}); !known) {
+    return ex.fail(known.error());
+  }
+  auto limit = query_page_limit(ex.request(), ledger::list_page_max, list_page_default);
+  if (!limit) return ex.fail(limit.error());
+  auto after = query_cursor(ex.request(), list_cursor_chars_max);
+  if (!after) return ex.fail(after.error());
+  auto account = visible_account(ex, id.value());
+  if (!account) return ex.fail(account.error());
+  auto page = ledger::list_account_transactions(ex.reader().db(), account.value().id, after.value(),
+                                                limit.value());
+  if (!page) return ex.fail(page.error());
+  boost::json::array items;
+  for (const ledger::AccountTransaction& item : page.value().transactions) {
+    boost::json::object line{{"id", item.id},
+                             {"seq", item.seq},
+                             {"status", ledger::wire_name(item.status)},
+                             {"value_date", ledger::format_date(item.value_date)},
+                             {"memo", item.memo},
+                             {"amount", item.amount}};
+    if (item.resolved_seq) line["resolved_seq"] = *item.resolved_seq;
+    items.emplace_back(std::move(line));
+  }
+  boost::json::object out{{"account", account.value().id}, {"transactions", std::move(items)}};
+  if (page.value().next_after) out["next_cursor"] = encode_cursor({*page.value().next_after});
   ex.reply_json(200, boost::json::serialize(out));
 }
 

@@ -17,8 +17,11 @@ void log_receipt(Exchange& ex);
 // api/handlers/members.cc, accounts.cc, transactions.cc, reports.cc: the ledger's resources.
 void create_member(Exchange& ex);
 void get_member(Exchange& ex);
+void list_members(Exchange& ex);
 void create_account(Exchange& ex);
 void get_account(Exchange& ex);
+void list_accounts(Exchange& ex);
+void account_transactions(Exchange& ex);
 void create_transaction(Exchange& ex);
 void get_transaction(Exchange& ex);
 void post_pending(Exchange& ex);

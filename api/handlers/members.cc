@@ -1,19 +1,33 @@
-// POST /v1/members (admin) and GET /v1/members/{id} (admin, auditor, the member
-// themself). Another member's record answers 404 exactly as a missing id does
-// (DESIGN.md "Roles").
+// POST /v1/members (admin), GET /v1/members/{id} (admin, auditor, the member themself) and
+// GET /v1/members (admin, auditor: the router refuses members). Another member's record answers
+// 404 exactly as a missing id does (DESIGN.md "Roles").
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/handlers/decode.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/paging.h"
 #include "api/limits.h"
+#include "api/params.h"
 #include "ledger/limits.h"
+#include "ledger/listings.h"
 
 namespace pardner::api::handlers {
 namespace {
 
 Problem no_such_member(std::int64_t id) {
   return problem_from(ledger::Error{ledger::Errc::not_found, "no member " + std::to_string(id)});
+}
+
+// What GET /v1/members/{id} shows of a member, and each item of GET /v1/members.
+boost::json::object member_json(const ledger::Member& member) {
+  boost::json::object out{{"id", member.id},
+                          {"status", ledger::wire_name(member.status)},
+                          {"created_seq", member.created_seq}};
+  if (member.display_name) out["display_name"] = *member.display_name;
+  if (member.contact) out["contact"] = *member.contact;
+  return out;
 }
 
 }  // namespace
@@ -42,12 +56,33 @@ void get_member(Exchange& ex) {
     if (member.error().code == ledger::Errc::not_found) return ex.fail(no_such_member(id.value()));
     return ex.fail(member.error());
   }
-  const ledger::Member& found = member.value();
-  boost::json::object out{{"id", found.id},
-                          {"status", ledger::wire_name(found.status)},
-                          {"created_seq", found.created_seq}};
-  if (found.display_name) out["display_name"] = *found.display_name;
-  if (found.contact) out["contact"] = *found.contact;
+  ex.reply_json(200, boost::json::serialize(member_json(member.value())));
+}
+
+void list_members(Exchange& ex) {
+  const Request& request = ex.request();
+  if (auto known = refuse_unknown_query(request, {"status", "cursor", "limit"}); !known) {
+    return ex.fail(known.error());
+  }
+  auto limit = query_page_limit(request, ledger::list_page_max, list_page_default);
+  if (!limit) return ex.fail(limit.error());
+  auto after = query_cursor(request, list_cursor_chars_max);
+  if (!after) return ex.fail(after.error());
+  auto status = query_text(request, "status", status_bytes_max);
+  if (!status) return ex.fail(status.error());
+  ledger::MemberFilter filter;
+  if (status.value()) {
+    filter.status = ledger::member_status_from(*status.value());
+    if (!filter.status) {
+      return ex.fail(invalid("query parameter 'status' must be active, suspended or left"));
+    }
+  }
+  auto page = ledger::list_members(ex.reader().db(), filter, after.value(), limit.value());
+  if (!page) return ex.fail(page.error());
+  boost::json::array items;
+  for (const ledger::Member& member : page.value().members) items.emplace_back(member_json(member));
+  boost::json::object out{{"members", std::move(items)}};
+  if (page.value().next_after) out["next_cursor"] = encode_cursor({*page.value().next_after});
   ex.reply_json(200, boost::json::serialize(out));
 }
 

@@ -104,6 +104,7 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/members",
          R"({"display_name":"M"})",
          {401, 403, 403, 403, 201}},
+        {"GET /v1/members", "/v1/members", "/v1/members", "", {401, 200, 403, 403, 200}},
         {"GET /v1/members/{id}",
          "/v1/members/" + n(member1_),
          "/v1/members/" + n(member2_),
@@ -114,6 +115,9 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/accounts",
          R"({"code":"assets:matrix","type":"asset"})",
          {401, 403, 403, 403, 201}},
+        // A member's list is their own accounts, whoever they ask for: never 404, never others'.
+        {"GET /v1/accounts", "/v1/accounts?owner=" + n(member1_),
+         "/v1/accounts?owner=" + n(member2_), "", {401, 200, 200, 200, 200}},
         {"GET /v1/accounts/{id}",
          "/v1/accounts/" + n(savings1_),
          "/v1/accounts/" + n(savings2_),

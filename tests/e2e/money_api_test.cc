@@ -4,7 +4,7 @@
 // reads their own account and not another's; the trial balance balances. Then the lifecycle:
 // an admin makes a member token over the API and the member uses it at once; a pending
 // transfer posted for less; a reversal; a statement in two pages with running balances; the
-// token revoked and refused on the very next request.
+// token revoked and refused on the very next request. And the lists, as each role sees them.
 #include <boost/json/parse.hpp>
 
 #include "tests/e2e/e2e_fixture.h"
@@ -204,6 +204,53 @@ TEST_F(MoneyApi, TokensPendingReversalStatementAndRevocation) {
   EXPECT_NE(refused->body.find(R"("code":"unauthorized")"), std::string::npos);
   EXPECT_EQ(client->get(savings, member1_token_)->status, 200);
   EXPECT_EQ(read_file(stderr_file()).find(token), std::string::npos);
+}
+
+TEST_F(MoneyApi, ListsAnswerEachRoleItsOwnView) {
+  auto client = connect();
+  // Members: admins and auditors only, paged to the end by the cursor.
+  for (const std::string& token : {admin_token_, auditor_token_}) {
+    auto first = client->get("/v1/members?limit=1", token);
+    ASSERT_EQ(first->status, 200) << first->body;
+    auto page = boost::json::parse(first->body).as_object();
+    ASSERT_EQ(page.at("members").as_array().size(), 1u);
+    auto second = client->get(
+        "/v1/members?limit=1&cursor=" + std::string(page.at("next_cursor").as_string()), token);
+    ASSERT_EQ(second->status, 200) << second->body;
+    EXPECT_FALSE(boost::json::parse(second->body).as_object().contains("next_cursor"));
+  }
+  auto refused = client->get("/v1/members", member1_token_);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->body.find(R"("code":"forbidden")"), std::string::npos);
+
+  // Accounts: everything for an auditor, only their own for a member.
+  auto all = client->get("/v1/accounts", auditor_token_);
+  ASSERT_EQ(all->status, 200) << all->body;
+  EXPECT_EQ(boost::json::parse(all->body).at("accounts").as_array().size(), 3u);
+  auto own = client->get("/v1/accounts", member1_token_);
+  ASSERT_EQ(own->status, 200) << own->body;
+  auto accounts = boost::json::parse(own->body).at("accounts").as_array();
+  ASSERT_EQ(accounts.size(), 1u);
+  EXPECT_EQ(accounts[0].at("id").as_int64(), savings1_);
+  EXPECT_EQ(accounts[0].at("balance").as_int64(), 5000);
+  auto theirs = client->get("/v1/accounts?owner=" + std::to_string(member2_), member1_token_);
+  EXPECT_EQ(theirs->status, 200);
+  EXPECT_EQ(theirs->body, R"({"accounts":[]})");
+  EXPECT_EQ(client->get("/v1/accounts?colour=red", admin_token_)->status, 400);
+
+  // An account's transactions: their own account only; the fund's cash answers 404.
+  std::string mine = "/v1/accounts/" + std::to_string(savings1_) + "/transactions";
+  auto listed = client->get(mine, member1_token_);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  auto items = boost::json::parse(listed->body).at("transactions").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("amount").as_int64(), -5000);
+  EXPECT_EQ(items[0].at("status").as_string(), "posted");
+  EXPECT_EQ(client->get(mine, admin_token_)->status, 200);
+  auto cash =
+      client->get("/v1/accounts/" + std::to_string(cash_) + "/transactions", member1_token_);
+  EXPECT_EQ(cash->status, 404);
+  EXPECT_NE(cash->body.find(R"("code":"not_found")"), std::string::npos);
 }
 
 }  // namespace

@@ -79,9 +79,9 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
 std::size_t Router::body_limit(std::string_view method, std::string_view target) const {
   Request probe;
   probe.target = std::string(target);
-  if (!parse_target(probe)) return body_bytes_max;
+  if (!parse_target(probe)) return unrouted_body_bytes_max;
   Match found = match(method, probe.path);
-  return found.route != nullptr ? found.route->body_bytes_max : body_bytes_max;
+  return found.route != nullptr ? found.route->body_bytes_max : unrouted_body_bytes_max;
 }
 
 namespace {

@@ -51,7 +51,8 @@ class Router {
   std::span<const Route> routes() const { return routes_; }
 
   // The body limit for a request whose headers say `method` and `target`: the route's, or
-  // body_bytes_max when no route matches (the request is read whole, then refused 404/405).
+  // unrouted_body_bytes_max when no route matches (the request is read whole, then refused
+  // 404/405).
   std::size_t body_limit(std::string_view method, std::string_view target) const;
 
   // Answers `request` through `reply`, exactly once: at once for reads and refusals, later

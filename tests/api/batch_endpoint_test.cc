@@ -282,6 +282,23 @@ TEST_F(BatchEndpoint, OnlyAdminsPostBatches) {
   EXPECT_EQ(log_size(), before);
 }
 
+TEST_F(BatchEndpoint, ALargeBodyIsRefusedFromTheHeadersToCallersWhoMayNotSendIt) {
+  Request headers = make_request("POST", "/v1/transactions/batch");
+  auto anonymous = router_.refuse_before_body(headers, services_);
+  ASSERT_TRUE(anonymous.has_value());
+  EXPECT_EQ(anonymous->status, 401);
+  headers.authorization = "Bearer " + member1_token;
+  auto member = router_.refuse_before_body(headers, services_);
+  ASSERT_TRUE(member.has_value());
+  EXPECT_EQ(member->status, 403);
+  headers.authorization = "Bearer " + admin_token;
+  EXPECT_FALSE(router_.refuse_before_body(headers, services_).has_value());
+  // Routes whose bodies are small are read first and refused in the usual order.
+  Request small = make_request("POST", "/v1/transactions");
+  EXPECT_FALSE(router_.refuse_before_body(small, services_).has_value());
+  EXPECT_FALSE(router_.refuse_before_body(make_request("POST", "/nowhere"), services_));
+}
+
 TEST_F(BatchEndpoint, AStoppedWriterAnswers503ForTheWholeBatch) {
   writer_->stop();
   for (bool atomic : {false, true}) {

@@ -1,6 +1,7 @@
 // POST /v1/transactions/batch on the real server over real TLS: a 1,000-item batch (a body past
 // the 64 KiB every other write route takes) applied item by item, then an atomic one refused
-// by its last item that writes nothing, and the member role refused.
+// by its last item that writes nothing, and the member role refused; a caller who may not use
+// the route is refused from the headers, before the server reads a large body.
 #include <boost/json/parse.hpp>
 #include <cstdint>
 
@@ -84,6 +85,22 @@ TEST_F(BatchApi, AThousandTransfersInOneRequest) {
   EXPECT_EQ(client->get("/v1/log/checkpoint")->body, checkpoint);
 
   EXPECT_EQ(post_batch(*client, batch("e2e-member-", false), member1_token_).status, 403);
+}
+
+TEST_F(BatchApi, ALargeBodyIsNotReadForACallerWhoMayNotSendIt) {
+  // Only the headers are sent: the answer must come without the server waiting for the body.
+  for (const std::string& token : {std::string(), member1_token_}) {
+    auto client = connect();
+    std::string request = "POST /v1/transactions/batch HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
+    request += "Content-Type: application/json\r\nContent-Length: " +
+               std::to_string(api::batch_body_bytes_max) + "\r\n\r\n";
+    ASSERT_TRUE(client->send(request));
+    auto response = client->read_response(std::chrono::seconds(5));
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, token.empty() ? 401 : 403);
+    EXPECT_EQ(response->header("connection"), "close");
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // Never touches the database: only the writer thread does.
 #include <string>
 
+#include "crypto/invariant.h"
 #include "ledger/limits.h"
 #include "ledger/writer.h"
 
@@ -81,6 +82,7 @@ std::vector<std::future<Result<Applied>>> Writer::submit_all(std::vector<Command
 }
 
 void Writer::submit_each(std::vector<Command> commands, GroupCompletion done) {
+  PARDNER_ASSERT(done != nullptr);
   // The commands may complete in different batches; the last one to complete answers for all.
   struct Gathered {
     std::vector<std::optional<Result<Applied>>> results;
@@ -114,6 +116,7 @@ void Writer::submit_each(std::vector<Command> commands, GroupCompletion done) {
 }
 
 void Writer::submit_atomic(std::vector<Command> commands, GroupCompletion done) {
+  PARDNER_ASSERT(done != nullptr);
   if (commands.size() > atomic_group_commands_max) {
     Error error{
         Errc::invalid_argument,

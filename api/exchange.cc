@@ -39,13 +39,19 @@ void Exchange::fail(const Problem& problem) { reply(to_response(problem)); }
 
 void Exchange::fail(const ledger::Error& error) { fail(problem_from(error)); }
 
-void Exchange::submit(ledger::Command command, Then then) {
+bool Exchange::begin_submit() {
   PARDNER_ASSERT(!replied_);
   PARDNER_ASSERT(!awaiting_writer_);
   if (services_.writer == nullptr) {
-    return fail(ledger::Error{ledger::Errc::unavailable, "this server takes no writes"});
+    fail(ledger::Error{ledger::Errc::unavailable, "this server takes no writes"});
+    return false;
   }
   awaiting_writer_ = true;
+  return true;
+}
+
+void Exchange::submit(ledger::Command command, Then then) {
+  if (!begin_submit()) return;
   // The completion runs on the writer thread (or at once, on this one, when the queue is
   // full): it only posts the result back to the session's strand, never answers from there.
   auto self = shared_from_this();
@@ -56,6 +62,27 @@ void Exchange::submit(ledger::Command command, Then then) {
       PARDNER_ASSERT(self->replied_);
     });
   });
+}
+
+ledger::Writer::GroupCompletion Exchange::post_back(ThenAll then) {
+  // As in submit: the writer thread only posts; the answer is made on the session's strand.
+  auto self = shared_from_this();
+  return [self, then = std::move(then)](std::vector<ledger::Result<ledger::Applied>> done) mutable {
+    self->post_([self, then = std::move(then), done = std::move(done)]() {
+      run_guarded(*self, [&] { then(*self, done); });
+      PARDNER_ASSERT(self->replied_);
+    });
+  };
+}
+
+void Exchange::submit_each(std::vector<ledger::Command> commands, ThenAll then) {
+  if (!begin_submit()) return;
+  services_.writer->submit_each(std::move(commands), post_back(std::move(then)));
+}
+
+void Exchange::submit_atomic(std::vector<ledger::Command> commands, ThenAll then) {
+  if (!begin_submit()) return;
+  services_.writer->submit_atomic(std::move(commands), post_back(std::move(then)));
 }
 
 void run_guarded(Exchange& exchange, const std::function<void()>& step) {

@@ -51,6 +51,8 @@ using PathParams = std::vector<std::pair<std::string, std::string>>;
 class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   using Then = std::function<void(Exchange&, const ledger::Result<ledger::Applied>&)>;
+  using ThenAll =
+      std::function<void(Exchange&, const std::vector<ledger::Result<ledger::Applied>>&)>;
 
   Exchange(Request request, PathParams params, std::optional<Principal> principal,
            Services& services, Post post, Reply reply);
@@ -72,11 +74,21 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   // Queues `command` for the writer; `then` runs on the session's strand with its result and
   // must answer. The writer's completion runs on the writer thread and only posts.
   void submit(ledger::Command command, Then then);
+  // As submit, for many commands queued together: each applied or refused on its own
+  // (Writer::submit_each), or all or none (Writer::submit_atomic). `then` runs once, with one
+  // result per command in order.
+  void submit_each(std::vector<ledger::Command> commands, ThenAll then);
+  void submit_atomic(std::vector<ledger::Command> commands, ThenAll then);
 
   bool replied() const { return replied_; }
   bool awaiting_writer() const { return awaiting_writer_; }
 
  private:
+  // Marks the exchange as awaiting the writer; false (answered 503) when there is none.
+  bool begin_submit();
+  // The writer's completion for a group: posts `then` back to the session's strand.
+  ledger::Writer::GroupCompletion post_back(ThenAll then);
+
   Request request_;
   PathParams params_;
   std::optional<Principal> principal_;

@@ -22,9 +22,11 @@ inline constexpr std::size_t header_bytes_max = 8 * 1024;
 inline constexpr std::size_t target_bytes_max = 2 * 1024;
 inline constexpr std::size_t query_params_max = 16;
 inline constexpr std::size_t path_segments_max = 16;
-// The largest body any route takes, and the limit for requests that match no route (they are
-// read, then answered 404 or 405, so the connection stays usable).
-inline constexpr std::size_t body_bytes_max = 64 * 1024;
+// The largest body any route takes (the transaction batch's; the session's parser starts with
+// it and narrows to the route's once the headers are read), and the limit for requests that
+// match no route (they are read, then answered 404 or 405, so the connection stays usable).
+inline constexpr std::size_t body_bytes_max = 4 * 1024 * 1024;
+inline constexpr std::size_t unrouted_body_bytes_max = 64 * 1024;
 // Routes that only read take no body.
 inline constexpr std::size_t read_body_bytes_max = 0;
 // Bearer tokens (RFC 6750 b64token characters).
@@ -54,7 +56,15 @@ inline constexpr std::int64_t shutdown_abort_wait_ms = 5'000;
 // with every byte escaped as \u00XX, six bytes each); transactions take the largest body.
 inline constexpr std::size_t member_body_bytes_max = 8 * 1024;
 inline constexpr std::size_t account_body_bytes_max = 4 * 1024;
-inline constexpr std::size_t transaction_body_bytes_max = body_bytes_max;
+inline constexpr std::size_t transaction_body_bytes_max = 64 * 1024;
+// POST /v1/transactions/batch: 1..batch_transactions_max transactions, each answered on its own
+// (or all applied atomically). Not room for 1,000 of the largest single bodies (64 MiB a request,
+// on each of connections_max connections): an item's share is 4 KiB, which holds a transfer
+// whose memo and key are sent with every byte escaped, or a transaction of a few dozen postings
+// with a memo and metadata. Bigger transactions go to POST /v1/transactions one at a time.
+inline constexpr std::size_t batch_transactions_max = 1000;
+inline constexpr std::size_t batch_item_bytes_share = 4 * 1024;
+inline constexpr std::size_t batch_body_bytes_max = body_bytes_max;
 // Actions on one resource (post, void, reverse, close, revoke): a flat object of at most a memo,
 // an amount, a date and an idempotency key; the body may also be empty.
 inline constexpr std::size_t action_body_bytes_max = 4 * 1024;
@@ -67,6 +77,8 @@ inline constexpr std::size_t role_bytes_max = 16;
 // (or object -> metadata).
 inline constexpr std::size_t flat_body_depth_max = 1;
 inline constexpr std::size_t transaction_body_depth_max = 3;
+// A batch: object -> "transactions" -> one transaction's body, its own levels below.
+inline constexpr std::size_t batch_body_depth_max = transaction_body_depth_max + 2;
 // Short strings the ledger parses itself: an account type's name, an ISO 4217 code, a date.
 inline constexpr std::size_t account_type_bytes_max = 16;
 inline constexpr std::size_t currency_bytes_max = 3;
@@ -92,6 +104,16 @@ static_assert(response_queue_max >= 1);
 static_assert(member_body_bytes_max <= body_bytes_max);
 static_assert(account_body_bytes_max <= body_bytes_max);
 static_assert(transaction_body_bytes_max <= body_bytes_max);
+static_assert(unrouted_body_bytes_max <= body_bytes_max);
+static_assert(batch_body_bytes_max <= body_bytes_max);
+// Every item's share, with room left for the envelope ({"atomic":false,"transactions":[...]}).
+static_assert(batch_transactions_max * batch_item_bytes_share + 64 <= batch_body_bytes_max);
+// A transfer at its limits fits its share: ids and amount, a memo and a key of \u00XX escapes.
+static_assert(3 * 32 + 6 * (ledger::memo_bytes_max + ledger::idempotency_key_bytes_max) + 128 <=
+              batch_item_bytes_share);
+// One batch is one writer group: atomic mode applies it inside one batch, never split.
+static_assert(batch_transactions_max <= ledger::atomic_group_commands_max);
+static_assert(batch_transactions_max <= ledger::writer_queue_commands_max);
 static_assert(6 * (ledger::display_name_bytes_max + ledger::contact_bytes_max) + 64 <
               member_body_bytes_max);
 static_assert(6 * ledger::account_code_bytes_max + 256 < account_body_bytes_max);

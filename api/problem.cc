@@ -5,6 +5,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "crypto/invariant.h"
+
 namespace pardner::api {
 namespace {
 
@@ -48,6 +50,9 @@ Mapping mapping(ledger::Errc code) {
       return {503, "The ledger is busy or stopping"};
     case Errc::schema_too_new:
       return {500, "The database is from a newer Pardner"};
+    // RFC 4918 §11.4 Failed Dependency: this item was fine, another of its atomic batch was not.
+    case Errc::batch_rolled_back:
+      return {424, "Not applied: another transaction of the atomic batch was refused"};
   }
   return {500, "Unknown error"};  // unreachable: every enumerator returns above
 }
@@ -148,15 +153,23 @@ std::string problem_type_uri(std::string_view code) {
   return "tag:pardner.local,2026:problem:" + std::string(code);
 }
 
-Response to_response(const Problem& problem) {
+boost::json::object to_json(const Problem& problem) {
   boost::json::object body;
   body["type"] = problem_type_uri(problem.code);
   body["title"] = problem.title;
   body["status"] = problem.status;
   body["detail"] = problem.detail;
   body["code"] = problem.code;
-  return Response{problem.status, std::string(problem_type), boost::json::serialize(body),
-                  problem.headers};
+  for (const auto& member : problem.extensions) {
+    PARDNER_ASSERT(!body.contains(member.key()));
+    body[member.key()] = member.value();
+  }
+  return body;
+}
+
+Response to_response(const Problem& problem) {
+  return Response{problem.status, std::string(problem_type),
+                  boost::json::serialize(to_json(problem)), problem.headers};
 }
 
 }  // namespace pardner::api

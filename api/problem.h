@@ -3,6 +3,7 @@
 // are switches without a default, so a new code cannot ship unmapped. Decides no refusal itself.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,9 @@ struct Problem {
   std::string title;   // fixed per code (RFC 9457 §3.1.3)
   std::string detail;  // for people, about this occurrence; never parsed
   std::vector<std::pair<std::string, std::string>> headers;  // Retry-After, Allow, ...
+  // RFC 9457 §3.2 extension members ("index", "results" of a transaction batch); never one of
+  // the five standard names.
+  boost::json::object extensions;
 };
 
 // The HTTP status of a ledger refusal: 400 malformed, 404 absent, 409 conflicts, 422 a
@@ -52,7 +56,9 @@ int http_status(ApiErrc code);
 Problem problem_from(const ledger::Error& error);
 Problem make_problem(ApiErrc code, std::string detail);
 
-// {"type","title","status","detail","code"} with Content-Type application/problem+json.
+// {"type","title","status","detail","code"} and the extensions, as a JSON object.
+boost::json::object to_json(const Problem& problem);
+// to_json's object with Content-Type application/problem+json.
 Response to_response(const Problem& problem);
 
 // The problem type URI for `code` (RFC 9457 §3.1.1): a tag URI (RFC 4151), an identifier

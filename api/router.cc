@@ -80,12 +80,37 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
 std::size_t Router::body_limit(std::string_view method, std::string_view target) const {
   Request probe;
   probe.target = std::string(target);
-  if (!parse_target(probe)) return body_bytes_max;
+  if (!parse_target(probe)) return unrouted_body_bytes_max;
   Match found = match(method, probe.path);
-  return found.route != nullptr ? found.route->body_bytes_max : body_bytes_max;
+  return found.route != nullptr ? found.route->body_bytes_max : unrouted_body_bytes_max;
 }
 
 namespace {
+
+// Who calls `route`: no principal on public routes; a refusal without a known token (401) or for
+// a role the route does not admit (403), with the principal when the token was known.
+struct Admission {
+  std::optional<Principal> principal;
+  std::optional<Problem> refusal;
+};
+
+Admission admit(const Route& route, const Request& request, Services& services) {
+  Admission admitted;
+  if (route.roles.is_public()) return admitted;
+  PARDNER_ASSERT(services.tokens != nullptr);
+  auto who = authenticate(request, *services.tokens);
+  if (!who) {
+    admitted.refusal = who.error();
+    return admitted;
+  }
+  admitted.principal = who.value();
+  if (!route.roles.contains(who.value().role)) {
+    admitted.refusal =
+        make_problem(ApiErrc::forbidden, "the " + std::string(wire_name(who.value().role)) +
+                                             " role may not use this endpoint");
+  }
+  return admitted;
+}
 
 // What the access-log line and the metrics say about a request, filled in as dispatch learns it.
 struct Facts {
@@ -115,6 +140,17 @@ Reply logged_reply(Services& services, std::shared_ptr<Facts> facts, Reply reply
 }
 
 }  // namespace
+
+std::optional<Problem> Router::refuse_before_body(const Request& headers,
+                                                  Services& services) const {
+  Request probe = headers;
+  if (!parse_target(probe)) return std::nullopt;
+  Match found = match(probe.method, probe.path);
+  if (found.route == nullptr || found.route->body_bytes_max <= unrouted_body_bytes_max) {
+    return std::nullopt;
+  }
+  return admit(*found.route, probe, services).refusal;
+}
 
 void Router::refuse(const Request& request, const Problem& problem, Services& services,
                     Reply reply) const {
@@ -151,18 +187,10 @@ void Router::dispatch(Request request, Services& services, Post post, Reply repl
         "this endpoint takes at most " + std::to_string(route.body_bytes_max) + " body bytes")));
   }
 
-  std::optional<Principal> principal;
-  if (!route.roles.is_public()) {
-    PARDNER_ASSERT(services.tokens != nullptr);
-    auto who = authenticate(request, *services.tokens);
-    if (!who) return logged(to_response(who.error()));
-    principal = who.value();
-    facts->role = std::string(wire_name(principal->role));
-    if (!route.roles.contains(principal->role)) {
-      return logged(to_response(make_problem(
-          ApiErrc::forbidden, "the " + facts->role + " role may not use this endpoint")));
-    }
-  }
+  Admission admitted = admit(route, request, services);
+  if (admitted.principal) facts->role = std::string(wire_name(admitted.principal->role));
+  if (admitted.refusal) return logged(to_response(*admitted.refusal));
+  std::optional<Principal> principal = admitted.principal;
   if (!request.body.empty() && !is_json_media_type(request.content_type)) {
     return logged(to_response(
         make_problem(ApiErrc::unsupported_media_type, "send the body as application/json")));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,8 +52,15 @@ class Router {
   std::span<const Route> routes() const { return routes_; }
 
   // The body limit for a request whose headers say `method` and `target`: the route's, or
-  // body_bytes_max when no route matches (the request is read whole, then refused 404/405).
+  // unrouted_body_bytes_max when no route matches (the request is read whole, then refused
+  // 404/405).
   std::size_t body_limit(std::string_view method, std::string_view target) const;
+
+  // For a request whose route takes a body larger than unrouted_body_bytes_max: the 401 or 403
+  // that `headers` (method, target, authorization; no body yet) will get anyway, so only a
+  // caller who may use the route can make the server read and hold a large body. nullopt to
+  // read the body on; dispatch then checks everything again.
+  std::optional<Problem> refuse_before_body(const Request& headers, Services& services) const;
 
   // Answers `request` through `reply`, exactly once: at once for reads and refusals, later
   // (through `post`) for writes. Adds X-Request-Id and writes the access-log line.

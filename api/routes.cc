@@ -194,6 +194,18 @@ std::vector<Route> api_routes() {
         {},
         "application/json",
         "Created"}},
+      {"POST",
+       "/v1/transactions/batch",
+       admin_only,
+       &handlers::create_transaction_batch,
+       batch_body_bytes_max,
+       {"Move money in bulk: {atomic?, transactions:[{idempotency_key, <a POST /v1/transactions "
+        "body>}...]}, 1..1000 items. Each item answered on its own: 200 {results:[{index, "
+        "status, id, seq} or {index, status, problem}]}; atomic: all or none, 201 {results}, or "
+        "the first refused item's problem with its index and every item's result",
+        {},
+        "application/json",
+        "BatchResults"}},
       {"GET",
        "/v1/transactions/{id}",
        everyone_signed_in,

@@ -151,6 +151,16 @@ void Session::on_header(beast::error_code ec, std::size_t header_bytes) {
         make_problem(ApiErrc::body_too_large,
                      "this endpoint takes at most " + std::to_string(limit) + " body bytes"));
   }
+  // A large body is read only for a caller who may send it: otherwise every connection could
+  // make the server hold the largest body any route takes before its token is even looked at.
+  if (limit > unrouted_body_bytes_max) {
+    Request headers = request_from_header();
+    headers.authorization = std::string(header[http::field::authorization]);
+    if (auto refused = router_.refuse_before_body(headers, services_)) {
+      read_finished_ = true;
+      return refuse_request(*refused);
+    }
+  }
   parser_->body_limit(limit);
   if (parser_->is_done()) return on_body({}, 0);
   beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(body_timeout_ms));

@@ -20,12 +20,13 @@ std::string_view wire_name(Errc code) {
     case Errc::schema_too_new: return "schema_too_new";
     case Errc::unavailable: return "unavailable";
     case Errc::not_posted: return "not_posted";
+    case Errc::batch_rolled_back: return "batch_rolled_back";
   }
   return "unknown";
 }
 
 bool errc_from_wire_name(std::string_view name, Errc& out) {
-  for (int i = 0; i <= static_cast<int>(Errc::not_posted); ++i) {
+  for (int i = 0; i <= static_cast<int>(Errc::batch_rolled_back); ++i) {
     auto code = static_cast<Errc>(i);
     if (wire_name(code) == name) {
       out = code;

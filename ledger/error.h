@@ -27,6 +27,7 @@ enum class Errc : std::uint8_t {
   schema_too_new,        // the database was made by a newer Pardner
   unavailable,           // the writer is stopped or its queue is full
   not_posted,            // reversal of a transaction that is pending, voided or expired
+  batch_rolled_back,     // not applied: another command of its atomic group was refused
 };
 
 // The stable wire name ("insufficient_funds"). A switch with no default: -Wswitch sees gaps.

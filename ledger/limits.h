@@ -23,6 +23,10 @@ inline constexpr std::size_t writer_queue_commands_max = 16384;
 inline constexpr std::size_t batch_commands_max = 1024;
 // Expired pending transactions voided per batch, so a backlog cannot starve client commands.
 inline constexpr std::size_t expiries_per_batch_max = 256;
+// An atomic group (Writer::submit_atomic) is applied whole inside one batch, never split, so a
+// batch holding one may pass batch_commands_max, up to this. Twice a batch: a group holds up the
+// commands queued behind it no longer than two full batches would.
+inline constexpr std::size_t atomic_group_commands_max = 2 * batch_commands_max;
 
 // Reads.
 inline constexpr std::size_t statement_page_max = 1000;
@@ -38,6 +42,10 @@ inline constexpr std::int64_t value_date_past_days_max = 3660;
 inline constexpr std::int64_t pending_timeout_seconds_max = 366LL * 24 * 3600;
 
 static_assert(batch_commands_max <= writer_queue_commands_max);
+// A batch holds at most max(batch_commands_max, atomic_group_commands_max) queued commands (plus
+// the writer's own expiries); a group must also fit an empty queue, or it could never be queued.
+static_assert(batch_commands_max <= atomic_group_commands_max);
+static_assert(atomic_group_commands_max <= writer_queue_commands_max);
 static_assert(postings_per_transaction_max >= 2);
 
 }  // namespace pardner::ledger

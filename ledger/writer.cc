@@ -1,6 +1,7 @@
 // The writer thread. Per batch: BEGIN IMMEDIATE; per command SAVEPOINT, settle the idempotency
-// key, apply, RELEASE or ROLLBACK TO; sign a checkpoint for the new size; COMMIT once (one
-// fsync for the batch); then complete.
+// key, apply, RELEASE or ROLLBACK TO (an atomic group wraps its commands' savepoints in one of
+// its own); sign a checkpoint for the new size; COMMIT once (one fsync for the batch); then
+// complete.
 #include "ledger/writer.h"
 
 #include <algorithm>
@@ -80,99 +81,32 @@ Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogT
 
 Writer::~Writer() { stop(); }
 
-void Writer::submit(Command command, Completion done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_ && healthy_.load() && queue_.size() < writer_queue_commands_max) {
-      queue_.push_back(Item{std::move(command), std::move(done)});
-      wake_.notify_one();
-      return;
-    }
-  }
-  done(Error{Errc::unavailable, healthy_.load() ? "the writer is busy or stopping; retry later"
-                                                : "the writer stopped after a storage failure"});
-}
-
-std::future<Result<Applied>> Writer::submit(Command command) {
-  auto promise = std::make_shared<std::promise<Result<Applied>>>();
-  auto future = promise->get_future();
-  submit(std::move(command), [promise](Result<Applied> outcome) {
-    promise->set_value(std::move(outcome));
-  });
-  return future;
-}
-
-std::vector<std::future<Result<Applied>>> Writer::submit_all(std::vector<Command> commands) {
-  std::vector<std::future<Result<Applied>>> futures;
-  std::vector<Item> items;
-  futures.reserve(commands.size());
-  items.reserve(commands.size());
-  for (Command& command : commands) {
-    auto promise = std::make_shared<std::promise<Result<Applied>>>();
-    futures.push_back(promise->get_future());
-    items.push_back(Item{std::move(command), [promise](Result<Applied> outcome) {
-                           promise->set_value(std::move(outcome));
-                         }});
-  }
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_ && healthy_.load() &&
-        queue_.size() + items.size() <= writer_queue_commands_max) {
-      for (Item& item : items) queue_.push_back(std::move(item));
-      wake_.notify_one();
-      return futures;
-    }
-  }
-  for (Item& item : items) item.done(Error{Errc::unavailable, "the writer queue is full"});
-  return futures;
-}
-
-void Writer::wake() {
-  std::lock_guard lock(mutex_);
-  expiry_check_requested_ = true;
-  wake_.notify_one();
-}
-
-void Writer::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    wake_.notify_one();
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-WriterStats Writer::stats() const {
-  std::lock_guard lock(mutex_);
-  WriterStats out = stats_;
-  out.queue_commands = queue_.size();
-  out.batch_commands = batch_commands_.snapshot();
-  out.commit_micros = commit_micros_.snapshot();
-  return out;
-}
-
-std::vector<Writer::Item> Writer::take_batch() {
+std::vector<Writer::Work> Writer::take_batch() {
   std::unique_lock lock(mutex_);
   wake_.wait_for(lock, expiry_poll_interval,
                  [&] { return !queue_.empty() || stopping_ || expiry_check_requested_; });
   expiry_check_requested_ = false;
-  std::vector<Item> items;
-  std::size_t count = std::min(queue_.size(), batch_commands_max);
-  items.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    items.push_back(std::move(queue_.front()));
+  std::vector<Work> work;
+  std::size_t count = 0;
+  // A group is never split: it goes whole into a batch with room left for it, or first into an
+  // empty one. So a batch takes at most max(batch_commands_max, atomic_group_commands_max).
+  while (!queue_.empty()) {
+    std::size_t size = command_count(queue_.front());
+    if (!work.empty() && count + size > batch_commands_max) break;
+    count += size;
+    work.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
-  return items;
+  PARDNER_ASSERT(count <= std::max(batch_commands_max, atomic_group_commands_max));
+  queued_commands_ -= count;
+  return work;
 }
 
 void Writer::run() {
   while (true) {
-    std::vector<Item> items = take_batch();
+    std::vector<Work> items = take_batch();
     if (!healthy_.load()) {
-      for (Item& item : items) {
-        if (item.done) item.done(Error{Errc::unavailable, "the writer stopped"});
-      }
+      for (Work& unit : items) refuse(unit, Error{Errc::unavailable, "the writer stopped"});
     } else {
       Timestamp now = std::max(clock_.now(), tail_.last_ts);
       auto expiries = due_expiries(now);
@@ -183,7 +117,7 @@ void Writer::run() {
       // The writer's own expiries go first: a client's post of a timed-out pending
       // transaction in the same batch then sees it expired, as the clock says it is.
       if (!expiries.value().empty()) {
-        for (Item& item : items) expiries.value().push_back(std::move(item));
+        for (Work& unit : items) expiries.value().push_back(std::move(unit));
         items = std::move(expiries.value());
       }
       if (!items.empty()) run_batch(std::move(items));
@@ -193,17 +127,17 @@ void Writer::run() {
   }
 }
 
-Result<std::vector<Writer::Item>> Writer::due_expiries(Timestamp now) {
+Result<std::vector<Writer::Work>> Writer::due_expiries(Timestamp now) {
   Statement& query = db_.cached(
       "SELECT id FROM transactions WHERE status = 'pending' AND timeout_us IS NOT NULL"
       " AND timeout_us <= ? ORDER BY timeout_us, id LIMIT ?");
   query.bind(1, now).bind(2, static_cast<std::int64_t>(expiries_per_batch_max));
-  std::vector<Item> items;
+  std::vector<Work> items;
   while (true) {
     auto row = query.step();
     if (!row) return row.error();
     if (!row.value()) break;
-    items.push_back(Item{ExpirePending{query.column_int(0)}, {}});
+    items.emplace_back(Item{ExpirePending{query.column_int(0)}, {}});
   }
   query.reset();
   return items;
@@ -239,27 +173,75 @@ Result<Applied> Writer::run_command(WriteTxn& txn, const Command& command) {
   return outcome;
 }
 
-void Writer::run_batch(std::vector<Item> items) {
+Result<std::vector<Result<Applied>>> Writer::run_group(WriteTxn& txn,
+                                                       const std::vector<Command>& commands) {
+  // Each command keeps its own savepoint inside this one, so run_command is the same code for a
+  // group as for a single command; the outer savepoint is what undoes the group as a whole.
+  LogTail before = tail_;
+  if (auto done = db_.cached("SAVEPOINT atomic_group").run(); !done) return done.error();
+  std::vector<Result<Applied>> results;
+  results.reserve(commands.size());
+  std::optional<std::size_t> refused;
+  for (std::size_t i = 0; i < commands.size() && !refused; ++i) {
+    auto outcome = run_command(txn, commands[i]);
+    if (!outcome && outcome.error().code == Errc::storage_failed) return outcome.error();
+    if (!outcome) refused = i;
+    results.push_back(std::move(outcome));
+  }
+  if (!refused) {
+    if (auto done = db_.cached("RELEASE atomic_group").run(); !done) return done.error();
+    return results;
+  }
+  // Undoes the entries, the derived rows and the idempotency records of every command before
+  // the refused one, and that one's remembered refusal too: the group left no trace, so a
+  // corrected retry under the same keys is a new request, not a replay of this refusal.
+  if (auto done = db_.cached("ROLLBACK TO atomic_group").run(); !done) return done.error();
+  if (auto done = db_.cached("RELEASE atomic_group").run(); !done) return done.error();
+  tail_ = before;
+  Error not_applied{Errc::batch_rolled_back,
+                    "not applied: command " + std::to_string(*refused) +
+                        " of the atomic group was refused (" +
+                        std::string(wire_name(results[*refused].error().code)) +
+                        "), so none of the group was applied"};
+  std::vector<Result<Applied>> answers;
+  answers.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    answers.push_back(i == *refused ? std::move(results[i]) : Result<Applied>(not_applied));
+  }
+  return answers;
+}
+
+void Writer::run_batch(std::vector<Work> work) {
   auto started = std::chrono::steady_clock::now();
   LogTail before = tail_;
   if (auto done = db_.exec("BEGIN IMMEDIATE"); !done) {
-    for (Item& item : items) {
-      if (item.done) item.done(done.error());
-    }
-    return fail_stop(done.error());
+    fail_stop(done.error());
+    for (Work& unit : work) refuse(unit, done.error());
+    return;
   }
   Timestamp now = std::max(clock_.now(), tail_.last_ts);
   WriteTxn txn(db_, settings_, key_, tail_, now);
-  std::vector<Result<Applied>> outcomes;
-  outcomes.reserve(items.size());
+  std::vector<Outcome> outcomes;
+  outcomes.reserve(work.size());
+  std::size_t commands = 0;
   std::optional<Error> storage_failure;
-  for (const Item& item : items) {
-    auto outcome = run_command(txn, item.command);
-    if (!outcome && outcome.error().code == Errc::storage_failed) {
-      storage_failure = outcome.error();
-      break;
+  for (const Work& unit : work) {
+    commands += command_count(unit);
+    if (const Item* item = std::get_if<Item>(&unit)) {
+      auto outcome = run_command(txn, item->command);
+      if (!outcome && outcome.error().code == Errc::storage_failed) {
+        storage_failure = outcome.error();
+        break;
+      }
+      outcomes.emplace_back(std::in_place_index<0>, std::move(outcome));
+    } else {
+      auto results = run_group(txn, std::get<Group>(unit).commands);
+      if (!results) {
+        storage_failure = results.error();
+        break;
+      }
+      outcomes.emplace_back(std::in_place_index<1>, std::move(results.value()));
     }
-    outcomes.push_back(std::move(outcome));
   }
   if (!storage_failure && tail_.next_seq != before.next_seq) {
     // The checkpoint goes into the same transaction as the entries it covers.
@@ -273,10 +255,11 @@ void Writer::run_batch(std::vector<Item> items) {
   if (storage_failure) {
     (void)db_.exec("ROLLBACK");
     tail_ = before;
-    for (Item& item : items) {
-      if (item.done) item.done(*storage_failure);
-    }
-    return fail_stop(*storage_failure);
+    // Stopped before anyone hears of the failure: a caller answered storage_failed must find
+    // the writer already unhealthy (and /readyz red), never take a write in between.
+    fail_stop(*storage_failure);
+    for (Work& unit : work) refuse(unit, *storage_failure);
+    return;
   }
   auto commit_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::steady_clock::now() - started)
@@ -284,31 +267,28 @@ void Writer::run_batch(std::vector<Item> items) {
   {
     std::lock_guard lock(mutex_);
     stats_.batches += 1;
-    stats_.commands += items.size();
+    stats_.commands += commands;
     stats_.entries = static_cast<std::uint64_t>(tail_.next_seq);
-    stats_.last_batch_commands = items.size();
+    stats_.last_batch_commands = commands;
     stats_.last_commit_micros = static_cast<std::uint64_t>(commit_micros);
-    batch_commands_.observe(items.size());
+    batch_commands_.observe(commands);
     commit_micros_.observe(static_cast<std::uint64_t>(commit_micros));
   }
   // Durable now: only at this point may anyone learn the outcome.
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (items[i].done) items[i].done(std::move(outcomes[i]));
-  }
+  for (std::size_t i = 0; i < work.size(); ++i) complete(work[i], std::move(outcomes[i]));
 }
 
 void Writer::fail_stop(const Error& error) {
   std::fprintf(stderr, "pardner: writer stopped after a storage failure: %s\n",
                error.detail.c_str());
   healthy_.store(false);
-  std::deque<Item> refused;
+  std::deque<Work> refused;
   {
     std::lock_guard lock(mutex_);
     refused.swap(queue_);
+    queued_commands_ = 0;
   }
-  for (Item& item : refused) {
-    if (item.done) item.done(Error{Errc::unavailable, "the writer stopped"});
-  }
+  for (Work& unit : refused) refuse(unit, Error{Errc::unavailable, "the writer stopped"});
 }
 
 }  // namespace pardner::ledger

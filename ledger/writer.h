@@ -1,8 +1,9 @@
 // The single writer: one thread owns the write connection. Commands queue to it; it applies up
 // to a batch of them in one SQLite transaction (a savepoint each, so one refusal spoils nothing
 // else), commits once, and only then completes each command. An answered write is durable.
-// After any storage failure it stops taking writes: retrying a commit whose durability is
-// unknown is how ledgers lose money.
+// An atomic group of commands is one unit of the queue, never split across batches: all of it is
+// applied or none. After any storage failure it stops taking writes: retrying a commit whose
+// durability is unknown is how ledgers lose money.
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "crypto/key_file.h"
@@ -55,6 +57,8 @@ class Writer {
   // Runs on the writer thread after the batch's commit (or its failure). Must be quick and must
   // not block: post the result elsewhere.
   using Completion = std::function<void(Result<Applied>)>;
+  // As Completion, once for a whole group of commands: one result per command, in order.
+  using GroupCompletion = std::function<void(std::vector<Result<Applied>>)>;
 
   // Opens the write connection to an existing, migrated ledger, signs and hashes any entries
   // that lack it, makes sure the current size has a checkpoint, and starts the thread. `key`
@@ -73,6 +77,19 @@ class Writer {
   // Queues all of `commands` at once, in order, so they share batches; each still gets its own
   // result. Refuses every one with `unavailable` if they do not all fit in the queue.
   std::vector<std::future<Result<Applied>>> submit_all(std::vector<Command> commands);
+  // As submit_all, with one completion once the last of them is durable (or refused).
+  void submit_each(std::vector<Command> commands, GroupCompletion done);
+
+  // Queues `commands` as one atomic group: applied in order inside one savepoint of one batch,
+  // all of them or none. On the first refusal the whole group is rolled back (its entries, the
+  // derived state and the idempotency records its commands wrote) and the commands after it are
+  // not tried; that command's result is its refusal, every other's `batch_rolled_back`. A
+  // command whose key was used before answers its first outcome, as submit does (a remembered
+  // refusal refuses the group). More than atomic_group_commands_max commands are refused whole
+  // with invalid_argument; a full queue or a stopped writer refuses the group whole with
+  // unavailable. A storage failure inside it fails its batch and stops the writer, as always.
+  void submit_atomic(std::vector<Command> commands, GroupCompletion done);
+  std::future<std::vector<Result<Applied>>> submit_atomic(std::vector<Command> commands);
 
   // Makes the writer look for expired pending transactions now (tests move a manual clock).
   void wake();
@@ -87,14 +104,34 @@ class Writer {
     Command command;
     Completion done;  // empty for the writer's own commands
   };
+  struct Group {
+    std::vector<Command> commands;
+    GroupCompletion done;
+  };
+  // One unit of the queue and of a batch: a command, or an atomic group taken whole.
+  using Work = std::variant<Item, Group>;
+  // A unit's outcome, shaped like it.
+  using Outcome = std::variant<Result<Applied>, std::vector<Result<Applied>>>;
+
+  static std::size_t command_count(const Work& work);
+  // Answers every command of `work` with `error` (nothing of it was applied).
+  static void refuse(Work& work, const Error& error);
+  static void complete(Work& work, Outcome outcome);
 
   Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogTail tail,
          const Clock& clock);
+  // Queues all of `work` in order, or none of it (false) when it does not fit in the queue or
+  // the writer is stopping or stopped; on false `work` is untouched.
+  bool enqueue(std::vector<Work>& work);
+  Error unavailable_error() const;
   void run();
-  std::vector<Item> take_batch();
-  Result<std::vector<Item>> due_expiries(Timestamp now);
-  void run_batch(std::vector<Item> items);
+  std::vector<Work> take_batch();
+  Result<std::vector<Work>> due_expiries(Timestamp now);
+  void run_batch(std::vector<Work> work);
   Result<Applied> run_command(WriteTxn& txn, const Command& command);
+  // Err only when storage failed (the batch then fails whole).
+  Result<std::vector<Result<Applied>>> run_group(WriteTxn& txn,
+                                                 const std::vector<Command>& commands);
   void fail_stop(const Error& error);
 
   Database db_;
@@ -105,7 +142,8 @@ class Writer {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Item> queue_;
+  std::deque<Work> queue_;
+  std::size_t queued_commands_ = 0;  // over queue_; groups count every command they hold
   bool stopping_ = false;
   bool expiry_check_requested_ = true;
   std::atomic<bool> healthy_{true};

@@ -107,6 +107,13 @@ Decoded<Ok> refuse_unknown_fields(const boost::json::object& object,
 
 Decoded<boost::json::object> decode_body(const Request& request, std::size_t depth_max,
                                          std::initializer_list<std::string_view> allowed) {
+  auto body = decode_object_body(request, depth_max);
+  if (!body) return body;
+  if (auto known = refuse_unknown_fields(body.value(), allowed, ""); !known) return known.error();
+  return body;
+}
+
+Decoded<boost::json::object> decode_object_body(const Request& request, std::size_t depth_max) {
   // The router checks the media type of non-empty bodies; an empty one must not
   // slip past.
   if (!is_json_media_type(request.content_type)) {
@@ -121,9 +128,6 @@ Decoded<boost::json::object> decode_body(const Request& request, std::size_t dep
   if (auto repeated = duplicate_key(request.body, options)) {
     return make_problem(ApiErrc::malformed_json,
                         "the body repeats the field " + in_quotes(*repeated));
-  }
-  if (auto known = refuse_unknown_fields(value.get_object(), allowed, ""); !known) {
-    return known.error();
   }
   return std::move(value.get_object());
 }

@@ -28,6 +28,9 @@ using Decoded = pardner::Result<T, Problem>;
 Decoded<boost::json::object> decode_body(const Request& request, std::size_t depth_max,
                                          std::initializer_list<std::string_view> allowed);
 
+// As decode_body, for a body whose fields its own decoder checks (and must refuse unknown ones).
+Decoded<boost::json::object> decode_object_body(const Request& request, std::size_t depth_max);
+
 // As decode_body, for action routes whose body is optional: an empty body (with or without a
 // Content-Type) is an empty object.
 Decoded<boost::json::object> decode_optional_body(const Request& request, std::size_t depth_max,

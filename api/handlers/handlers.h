@@ -23,6 +23,7 @@ void get_account(Exchange& ex);
 void list_accounts(Exchange& ex);
 void account_transactions(Exchange& ex);
 void create_transaction(Exchange& ex);
+void create_transaction_batch(Exchange& ex);  // api/handlers/transaction_batch.cc
 void get_transaction(Exchange& ex);
 void post_pending(Exchange& ex);
 void void_pending(Exchange& ex);

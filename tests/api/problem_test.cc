@@ -23,7 +23,7 @@ TEST(Problem, MapsEveryLedgerCodeToItsStatus) {
       {Errc::account_not_empty, 422}, {Errc::already_reversed, 422},
       {Errc::not_pending, 422},       {Errc::already_exists, 409},
       {Errc::schema_too_new, 500},    {Errc::unavailable, 503},
-      {Errc::not_posted, 422},
+      {Errc::not_posted, 422},        {Errc::batch_rolled_back, 424},
   };
   std::size_t count = 0;
   for (const Row& row : rows) {
@@ -33,7 +33,9 @@ TEST(Problem, MapsEveryLedgerCodeToItsStatus) {
   // The table covers every code up to the last; wire_name would say "unknown" past it.
   ledger::Errc parsed;
   EXPECT_FALSE(ledger::errc_from_wire_name("unknown", parsed));
-  EXPECT_EQ(count, static_cast<std::size_t>(Errc::not_posted) + 1);
+  EXPECT_EQ(count, static_cast<std::size_t>(Errc::batch_rolled_back) + 1);
+  EXPECT_TRUE(ledger::errc_from_wire_name("batch_rolled_back", parsed));
+  EXPECT_EQ(parsed, Errc::batch_rolled_back);
 }
 
 TEST(Problem, MapsEveryApiCodeToItsStatus) {
@@ -76,6 +78,15 @@ TEST(Problem, EncodesRfc9457MembersAndTheCode) {
   EXPECT_EQ(body.at("detail").as_string(), "floor is 0");
   EXPECT_EQ(body.at("code").as_string(), "insufficient_funds");
   EXPECT_EQ(body.size(), 5u);
+}
+
+TEST(Problem, EncodesExtensionMembersBesideTheStandardOnes) {
+  Problem problem = problem_from({ledger::Errc::unbalanced, "postings sum to 1"});
+  problem.extensions["index"] = 3;
+  auto body = boost::json::parse(to_response(problem).body).as_object();
+  EXPECT_EQ(body.size(), 6u);
+  EXPECT_EQ(body.at("index").as_int64(), 3);
+  EXPECT_EQ(body.at("code").as_string(), "unbalanced");
 }
 
 TEST(Problem, RetryAfterOnlyWhereRetryingMayHelp) {

@@ -197,8 +197,8 @@ TEST(RouterTable, BodyLimitIsTheRoutesOrTheGlobalMaximum) {
   Router router(test_routes());
   EXPECT_EQ(router.body_limit("PUT", "/things/1"), 16u);
   EXPECT_EQ(router.body_limit("GET", "/things/1?a=b"), 0u);
-  EXPECT_EQ(router.body_limit("POST", "/nowhere"), body_bytes_max);
-  EXPECT_EQ(router.body_limit("GET", "not-a-path"), body_bytes_max);
+  EXPECT_EQ(router.body_limit("POST", "/nowhere"), unrouted_body_bytes_max);
+  EXPECT_EQ(router.body_limit("GET", "not-a-path"), unrouted_body_bytes_max);
 }
 
 TEST(RouterTableDeathTest, RefusesTwoRoutesWithOneMethodAndPattern) {

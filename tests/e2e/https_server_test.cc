@@ -129,14 +129,14 @@ TEST_F(HttpsServer, MalformedRequestIsA400ProblemAndCloses) {
   EXPECT_EQ(client->wait_close(), TlsClient::Closed::cleanly);
 }
 
-TEST_F(HttpsServer, BodyBytesMaxAtTheLimitAndOnePast) {
+TEST_F(HttpsServer, UnroutedBodyBytesMaxAtTheLimitAndOnePast) {
   auto client = connect();
   // At the limit the body is read whole, then the path is answered for.
-  ASSERT_TRUE(client->send(post_of_body_size("/v1/nowhere", api::body_bytes_max)));
+  ASSERT_TRUE(client->send(post_of_body_size("/v1/nowhere", api::unrouted_body_bytes_max)));
   auto at = client->read_response();
   ASSERT_TRUE(at);
   EXPECT_EQ(at->status, 404);
-  ASSERT_TRUE(client->send(post_of_body_size("/v1/nowhere", api::body_bytes_max + 1)));
+  ASSERT_TRUE(client->send(post_of_body_size("/v1/nowhere", api::unrouted_body_bytes_max + 1)));
   auto past = client->read_response();
   ASSERT_TRUE(past);
   EXPECT_EQ(past->status, 413);

@@ -249,6 +249,8 @@ TEST_F(AuthorizationMatrix, EveryRouteAnswersEveryCallerAsItsRowSays) {
       if (response->status >= 400) {
         EXPECT_EQ(response->header("content-type"), "application/problem+json");
       }
+      // A large-body route refuses before reading the body, and then must close.
+      if (response->header("connection") == "close") client = connect();
       // A refusal must not tell the caller anything about the resource.
       if (response->status == 404) {
         EXPECT_EQ(boost::json::parse(response->body).at("code").as_string(), "not_found");

@@ -61,7 +61,7 @@ constexpr std::string_view schemas_json = R"({
       "debits_pending": {"type": "integer"}, "credits_pending": {"type": "integer"},
       "balance": {"type": "integer", "description": "posted, on the account's normal side"}}},
   "TrialBalance": {"type": "object", "required": ["currencies"],
-    "properties": {"currencies": {"type": "array", "items": {"type": "object",
+    "properties": {"as_of": {"type": "integer"}, "currencies": {"type": "array", "items": {"type": "object",
       "required": ["currency", "debits", "credits", "accounts"],
       "properties": {"currency": {"type": "string"}, "debits": {"type": "integer"},
         "credits": {"type": "integer"}, "accounts": {"type": "integer"}}}}}},

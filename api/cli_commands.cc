@@ -2,11 +2,13 @@
 #include "api/cli_commands.h"
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "crypto/checkpoint.h"
 #include "crypto/key_file.h"
 #include "ledger/audit_export.h"
 #include "ledger/audit_verify.h"
@@ -40,6 +42,56 @@ std::string key_line(const std::string& key_or_file) {
     if (auto text = read_file(key_or_file)) return *text;
   }
   return key_or_file;
+}
+
+// A server may close the connection while we write; that must be an error we report, not a
+// SIGPIPE that kills the command silently.
+void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+
+// What went wrong talking to the server, as the CLI reports it.
+int remote_failed(const std::string& url, const std::string& what) {
+  std::fprintf(stderr, "pardner: %s: %s\n", url.c_str(), what.c_str());
+  return 1;
+}
+
+void print_report(const ledger::VerifyReport& r, bool remote) {
+  std::printf("OK: %llu entries, %llu signatures checked, root matches the checkpoint of %s\n",
+              static_cast<unsigned long long>(r.entries),
+              static_cast<unsigned long long>(r.signatures_checked), r.checkpoint.origin.c_str());
+  if (r.key_from_source) {
+    std::printf("warning: the verifier key came from the %s itself; pin yours with --key\n",
+                remote ? "server" : "export");
+  }
+  if (r.consistent_with_size) {
+    std::printf("consistent with the earlier checkpoint of %llu entries\n",
+                static_cast<unsigned long long>(*r.consistent_with_size));
+  }
+  std::printf("%lld accounts replayed; trial balance:\n", static_cast<long long>(r.accounts));
+  for (const auto& line : r.trial_balance) {
+    std::printf("  %s debits %lld = credits %lld (minor units)\n", line.currency.c_str(),
+                static_cast<long long>(line.debits), static_cast<long long>(line.credits));
+  }
+}
+
+// Asks the server for its trial balance just after the last entry verified (the log may have
+// grown since) and compares it with the replay's: 0 when equal, 2 naming each difference.
+int compare_trial_balance(RemoteLog& remote, const std::string& url,
+                          const ledger::VerifyReport& report) {
+  if (report.entries == 0) {
+    std::printf("the verified log is empty: no trial balance to compare\n");
+    return 0;
+  }
+  auto last_seq = static_cast<ledger::Seq>(report.entries - 1);
+  auto served = remote.trial_balance_as_of(last_seq);
+  if (!served) return remote_failed(url, served.error().detail);
+  auto differences = ledger::trial_balance_differences(report.trial_balance, served.value());
+  for (const auto& difference : differences) {
+    std::printf("MISMATCH at seq %lld: %s\n", static_cast<long long>(last_seq), difference.c_str());
+  }
+  if (!differences.empty()) return 2;
+  std::printf("the server's trial balance at seq %lld matches the replay\n",
+              static_cast<long long>(last_seq));
+  return 0;
 }
 
 }  // namespace
@@ -89,9 +141,39 @@ int run_export(const std::string& data_dir, const std::string& out_dir) {
   return 0;
 }
 
+int run_export_url(const RemoteLogOptions& remote, const std::string& out_dir) {
+  ignore_sigpipe();
+  auto source = RemoteLog::open(remote);
+  if (!source) return remote_failed(remote.url, source.error().detail);
+  RemoteLog& log = *source.value();
+  // The checkpoint fixes the snapshot: its tree size is how many entries are downloaded. It is
+  // opened with the server's own key only to read that size; trusting it is verify's job.
+  auto note = log.checkpoint();
+  if (!note) return remote_failed(remote.url, note.error().detail);
+  auto key = log.verifier_key();
+  if (!key) return remote_failed(remote.url, key.error().detail);
+  std::string key_text = key.value();
+  while (!key_text.empty() && key_text.back() == '\n') key_text.pop_back();
+  auto served_key = crypto::parse_verifier_key(key_text);
+  if (!served_key) return fail(ledger::from_crypto_error(served_key.error()));
+  auto checkpoint = crypto::open_checkpoint(note.value(), served_key.value());
+  if (!checkpoint) {
+    return remote_failed(remote.url, "the checkpoint does not open with the server's own key: " +
+                                         checkpoint.error().detail);
+  }
+  auto summary = ledger::write_export(log, checkpoint.value().tree_size, out_dir);
+  if (!summary) {
+    if (log.remote_failure()) return remote_failed(remote.url, *log.remote_failure());
+    return fail(summary.error());
+  }
+  std::printf("exported %llu entries from %s to %s\n",
+              static_cast<unsigned long long>(summary.value().entries), remote.url.c_str(),
+              out_dir.c_str());
+  return 0;
+}
+
 int run_verify(const VerifyCommand& command) {
   ledger::VerifyOptions options;
-  options.export_dir = command.export_dir;
   if (command.key) options.pinned_key = key_line(*command.key);
   if (command.since_file) {
     auto old = read_file(*command.since_file);
@@ -111,28 +193,30 @@ int run_verify(const VerifyCommand& command) {
                    static_cast<double>(done) / took.count());
     };
   }
-  auto report = ledger::verify_export(options);
+  // One verifier for both: a live log is read through the same AuditSource interface as an
+  // export directory.
+  std::unique_ptr<RemoteLog> remote;
+  std::unique_ptr<ledger::AuditSource> directory;
+  if (command.remote) {
+    ignore_sigpipe();
+    auto opened = RemoteLog::open(*command.remote);
+    if (!opened) return remote_failed(command.remote->url, opened.error().detail);
+    remote = std::move(opened.value());
+  } else {
+    directory = ledger::open_export_directory(command.export_dir);
+  }
+  ledger::AuditSource& source = remote ? static_cast<ledger::AuditSource&>(*remote) : *directory;
+  auto report = ledger::verify_log(source, options);
   if (!command.quiet) std::fprintf(stderr, "\n");
   if (!report) {
+    if (remote && remote->remote_failure()) {
+      return remote_failed(command.remote->url, *remote->remote_failure());
+    }
     std::printf("FAILED: %s\n", report.error().detail.c_str());
     return 1;
   }
-  const auto& r = report.value();
-  std::printf("OK: %llu entries, %llu signatures checked, root matches the checkpoint of %s\n",
-              static_cast<unsigned long long>(r.entries),
-              static_cast<unsigned long long>(r.signatures_checked), r.checkpoint.origin.c_str());
-  if (r.key_from_export) {
-    std::printf("warning: the verifier key came from the export itself; pin yours with --key\n");
-  }
-  if (r.consistent_with_size) {
-    std::printf("consistent with the earlier checkpoint of %llu entries\n",
-                static_cast<unsigned long long>(*r.consistent_with_size));
-  }
-  std::printf("%lld accounts replayed; trial balance:\n", static_cast<long long>(r.accounts));
-  for (const auto& line : r.trial_balance) {
-    std::printf("  %s debits %lld = credits %lld (minor units)\n", line.currency.c_str(),
-                static_cast<long long>(line.debits), static_cast<long long>(line.credits));
-  }
+  print_report(report.value(), remote != nullptr);
+  if (remote) return compare_trial_balance(*remote, command.remote->url, report.value());
   return 0;
 }
 

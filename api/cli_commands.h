@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "api/remote_log.h"
 #include "ledger/settings.h"
 
 namespace pardner::api {
@@ -16,9 +17,14 @@ int run_init(const std::string& data_dir, const ledger::Settings& settings,
 int run_rebuild(const std::string& data_dir);
 int run_key_show(const std::string& data_dir);
 int run_export(const std::string& data_dir, const std::string& out_dir);
+// The same export directory, downloaded from a live server.
+int run_export_url(const RemoteLogOptions& remote, const std::string& out_dir);
 
+// Exit codes: 0 verified; 1 verification failed, or the log could not be read; 2 (with a
+// remote log) verified, but the server's trial balance differs from the replay's.
 struct VerifyCommand {
   std::string export_dir;
+  std::optional<RemoteLogOptions> remote;  // verify a live log instead of export_dir
   std::optional<std::string> key;         // a verifier key line, or a file holding one
   std::optional<std::string> since_file;  // a checkpoint kept from an earlier run
   bool quiet = false;

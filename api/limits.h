@@ -97,6 +97,22 @@ inline constexpr std::size_t list_page_default = 100;
 inline constexpr std::size_t list_cursor_chars_max = 64;
 inline constexpr std::size_t status_bytes_max = 16;
 
+// The HTTPS client (api/https_client.h) that `export --url` and `verify --url` use: a deadline
+// for connecting with the handshake and one for each whole response, and bounds on what a
+// response may make it hold, so a stuck or hostile server cannot hang it or exhaust memory.
+inline constexpr std::int64_t https_client_timeout_ms = 30'000;
+inline constexpr std::size_t https_response_header_bytes_max = 16 * 1024;
+inline constexpr std::size_t https_response_body_bytes_max = 64 * 1024 * 1024;
+// Entries asked for per GET /v1/log/entries page by the remote log reader. A leaf is the
+// canonical form of one command plus the fields the engine adds; the largest is a transaction,
+// whose fields the ledger's limits keep within transaction_body_bytes_max whichever route (the
+// single endpoint or a batch item) carried it, so well under twice that. Base64 grows it by 4/3
+// and the page's JSON adds little: a full page of the largest entries fits the response bound.
+inline constexpr std::size_t remote_entries_page = 256;
+
+static_assert(remote_entries_page <= ledger::entries_page_max);
+static_assert(remote_entries_page * (2 * transaction_body_bytes_max) / 3 * 4 + 1024 * 1024 <
+              https_response_body_bytes_max);
 static_assert(target_bytes_max < header_bytes_max);
 static_assert(read_body_bytes_max <= body_bytes_max);
 static_assert(entries_page_default <= ledger::entries_page_max);

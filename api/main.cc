@@ -42,15 +42,41 @@ int run(int argc, char** argv) {
   key_show->add_option("--data", data_dir, "Ledger directory")->required();
   key->require_subcommand(1);
 
+  // Where `export --url` and `verify --url` read a live log, and how they authenticate.
+  api::RemoteLogOptions remote;
+  auto add_remote_options = [&remote](CLI::App* command) {
+    auto* url = command->add_option("--url", remote.url, "A live server: https://HOST:PORT");
+    auto* token_file =
+        command
+            ->add_option("--token-file", remote.token_file,
+                         "File holding an auditor's or admin's token (or set PARDNER_TOKEN)")
+            ->needs(url);
+    command
+        ->add_option("--token", remote.token,
+                     "The token itself (shows in ps and shell history: prefer --token-file)")
+        ->needs(url)
+        ->excludes(token_file);
+    command
+        ->add_option("--cacert", remote.ca_file,
+                     "PEM certificate(s) to trust for the server (default: the system's CAs)")
+        ->needs(url);
+    return url;
+  };
+
   std::string out_dir;
-  auto* export_command = app.add_subcommand("export", "Write an auditor's export directory");
-  export_command->add_option("--data", data_dir, "Ledger directory")->required();
+  auto* export_command = app.add_subcommand(
+      "export", "Write an auditor's export directory, from a ledger or a live server");
+  auto* export_data = export_command->add_option("--data", data_dir, "Ledger directory");
+  auto* export_url = add_remote_options(export_command);
+  export_data->excludes(export_url);
   export_command->add_option("--out", out_dir, "New or empty directory")->required();
 
   api::VerifyCommand verify_command;
   std::string key_text, since_file;
-  auto* verify = app.add_subcommand("verify", "Verify an export offline");
-  verify->add_option("export", verify_command.export_dir, "Export directory")->required();
+  auto* verify = app.add_subcommand("verify", "Verify an export offline, or a live log");
+  auto* verify_dir = verify->add_option("export", verify_command.export_dir, "Export directory");
+  auto* verify_url = add_remote_options(verify);
+  verify_dir->excludes(verify_url);
   verify->add_option("--key", key_text, "Pinned verifier key line (or a file holding it)");
   verify->add_option("--since", since_file, "A checkpoint kept from an earlier verification");
   verify->add_flag("--quiet", verify_command.quiet, "No progress output");
@@ -102,8 +128,21 @@ int run(int argc, char** argv) {
   if (init->parsed()) return api::run_init(data_dir, settings, passphrase_file);
   if (rebuild->parsed()) return api::run_rebuild(data_dir);
   if (key_show->parsed()) return api::run_key_show(data_dir);
-  if (export_command->parsed()) return api::run_export(data_dir, out_dir);
+  if (export_command->parsed()) {
+    if (export_url->count() > 0) return api::run_export_url(remote, out_dir);
+    if (export_data->count() == 0) {
+      std::fprintf(stderr, "pardner export: give --data DIR or --url URL\n");
+      return 1;
+    }
+    return api::run_export(data_dir, out_dir);
+  }
   if (verify->parsed()) {
+    if (verify_url->count() > 0) {
+      verify_command.remote = remote;
+    } else if (verify_dir->count() == 0) {
+      std::fprintf(stderr, "pardner verify: give an export directory or --url URL\n");
+      return 1;
+    }
     if (!key_text.empty()) verify_command.key = key_text;
     if (!since_file.empty()) verify_command.since_file = since_file;
     return api::run_verify(verify_command);

@@ -84,7 +84,7 @@ constexpr std::string_view schemas_json = R"({
           "resolved_seq": {"type": "integer",
             "description": "the entry that posted, voided or expired it"}}}}}},
   "TrialBalance": {"type": "object", "required": ["currencies"],
-    "properties": {"currencies": {"type": "array", "items": {"type": "object",
+    "properties": {"as_of": {"type": "integer"}, "currencies": {"type": "array", "items": {"type": "object",
       "required": ["currency", "debits", "credits", "accounts"],
       "properties": {"currency": {"type": "string"}, "debits": {"type": "integer"},
         "credits": {"type": "integer"}, "accounts": {"type": "integer"}}}}}},

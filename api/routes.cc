@@ -52,6 +52,9 @@ constexpr ParamDoc account_transactions_query[] = {
     {"cursor", "next_cursor from the previous page (default: the first transaction)", false, false},
     {"limit", "transactions per page, 1..1000 (default 100)", false, true},
 };
+constexpr ParamDoc trial_balance_query[] = {
+    {"as_of", "the trial balance just after this entry's seq (default: now)", false, true},
+};
 constexpr ParamDoc receipt_query[] = {
     {"seq", "the entry's seq", true, true},
 };
@@ -295,7 +298,7 @@ std::vector<Route> api_routes() {
        readers,
        &handlers::trial_balance,
        read_body_bytes_max,
-       {"The trial balance per currency", {}, "application/json", "TrialBalance"}},
+       {"The trial balance per currency", trial_balance_query, "application/json", "TrialBalance"}},
   };
 }
 

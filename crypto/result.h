@@ -34,6 +34,12 @@ class [[nodiscard]] Result {
     PARDNER_ASSERT(has_value());
     return std::get<0>(std::move(state_));
   }
+  // As std::expected: the value's members, asserting that there is one.
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
   const E& error() const {
     PARDNER_ASSERT(!has_value());
     return std::get<1>(state_);

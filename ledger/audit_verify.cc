@@ -1,80 +1,32 @@
-// Offline verification. Entries stream from entries.jsonl one line at a time: signatures are
-// checked, leaves hashed into an in-memory Merkle store, and each entry replayed through the
-// engine's projection into an in-memory database, which recomputes every balance.
+// Verification. Entries stream from the source one at a time: signatures are checked, leaves
+// hashed into an in-memory Merkle store, and each entry replayed through the engine's
+// projection into an in-memory database, which recomputes every balance.
 #include "ledger/audit_verify.h"
 
-#include <boost/json.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <map>
 
-#include "crypto/base64.h"
 #include "crypto/memory_node_store.h"
 #include "crypto/merkle.h"
 #include "crypto/signed_note.h"
-#include "ledger/entry.h"
 #include "ledger/replay.h"
 
 namespace pardner::ledger {
 namespace {
 
-constexpr std::size_t export_line_bytes_max = 1 << 20;
-constexpr std::size_t checkpoint_file_bytes_max = 64 * 1024;
-
-Result<std::string> read_small_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{Errc::not_found, "cannot read " + path.string()};
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > checkpoint_file_bytes_max) {
-    return Error{Errc::invalid_argument, path.string() + " is too large"};
-  }
-  return text;
-}
-
 Error at_entry(std::uint64_t seq, const std::string& what) {
   return entry_error(static_cast<Seq>(seq), what);
 }
 
-struct ExportLine {
-  std::int64_t seq = 0;
-  std::string leaf;
-  crypto::Signature signature{};
-};
-
-Result<ExportLine> parse_line(const std::string& text, std::uint64_t expected) {
-  if (text.size() > export_line_bytes_max) return at_entry(expected, "line too long");
-  boost::json::parse_options options;
-  options.max_depth = 2;
-  boost::system::error_code ec;
-  auto parsed = boost::json::parse(text, ec, {}, options);
-  if (ec || !parsed.is_object()) return at_entry(expected, "line is not a JSON object");
-  const auto& object = parsed.get_object();
-  auto seq = int_field(object, "seq");
-  auto leaf = string_field(object, "leaf");
-  auto signature = string_field(object, "signature");
-  if (!seq || !leaf || !signature) return at_entry(expected, "needs seq, leaf and signature");
-  ExportLine line;
-  line.seq = seq.value();
-  auto leaf_bytes = crypto::base64_decode(leaf.value());
-  if (!leaf_bytes) return at_entry(expected, "leaf is not base64");
-  line.leaf.assign(leaf_bytes.value().begin(), leaf_bytes.value().end());
-  auto signature_bytes = crypto::base64_decode(signature.value());
-  if (!signature_bytes) return at_entry(expected, "signature is not base64");
-  auto parsed_signature = crypto::signature_from_bytes(signature_bytes.value());
-  if (!parsed_signature) return at_entry(expected, "entry has no valid signature field");
-  line.signature = parsed_signature.value();
-  return line;
-}
-
-Result<crypto::VerifierKey> trusted_key(const VerifyOptions& options, bool& from_export) {
+Result<crypto::VerifierKey> trusted_key(AuditSource& source, const VerifyOptions& options,
+                                        bool& from_source) {
   std::string line;
   if (options.pinned_key) {
     line = *options.pinned_key;
   } else {
-    auto text = read_small_file(std::filesystem::path(options.export_dir) / "verifier.key");
+    auto text = source.verifier_key();
     if (!text) return text.error();
     line = text.value();
-    from_export = true;
+    from_source = true;
   }
   while (!line.empty() && line.back() == '\n') line.pop_back();
   auto key = crypto::parse_verifier_key(line);
@@ -82,15 +34,20 @@ Result<crypto::VerifierKey> trusted_key(const VerifyOptions& options, bool& from
   return std::move(key).value();
 }
 
+std::string describe(const TrialBalanceLine& line) {
+  return "debits " + std::to_string(line.debits) + ", credits " + std::to_string(line.credits) +
+         ", " + std::to_string(line.accounts) + " accounts";
+}
+
 }  // namespace
 
-Result<VerifyReport> verify_export(const VerifyOptions& options) {
-  namespace fs = std::filesystem;
+Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& options) {
   VerifyReport report;
-  auto key = trusted_key(options, report.key_from_export);
-  if (!key) return key.error();
-  auto note = read_small_file(fs::path(options.export_dir) / "checkpoint");
+  // The checkpoint first: over a live log it fixes the state everything else is read at.
+  auto note = source.checkpoint();
   if (!note) return note.error();
+  auto key = trusted_key(source, options, report.key_from_source);
+  if (!key) return key.error();
   auto checkpoint = crypto::open_checkpoint(note.value(), key.value());
   if (!checkpoint) {
     return Error{Errc::invalid_argument,
@@ -104,10 +61,10 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
     auto old = crypto::open_checkpoint(*options.since_checkpoint, key.value());
     if (!old) return Error{Errc::invalid_argument, "old checkpoint: " + old.error().detail};
     if (old.value().tree_size > report.checkpoint.tree_size) {
-      return Error{Errc::invalid_argument,
-                   "the log shrank: the old checkpoint covers " +
-                       std::to_string(old.value().tree_size) + " entries, the new one " +
-                       std::to_string(report.checkpoint.tree_size)};
+      return Error{Errc::invalid_argument, "the log shrank: the old checkpoint covers " +
+                                               std::to_string(old.value().tree_size) +
+                                               " entries, the new one " +
+                                               std::to_string(report.checkpoint.tree_size)};
     }
     since = old.value();
   }
@@ -115,27 +72,32 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
   auto replay = Replay::start();
   if (!replay) return replay.error();
 
-  std::ifstream entries(fs::path(options.export_dir) / "entries.jsonl", std::ios::binary);
-  if (!entries) return Error{Errc::not_found, "cannot read entries.jsonl"};
+  if (auto opened = source.open_entries(report.checkpoint.tree_size); !opened) {
+    return opened.error();
+  }
   crypto::MemoryNodeStore tree;
   std::uint64_t expected = 0;
-  std::string text;
-  while (std::getline(entries, text)) {
-    auto line = parse_line(text, expected);
-    if (!line) return line.error();
-    if (line.value().seq < 0 || static_cast<std::uint64_t>(line.value().seq) != expected) {
-      return at_entry(expected, "found seq " + std::to_string(line.value().seq) +
-                                    " where " + std::to_string(expected) + " belongs");
+  while (true) {
+    auto next = source.next_entry();
+    if (!next) return next.error();
+    if (!next.value()) break;
+    const SignedEntry& entry = *next.value();
+    if (entry.seq < 0 || static_cast<std::uint64_t>(entry.seq) != expected) {
+      return at_entry(expected, "found seq " + std::to_string(entry.seq) + " where " +
+                                    std::to_string(expected) + " belongs");
     }
     if (!since || expected >= since->tree_size) {
-      auto valid = crypto::verify(key.value().public_key, line.value().leaf, line.value().signature);
+      auto signature = crypto::signature_from_bytes(
+          {reinterpret_cast<const std::uint8_t*>(entry.signature.data()), entry.signature.size()});
+      if (!signature) return at_entry(expected, "entry has no valid signature field");
+      auto valid = crypto::verify(key.value().public_key, entry.leaf, signature.value());
       if (!valid) return at_entry(expected, "signature does not verify with the trusted key");
       report.signatures_checked += 1;
     }
-    if (auto applied = replay.value().apply(line.value().seq, line.value().leaf); !applied) {
+    if (auto applied = replay.value().apply(entry.seq, entry.leaf); !applied) {
       return applied.error();
     }
-    tree.append(crypto::leaf_hash(line.value().leaf));
+    tree.append(crypto::leaf_hash(entry.leaf));
     ++expected;
     if (options.progress && expected % 10000 == 0) {
       options.progress(expected, report.checkpoint.tree_size);
@@ -145,7 +107,7 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
   if (report.entries != report.checkpoint.tree_size) {
     return Error{Errc::invalid_argument,
                  "the checkpoint covers " + std::to_string(report.checkpoint.tree_size) +
-                     " entries but the export holds " + std::to_string(report.entries)};
+                     " entries but the source holds " + std::to_string(report.entries)};
   }
   auto root = crypto::root(report.entries, tree);
   if (!root || root.value() != report.checkpoint.root_hash) {
@@ -155,8 +117,8 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
   if (since) {
     auto proof = crypto::consistency_proof(since->tree_size, report.entries, tree);
     if (!proof) return from_crypto_error(proof.error());
-    auto consistent = crypto::verify_consistency(since->tree_size, report.entries,
-                                                 since->root_hash, root.value(), proof.value());
+    auto consistent = crypto::verify_consistency(since->tree_size, report.entries, since->root_hash,
+                                                 root.value(), proof.value());
     if (!consistent) {
       return Error{Errc::invalid_argument,
                    "the log is not an extension of the old checkpoint: entries before " +
@@ -174,6 +136,27 @@ Result<VerifyReport> verify_export(const VerifyOptions& options) {
   }
   report.trial_balance = std::move(trial.value());
   return report;
+}
+
+Result<VerifyReport> verify_export(const std::string& export_dir, const VerifyOptions& options) {
+  auto source = open_export_directory(export_dir);
+  return verify_log(*source, options);
+}
+
+std::vector<std::string> trial_balance_differences(const std::vector<TrialBalanceLine>& replayed,
+                                                   const std::vector<TrialBalanceLine>& reported) {
+  std::map<std::string, std::pair<const TrialBalanceLine*, const TrialBalanceLine*>> by_currency;
+  for (const auto& line : replayed) by_currency[line.currency].first = &line;
+  for (const auto& line : reported) by_currency[line.currency].second = &line;
+  std::vector<std::string> differences;
+  for (const auto& [currency, sides] : by_currency) {
+    const auto& [ours, theirs] = sides;
+    if (ours != nullptr && theirs != nullptr && *ours == *theirs) continue;
+    differences.push_back(
+        currency + ": the log replays to " + (ours ? describe(*ours) : std::string("nothing")) +
+        "; the server reports " + (theirs ? describe(*theirs) : std::string("nothing")));
+  }
+  return differences;
 }
 
 }  // namespace pardner::ledger

@@ -1,8 +1,8 @@
-// The auditor's offline verifier over an export directory (see ledger/audit_export.h). Trusts
-// nothing in the export but what the pinned verifier key vouches for: checks every signature,
-// that seq runs 0..n-1, that the Merkle root of the leaves is the checkpoint's root and the
-// checkpoint is signed by the key, and replays every entry to recompute every balance and the
-// trial balance. The first failure names the entry.
+// The auditor's verifier, over any AuditSource (an export directory, a live server). Trusts
+// nothing the source hands over but what the pinned verifier key vouches for: checks every
+// signature, that seq runs 0..n-1, that the Merkle root of the leaves is the checkpoint's root
+// and the checkpoint is signed by the key, and replays every entry to recompute every balance
+// and the trial balance. The first failure names the entry.
 #pragma once
 
 #include <cstdint>
@@ -12,15 +12,15 @@
 #include <vector>
 
 #include "crypto/checkpoint.h"
+#include "ledger/audit_source.h"
 #include "ledger/error.h"
 #include "ledger/state.h"
 
 namespace pardner::ledger {
 
 struct VerifyOptions {
-  std::string export_dir;
-  // The verifier key line the auditor trusts. Without it the export's own verifier.key is used,
-  // and the report says so: that proves consistency, not origin.
+  // The verifier key line the auditor trusts. Without it the source's own key is used, and the
+  // report says so: that proves consistency, not origin.
   std::optional<std::string> pinned_key;
   // A signed checkpoint kept from an earlier verification: the new checkpoint must be
   // consistent with it (RFC 9162 consistency proof), and only newer entries' signatures are
@@ -35,11 +35,20 @@ struct VerifyReport {
   std::uint64_t signatures_checked = 0;
   crypto::Checkpoint checkpoint;
   std::optional<std::uint64_t> consistent_with_size;  // with --since
-  bool key_from_export = false;
+  bool key_from_source = false;
   std::int64_t accounts = 0;
   std::vector<TrialBalanceLine> trial_balance;
 };
 
-Result<VerifyReport> verify_export(const VerifyOptions& options);
+Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& options);
+
+// verify_log over an export directory.
+Result<VerifyReport> verify_export(const std::string& export_dir, const VerifyOptions& options);
+
+// How a trial balance someone reports differs from the replay's: one line per currency whose
+// debits, credits or account count differ, or that only one side has, naming both sides'
+// amounts in minor units. Empty when they agree.
+std::vector<std::string> trial_balance_differences(const std::vector<TrialBalanceLine>& replayed,
+                                                   const std::vector<TrialBalanceLine>& reported);
 
 }  // namespace pardner::ledger

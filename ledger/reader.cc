@@ -178,6 +178,17 @@ Result<std::vector<TrialBalanceLine>> Reader::trial_balance() {
   return compute_trial_balance(db_);
 }
 
+Result<std::vector<TrialBalanceLine>> Reader::trial_balance_as_of(Seq seq) {
+  Snapshot snapshot(db_);
+  if (!snapshot.ok()) return db_.error("cannot begin read");
+  auto size = log_size();
+  if (!size) return size.error();
+  if (seq < 0 || seq >= size.value()) {
+    return Error{Errc::not_found, "no entry " + std::to_string(seq) + " yet"};
+  }
+  return compute_trial_balance_as_of(db_, seq);
+}
+
 Result<TransactionView> Reader::transaction(TransactionId id) {
   Snapshot snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");

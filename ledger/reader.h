@@ -67,6 +67,9 @@ class Reader {
   Result<StatementPage> statement(AccountId id, std::optional<StatementCursor> after,
                                   std::size_t limit);
   Result<std::vector<TrialBalanceLine>> trial_balance();
+  // The trial balance just after entry `seq`, read in one snapshot; not_found when the log
+  // has not reached `seq` (a later trial balance would answer for a log nobody has verified).
+  Result<std::vector<TrialBalanceLine>> trial_balance_as_of(Seq seq);
   Result<TransactionView> transaction(TransactionId id);
   Result<Entry> entry(Seq seq);
   // Entries start..start+limit-1 that exist, in order.

@@ -110,9 +110,11 @@ Result<std::int64_t> next_id(Database& db, const char* max_id_sql) {
   return next;
 }
 
-Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db) {
-  Statement& query =
-      db.cached("SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
+namespace {
+
+// Sums rows of (currency, posted debits, posted credits), one row per account, sorted by
+// currency, into trial balance lines: each account's net goes to the debit or credit column.
+Result<std::vector<TrialBalanceLine>> sum_trial_balance(Statement& query) {
   std::vector<TrialBalanceLine> lines;
   while (true) {
     auto row = query.step();
@@ -131,6 +133,28 @@ Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db) {
   }
   query.reset();
   return lines;
+}
+
+}  // namespace
+
+Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db) {
+  Statement& query =
+      db.cached("SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
+  return sum_trial_balance(query);
+}
+
+Result<std::vector<TrialBalanceLine>> compute_trial_balance_as_of(Database& db, Seq seq) {
+  // Every account opened by `seq`, with the posted totals its last posted posting at or before
+  // `seq` left (postings are append-only and carry the running totals), or zero if none: the
+  // accounts table as a replay of entries 0..seq would have left it.
+  Statement& query = db.cached(
+      "SELECT a.currency, coalesce(p.debits_after, 0), coalesce(p.credits_after, 0)"
+      " FROM accounts a LEFT JOIN postings p ON p.account_id = a.id AND (p.seq, p.idx) ="
+      " (SELECT seq, idx FROM postings WHERE account_id = a.id AND seq <= ?1"
+      " AND phase = 'posted' ORDER BY seq DESC, idx DESC LIMIT 1)"
+      " WHERE a.opened_seq <= ?1 ORDER BY a.currency");
+  query.bind(1, seq);
+  return sum_trial_balance(query);
 }
 
 }  // namespace pardner::ledger

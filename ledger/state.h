@@ -59,6 +59,9 @@ Result<std::vector<PostingRow>> load_transaction_postings(Database& db, Transact
                                                           bool pending);
 // The trial balance per currency, from the accounts' posted totals.
 Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db);
+// The trial balance just after entry `seq`, from the postings' running totals; the caller
+// holds a read transaction so the accounts and postings come from one snapshot.
+Result<std::vector<TrialBalanceLine>> compute_trial_balance_as_of(Database& db, Seq seq);
 // The id the next created row of `table` gets (ids are 1-based and dense).
 Result<std::int64_t> next_id(Database& db, const char* max_id_sql);
 

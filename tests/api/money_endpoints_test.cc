@@ -294,5 +294,41 @@ TEST_F(MoneyEndpoints, TheTrialBalanceBalances) {
   }
 }
 
+TEST_F(MoneyEndpoints, TheTrialBalanceAsOfASeqIsTheBooksJustAfterThatEntry) {
+  // seq 2 opened cash, 3 and 4 the savings accounts, 5 and 6 the deposits.
+  auto at = [this](const std::string& query) {
+    return get("/v1/reports/trial-balance" + query, auditor_token);
+  };
+  EXPECT_EQ(at("?as_of=2").body,
+            R"({"currencies":[{"currency":"GBP","debits":0,"credits":0,"accounts":1}],"as_of":2})");
+  EXPECT_EQ(at("?as_of=5").body,
+            R"({"currencies":[{"currency":"GBP","debits":5000,"credits":5000,"accounts":3}],)"
+            R"("as_of":5})");
+  EXPECT_EQ(at("?as_of=0").body, R"({"currencies":[],"as_of":0})");  // no account yet
+  auto now = json_of(at("")).at("currencies");
+  EXPECT_EQ(json_of(at("?as_of=6")).at("currencies"), now);
+  EXPECT_FALSE(json_of(at("")).as_object().contains("as_of"));
+
+  // Later entries do not reach back: a transfer and an account in another currency.
+  must(ledger::make_transfer("later", cash_, savings1_, 25));
+  must(ledger::OpenAccount{
+      .code = "assets:euro", .type = ledger::AccountType::asset, .currency = "EUR"});
+  EXPECT_EQ(json_of(at("?as_of=6")).at("currencies"), now);
+  EXPECT_EQ(json_of(at("?as_of=7")).at("currencies").at(0).at("debits").as_int64(), 12025);
+  EXPECT_EQ(json_of(at("?as_of=8")).at("currencies").as_array().size(), 2u);
+  EXPECT_EQ(json_of(at("?as_of=8")).at("currencies"), json_of(at("")).at("currencies"));
+
+  // Past the log: not found, as for an account's balance; not a number: invalid_argument.
+  auto past = at("?as_of=9");
+  EXPECT_EQ(past.status, 404);
+  EXPECT_EQ(problem_code(past), "not_found");
+  for (std::string_view bad : {"-1", "01", "1.0", "x", "", "9223372036854775808"}) {
+    auto refused = at("?as_of=" + std::string(bad));
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(problem_code(refused), "invalid_argument") << bad;
+  }
+  EXPECT_EQ(get("/v1/reports/trial-balance?as_of=6", member1_token).status, 403);
+}
+
 }  // namespace
 }  // namespace pardner::api::testing

@@ -58,6 +58,16 @@ TEST(OpenApi, EveryFixedLogEndpointIsRouted) {
   }
 }
 
+TEST(OpenApi, TheTrialBalanceTakesAsOf) {
+  auto document = boost::json::parse(openapi_document(api_routes())).as_object();
+  const auto& op = document.at("paths").at("/v1/reports/trial-balance").at("get");
+  ASSERT_EQ(op.at("parameters").as_array().size(), 1u);
+  const auto& as_of = op.at("parameters").at(0);
+  EXPECT_EQ(as_of.at("name").as_string(), "as_of");
+  EXPECT_EQ(as_of.at("in").as_string(), "query");
+  EXPECT_EQ(as_of.at("schema").at("type").as_string(), "integer");
+}
+
 TEST(OpenApi, SchemaReferencesResolve) {
   auto document = boost::json::parse(openapi_document(api_routes())).as_object();
   const auto& schemas = document.at("components").at("schemas").as_object();

@@ -18,15 +18,15 @@ class BatchApi : public ServerTest {
     if (!HasFatalFailure()) start_server();
   }
 
-  HttpResponse post_batch(TlsClient& client, const std::string& body, const std::string& token) {
+  HttpsResponse post_batch(HttpsClient& client, const std::string& body, const std::string& token) {
     std::string request = "POST /v1/transactions/batch HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     request += "Authorization: Bearer " + token + "\r\n";
     request += "Content-Type: application/json\r\n";
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     EXPECT_TRUE(client.send(request + body));
     auto response = client.read_response(std::chrono::seconds(30));
-    EXPECT_TRUE(response.has_value());
-    return response.value_or(HttpResponse{});
+    EXPECT_TRUE(response) << response.error().detail;
+    return response ? response.value() : HttpsResponse{};
   }
 
   // 1-unit transfers from cash to member 1's savings; item `refused_at` is unbalanced instead.
@@ -48,7 +48,7 @@ class BatchApi : public ServerTest {
     return body + "]}";
   }
 
-  std::int64_t savings_balance(TlsClient& client) {
+  std::int64_t savings_balance(HttpsClient& client) {
     auto response = client.get("/v1/accounts/" + std::to_string(savings1_), auditor_token_);
     EXPECT_EQ(response->status, 200);
     return boost::json::parse(response->body).at("balance").as_int64();

@@ -1,6 +1,6 @@
 // The end-to-end fixture: a real ledger in a temp dir (made in-process, then closed), a
 // self-signed P-256 certificate made with the openssl CLI, and the real `pardner serve` on a
-// free port, reached over real TLS by tests/e2e/tls_client.h.
+// free port, reached over real TLS by the client the CLI uses too (api/https_client.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,15 +12,30 @@
 #include <string>
 #include <vector>
 
+#include "api/https_client.h"
 #include "crypto/access_token.h"
 #include "ledger/ledger_files.h"
 #include "ledger/log_key.h"
 #include "ledger/writer.h"
 #include "tests/e2e/server_process.h"
-#include "tests/e2e/tls_client.h"
 #include "tests/support/temp_dir.h"
 
 namespace pardner::e2e {
+
+using api::HttpsClient;
+using api::HttpsOptions;
+using api::HttpsResponse;
+
+// A POST with a JSON body, as raw bytes for HttpsClient::send.
+inline std::string post_request(const std::string& target, const std::string& body,
+                                const std::string& token, const std::string& key = "") {
+  std::string request = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  request += "Authorization: Bearer " + token + "\r\n";
+  request += "Content-Type: application/json\r\n";
+  if (!key.empty()) request += "Idempotency-Key: " + key + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  return request + body;
+}
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -118,12 +133,22 @@ class ServerTest : public ::testing::Test {
     server_.reset();
   }
 
-  std::unique_ptr<TlsClient> connect(TlsOptions options = {}) {
-    if (options.ca_file.empty()) options.ca_file = certs_->file("tls.crt");
-    std::string error;
-    auto client = TlsClient::connect(server_->port(), options, error);
-    EXPECT_NE(client, nullptr) << error;
-    return client;
+  // The running server at 127.0.0.1, its certificate trusted.
+  HttpsOptions options_for_server() const {
+    HttpsOptions options;
+    options.endpoint = {"127.0.0.1", static_cast<std::uint16_t>(server_->port())};
+    options.ca_file = certs_->file("tls.crt");
+    return options;
+  }
+
+  // A connection to the running server; nullptr (and a test failure) if it cannot be made.
+  // `options` may change how TLS is negotiated; where to connect is filled in.
+  std::unique_ptr<HttpsClient> connect(HttpsOptions options = {}) {
+    HttpsOptions to_server = options_for_server();
+    to_server.configure_for_test = std::move(options.configure_for_test);
+    auto client = HttpsClient::connect(to_server);
+    EXPECT_TRUE(client) << client.error().detail;
+    return client ? std::move(client.value()) : nullptr;
   }
 
   std::string data_dir() const { return dir_.path() + "/ledger"; }

@@ -9,7 +9,7 @@
 namespace pardner::e2e {
 namespace {
 
-std::string problem_code(const HttpResponse& response) {
+std::string problem_code(const HttpsResponse& response) {
   EXPECT_EQ(response.header("content-type"), "application/problem+json");
   auto body = boost::json::parse(response.body);
   return std::string(body.at("code").as_string());
@@ -38,8 +38,10 @@ class HttpsServer : public ServerTest {
 };
 
 TEST_F(HttpsServer, AcceptsTls12AndTls13) {
-  TlsOptions tls12;
-  tls12.max_version = TLS1_2_VERSION;
+  HttpsOptions tls12;
+  tls12.configure_for_test = [](SSL_CTX* ctx) {
+    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+  };
   auto client12 = connect(tls12);
   ASSERT_NE(client12, nullptr);
   EXPECT_EQ(client12->protocol(), "TLSv1.2");
@@ -52,14 +54,17 @@ TEST_F(HttpsServer, AcceptsTls12AndTls13) {
 
 TEST_F(HttpsServer, RefusesTls11) {
   // Our side allows 1.1 (security level 0), so the refusal must be the server's.
-  TlsOptions tls11;
-  tls11.min_version = TLS1_1_VERSION;
-  tls11.max_version = TLS1_1_VERSION;
-  tls11.legacy = true;
-  std::string error;
-  auto client = TlsClient::connect(server_->port(), tls11, error);
-  EXPECT_EQ(client, nullptr);
-  EXPECT_NE(error.find("protocol version"), std::string::npos) << error;
+  HttpsOptions tls11 = options_for_server();
+  tls11.configure_for_test = [](SSL_CTX* ctx) {
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, "DEFAULT@SECLEVEL=0");
+    SSL_CTX_set_min_proto_version(ctx, TLS1_1_VERSION);
+    SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION);
+  };
+  auto client = HttpsClient::connect(tls11);
+  ASSERT_FALSE(client);
+  EXPECT_NE(client.error().detail.find("protocol version"), std::string::npos)
+      << client.error().detail;
 }
 
 TEST_F(HttpsServer, KeepsTheConnectionAliveBetweenRequests) {
@@ -80,7 +85,7 @@ TEST_F(HttpsServer, AnswersPipelinedRequestsInOrderPastTheResponseQueue) {
   std::string burst;
   const std::size_t count = api::response_queue_max + 2;
   for (std::size_t i = 0; i < count; ++i) {
-    burst += get_request(i % 2 == 0 ? "/healthz" : "/nothing-" + std::to_string(i));
+    burst += client->get_request(i % 2 == 0 ? "/healthz" : "/nothing-" + std::to_string(i));
   }
   ASSERT_TRUE(client->send(burst));
   for (std::size_t i = 0; i < count; ++i) {
@@ -98,7 +103,7 @@ TEST_F(HttpsServer, AnswersWhatWasSentBeforeTheClientsCloseThenCloses) {
   auto client = connect();
   const std::size_t count = 2000;
   std::string burst;
-  for (std::size_t i = 0; i < count; ++i) burst += get_request("/v1/openapi.json");
+  for (std::size_t i = 0; i < count; ++i) burst += client->get_request("/v1/openapi.json");
   ASSERT_TRUE(client->send(burst));
   client->send_close_notify();
   for (std::size_t i = 0; i < count; ++i) {
@@ -106,7 +111,7 @@ TEST_F(HttpsServer, AnswersWhatWasSentBeforeTheClientsCloseThenCloses) {
     ASSERT_TRUE(response) << i;
     ASSERT_EQ(response->status, 200);
   }
-  EXPECT_EQ(client->wait_close(std::chrono::seconds(5)), TlsClient::Closed::cleanly);
+  EXPECT_EQ(client->wait_close(std::chrono::seconds(5)), HttpsClient::Closed::cleanly);
 }
 
 TEST_F(HttpsServer, UnknownPathIsA404Problem) {
@@ -126,7 +131,7 @@ TEST_F(HttpsServer, MalformedRequestIsA400ProblemAndCloses) {
   EXPECT_EQ(response->status, 400);
   EXPECT_EQ(problem_code(*response), "malformed_request");
   EXPECT_EQ(response->header("connection"), "close");
-  EXPECT_EQ(client->wait_close(), TlsClient::Closed::cleanly);
+  EXPECT_EQ(client->wait_close(), HttpsClient::Closed::cleanly);
 }
 
 TEST_F(HttpsServer, UnroutedBodyBytesMaxAtTheLimitAndOnePast) {
@@ -141,7 +146,7 @@ TEST_F(HttpsServer, UnroutedBodyBytesMaxAtTheLimitAndOnePast) {
   ASSERT_TRUE(past);
   EXPECT_EQ(past->status, 413);
   EXPECT_EQ(problem_code(*past), "body_too_large");
-  EXPECT_EQ(client->wait_close(), TlsClient::Closed::cleanly);
+  EXPECT_EQ(client->wait_close(), HttpsClient::Closed::cleanly);
 }
 
 TEST_F(HttpsServer, ReadRoutesTakeNoBody) {
@@ -199,7 +204,7 @@ TEST_F(HttpsServer, SigtermShutsDownCleanlyWithAnIdleConnectionOpen) {
   auto client = connect();
   ASSERT_EQ(client->get("/healthz")->status, 200);
   stop_server();
-  EXPECT_EQ(client->wait_close(), TlsClient::Closed::cleanly);
+  EXPECT_EQ(client->wait_close(), HttpsClient::Closed::cleanly);
   EXPECT_NE(read_file(stderr_file()).find("pardner: stopped"), std::string::npos);
 }
 
@@ -225,7 +230,8 @@ TEST_F(LimitedServer, RefusesConnectionsPastTheCapWith503) {
   int status = 0;
   while (status != 200 && std::chrono::steady_clock::now() < deadline) {
     auto next = connect();
-    auto response = next ? next->get("/healthz") : std::nullopt;
+    if (!next) continue;
+    auto response = next->get("/healthz");
     status = response ? response->status : 0;
   }
   EXPECT_EQ(status, 200);

@@ -37,7 +37,7 @@ class LogApi : public ServerTest {
     if (!HasFatalFailure()) start_server();
   }
 
-  crypto::VerifierKey served_key(TlsClient& client) {
+  crypto::VerifierKey served_key(HttpsClient& client) {
     auto response = client.get("/v1/log/key");
     EXPECT_EQ(response->status, 200);
     EXPECT_EQ(response->header("content-type"), "text/plain; charset=utf-8");
@@ -47,7 +47,7 @@ class LogApi : public ServerTest {
     return crypto::parse_verifier_key(line).value();
   }
 
-  crypto::Checkpoint signed_checkpoint(TlsClient& client, const crypto::VerifierKey& key) {
+  crypto::Checkpoint signed_checkpoint(HttpsClient& client, const crypto::VerifierKey& key) {
     auto response = client.get("/v1/log/checkpoint");  // public: no token
     EXPECT_EQ(response->status, 200);
     auto checkpoint = crypto::open_checkpoint(response->body, key);

@@ -23,7 +23,7 @@ class MetricsApi : public ServerTest {
   }
 
   // Reads /metrics and checks its media type and every line; `body` keeps the text.
-  pardner::testing::Exposition scrape(TlsClient& client, const std::string& token,
+  pardner::testing::Exposition scrape(HttpsClient& client, const std::string& token,
                                       std::string* body = nullptr) {
     auto response = client.get("/metrics", token);
     EXPECT_TRUE(response.has_value());

@@ -12,16 +12,6 @@
 namespace pardner::e2e {
 namespace {
 
-std::string post_request(const std::string& target, const std::string& body,
-                         const std::string& token, const std::string& key = "") {
-  std::string request = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  request += "Authorization: Bearer " + token + "\r\n";
-  request += "Content-Type: application/json\r\n";
-  if (!key.empty()) request += "Idempotency-Key: " + key + "\r\n";
-  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  return request + body;
-}
-
 class MoneyApi : public ServerTest {
  protected:
   void SetUp() override {
@@ -29,15 +19,15 @@ class MoneyApi : public ServerTest {
     if (!HasFatalFailure()) start_server();
   }
 
-  HttpResponse post(TlsClient& client, const std::string& target, const std::string& body,
-                    const std::string& token, const std::string& key = "") {
+  HttpsResponse post(HttpsClient& client, const std::string& target, const std::string& body,
+                     const std::string& token, const std::string& key = "") {
     EXPECT_TRUE(client.send(post_request(target, body, token, key)));
     auto response = client.read_response();
-    EXPECT_TRUE(response.has_value());
-    return response.value_or(HttpResponse{});
+    EXPECT_TRUE(response) << response.error().detail;
+    return response ? response.value() : HttpsResponse{};
   }
 
-  std::size_t entry_count(TlsClient& client) {
+  std::size_t entry_count(HttpsClient& client) {
     auto response = client.get("/v1/log/entries?start=0&limit=1000", auditor_token_);
     EXPECT_EQ(response->status, 200);
     return boost::json::parse(response->body).at("entries").as_array().size();

@@ -70,10 +70,9 @@ class Audit : public LedgerTest {
   Result<VerifyReport> verify(const std::string& export_dir,
                               std::optional<std::string> since = {}) {
     VerifyOptions options;
-    options.export_dir = export_dir;
     options.pinned_key = key_line_;
     options.since_checkpoint = std::move(since);
-    return verify_export(options);
+    return verify_export(export_dir, options);
   }
 
   // Runs `change` on the lines of entries.jsonl.
@@ -98,7 +97,7 @@ TEST_F(Audit, AnUntouchedExportVerifiesWithEveryBalanceReplayed) {
   ASSERT_TRUE(report) << report.error().detail;
   EXPECT_EQ(report.value().entries, static_cast<std::uint64_t>(reader_->log_size().value()));
   EXPECT_EQ(report.value().signatures_checked, report.value().entries);
-  EXPECT_FALSE(report.value().key_from_export);
+  EXPECT_FALSE(report.value().key_from_source);
   EXPECT_EQ(report.value().trial_balance, reader_->trial_balance().value());
   EXPECT_EQ(report.value().trial_balance[0].debits, 1500 - 50);
 }
@@ -178,7 +177,7 @@ TEST_F(Audit, ACheckpointSmallerThanTheEntriesIsRefused) {
   write_text(out + "/checkpoint",
              crypto::sign_checkpoint(crypto::Checkpoint{key.name, size - 1, root, {}}, key.key).value());
   expect_refused(verify(out), "the checkpoint covers " + std::to_string(size - 1) +
-                                  " entries but the export holds " + std::to_string(size));
+                                  " entries but the source holds " + std::to_string(size));
 }
 
 TEST_F(Audit, IncrementalVerificationChecksConsistencyWithAKeptCheckpoint) {

@@ -1,0 +1,44 @@
+// Where the auditor's tools read a log from: an export directory (ledger/audit_export.h), the
+// ledger's own database, or a live server (api/remote_log.h). The verifier and the export
+// writer read through this interface only, so every source is checked by the same code.
+// A source hands over bytes as it found them; it never judges signatures or hashes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ledger/error.h"
+
+namespace pardner::ledger {
+
+// One entry as a source holds it: the leaf bytes and the signature bytes, both unchecked.
+struct SignedEntry {
+  std::int64_t seq = 0;
+  std::string leaf;
+  std::string signature;
+};
+
+class AuditSource {
+ public:
+  virtual ~AuditSource() = default;
+  // The signed checkpoint, verbatim. The first call fixes which state of the log the source
+  // speaks for; later calls return the same text.
+  virtual Result<std::string> checkpoint() = 0;
+  // The verifier key line the source carries. An auditor should pin their own instead.
+  virtual Result<std::string> verifier_key() = 0;
+  // Starts reading entries from seq 0. `tree_size` is the checkpoint's: a source over a live
+  // log reads exactly the entries it covers, however far the log has grown since; a file
+  // source reads to its end, so an entry past the checkpoint is still seen and named.
+  virtual Result<Ok> open_entries(std::uint64_t tree_size) = 0;
+  // The next entry in the source's order (not checked to be seq order), nullopt after the
+  // last. A malformed one is refused naming the entry.
+  virtual Result<std::optional<SignedEntry>> next_entry() = 0;
+};
+
+// An export directory: checkpoint, verifier.key and entries.jsonl (one
+// {"leaf","seq","signature"} object per line, base64 bytes).
+std::unique_ptr<AuditSource> open_export_directory(const std::string& export_dir);
+
+}  // namespace pardner::ledger

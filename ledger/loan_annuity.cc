@@ -1,14 +1,14 @@
 // Exact annuity payments. With r = b / D (b the annual rate in basis points, D = 10,000 * periods
 // a year), X = (D + b)^n and Y = D^n, the textbook payment is the rational
-//   A* = B * r / (1 - (1 + r)^-n) = B * b * X / (D * (X - Y)),
-// and the payment rounded half-up is floor(A* + 1/2) = floor(N / Q) with
-//   N = 2 * B * b * X + D * (X - Y),   Q = 2 * D * (X - Y).
-// N and Q are computed exactly as naturals and the quotient is found by bisection, comparing
-// Q * a with N. Precision argument: there is none to make, because nothing is approximated —
-// the result is exactly floor(A* + 1/2) for every input. Size: D + b <= 520,000 + 100,000 <
-// 2^19.25, so X < 2^10,010 for n <= 520 and the naturals stay under 330 32-bit limbs; the
-// bisection takes at most 55 steps (the payment is below 2^54). Fixed-point powers in 128 bits
-// could not promise the same: (1 + r)^520 at 1,000% a year has over 100 decimal digits.
+//   A* = B * r / (1 - (1 + r)^-n) = B * b * X / (D * (X - Y)) = N / Q,
+// and the payment is ceil(N / Q): the smallest a with Q * a >= N. N and Q are computed exactly as
+// naturals and a is found by bisection. Precision argument: there is none to make, because
+// nothing is approximated — the result is exactly ceil(A*) for every input, ties and exact
+// integers included. Size: D + b <= 520,000 + 100,000 < 2^19.25, so X < 2^10,010 for n <= 520
+// and the naturals stay under 330 32-bit limbs; the bisection takes at most 55 steps (the
+// payment is below 2^54). Fixed-point powers in 128 bits could not promise the same: (1 + r)^520
+// at 1,000% a year has over 100 decimal digits, and a value a hair below an integer would round
+// the wrong way.
 #include "ledger/loan_annuity.h"
 
 #include <vector>
@@ -108,36 +108,34 @@ Minor annuity_payment(Minor balance_minor, std::int64_t annual_rate_bps,
   PARDNER_ASSERT(instalment_count <= loan_instalments_max);
 
   if (annual_rate_bps == 0) {
-    // floor((2B + n) / 2n) = B / n rounded half-up; 2B + n < 2^55.
-    return (2 * balance_minor + instalment_count) / (2 * instalment_count);
+    // ceil(B / n); B + n - 1 < 2^54.
+    return (balance_minor + instalment_count - 1) / instalment_count;
   }
   auto balance = static_cast<std::uint64_t>(balance_minor);
   auto rate = static_cast<std::uint64_t>(annual_rate_bps);
   auto denominator = static_cast<std::uint64_t>(10'000 * periods_per_year);
 
-  Natural grown(1);   // X = (D + b)^n
-  Natural unit(1);    // Y = D^n
+  Natural grown(1);  // X = (D + b)^n
+  Natural unit(1);   // Y = D^n
   for (std::int64_t i = 0; i < instalment_count; ++i) {
     grown *= denominator + rate;
     unit *= denominator;
   }
   Natural excess = grown;  // X - Y > 0 because b > 0
   excess -= unit;
+  Natural numerator = times(times(grown, balance), rate);  // N = B * b * X
+  Natural quotient_base = times(excess, denominator);      // Q = D * (X - Y)
 
-  Natural numerator = times(times(grown, balance), 2 * rate);  // 2 * B * b * X
-  numerator += times(excess, denominator);                      // + D * (X - Y)
-  Natural quotient_base = times(excess, 2 * denominator);       // Q = 2 * D * (X - Y)
-
-  // The largest a in [0, 2B] with Q * a <= N.
+  // The smallest a in [0, 2B] with Q * a >= N.
   std::uint64_t low = 0;
   std::uint64_t high = 2 * balance;
-  PARDNER_ASSERT(compare(times(quotient_base, high + 1), numerator) > 0);
+  PARDNER_ASSERT(compare(times(quotient_base, high), numerator) >= 0);
   while (low < high) {
-    std::uint64_t middle = low + (high - low + 1) / 2;
-    if (compare(times(quotient_base, middle), numerator) <= 0) {
-      low = middle;
+    std::uint64_t middle = low + (high - low) / 2;
+    if (compare(times(quotient_base, middle), numerator) >= 0) {
+      high = middle;
     } else {
-      high = middle - 1;
+      low = middle + 1;
     }
   }
   return static_cast<Minor>(low);

@@ -30,11 +30,16 @@ ArrearsBucket arrears_bucket(std::int64_t days_past_due) {
 
 std::string_view wire_name(ArrearsBucket bucket) {
   switch (bucket) {
-    case ArrearsBucket::current: return "current";
-    case ArrearsBucket::days_1_30: return "days_1_30";
-    case ArrearsBucket::days_31_60: return "days_31_60";
-    case ArrearsBucket::days_61_90: return "days_61_90";
-    case ArrearsBucket::days_over_90: return "days_over_90";
+    case ArrearsBucket::current:
+      return "current";
+    case ArrearsBucket::days_1_30:
+      return "days_1_30";
+    case ArrearsBucket::days_31_60:
+      return "days_31_60";
+    case ArrearsBucket::days_61_90:
+      return "days_61_90";
+    case ArrearsBucket::days_over_90:
+      return "days_over_90";
   }
   return "?";
 }
@@ -54,9 +59,8 @@ Arrears arrears_on(const LoanState& state, Date on) {
         arrears.overdue_interest_minor, instalment.interest_minor - instalment.interest_paid_minor);
     arrears.overdue_fee_minor =
         plus(arrears.overdue_fee_minor, instalment.fee_minor - instalment.fee_paid_minor);
-    arrears.overdue_late_fee_minor =
-        plus(arrears.overdue_late_fee_minor,
-             instalment.late_fee_minor - instalment.late_fee_paid_minor);
+    arrears.overdue_late_fee_minor = plus(
+        arrears.overdue_late_fee_minor, instalment.late_fee_minor - instalment.late_fee_paid_minor);
     if (owes_late_fee(state.terms, instalment, on)) {
       arrears.late_fees_due.push_back(instalment.number);
     }

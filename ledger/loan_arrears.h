@@ -15,7 +15,13 @@
 namespace pardner::ledger {
 
 // Days past due: 0 (current), 1-30, 31-60, 61-90, over 90. The values are the wire names.
-enum class ArrearsBucket : std::uint8_t { current, days_1_30, days_31_60, days_61_90, days_over_90 };
+enum class ArrearsBucket : std::uint8_t {
+  current,
+  days_1_30,
+  days_31_60,
+  days_61_90,
+  days_over_90
+};
 
 ArrearsBucket arrears_bucket(std::int64_t days_past_due);
 std::string_view wire_name(ArrearsBucket bucket);
@@ -29,8 +35,8 @@ struct Arrears {
   Minor overdue_principal_minor = 0;
   Minor overdue_interest_minor = 0;
   Minor overdue_fee_minor = 0;
-  Minor overdue_late_fee_minor = 0;  // late fees charged and unpaid
-  Minor overdue_minor = 0;           // the sum of the four
+  Minor overdue_late_fee_minor = 0;       // late fees charged and unpaid
+  Minor overdue_minor = 0;                // the sum of the four
   Minor outstanding_principal_minor = 0;  // on the whole loan (the base of PAR30)
   // Instalments whose late fee falls due: principal, interest or fee still unpaid more than
   // late_fee_grace_days after the due date, no late fee charged yet, and a non-zero late fee.

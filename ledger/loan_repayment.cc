@@ -56,14 +56,14 @@ class Allocator {
     AllocationLine& line = lines_[index];
     switch (part) {
       case Part::late_fee:
-        return take(instalment.late_fee_minor, instalment.late_fee_paid_minor,
-                    line.late_fee_minor, allocation_.late_fee_minor);
+        return take(instalment.late_fee_minor, instalment.late_fee_paid_minor, line.late_fee_minor,
+                    allocation_.late_fee_minor);
       case Part::fee:
         return take(instalment.fee_minor, instalment.fee_paid_minor, line.fee_minor,
                     allocation_.fee_minor);
       case Part::interest:
-        return take(instalment.interest_minor, instalment.interest_paid_minor,
-                    line.interest_minor, allocation_.interest_minor);
+        return take(instalment.interest_minor, instalment.interest_paid_minor, line.interest_minor,
+                    allocation_.interest_minor);
       case Part::principal:
         return take(instalment.principal_minor, instalment.principal_paid_minor,
                     line.principal_minor, allocation_.principal_minor);
@@ -73,7 +73,8 @@ class Allocator {
   void prepay(Minor principal_minor) {
     PARDNER_ASSERT(principal_minor <= left_);
     left_ = minus(left_, principal_minor);
-    allocation_.prepaid_principal_minor = plus(allocation_.prepaid_principal_minor, principal_minor);
+    allocation_.prepaid_principal_minor =
+        plus(allocation_.prepaid_principal_minor, principal_minor);
   }
 
   // The lines of instalments that received something, by number.

@@ -53,9 +53,12 @@ Date add_months_clamped(Date start, std::int64_t months) {
 Date instalment_due_date(LoanFrequency frequency, Date disbursed_on, std::int64_t number) {
   PARDNER_ASSERT(number >= 1);
   switch (frequency) {
-    case LoanFrequency::weekly: return disbursed_on + 7 * number;
-    case LoanFrequency::fortnightly: return disbursed_on + 14 * number;
-    case LoanFrequency::monthly: return add_months_clamped(disbursed_on, number);
+    case LoanFrequency::weekly:
+      return disbursed_on + 7 * number;
+    case LoanFrequency::fortnightly:
+      return disbursed_on + 14 * number;
+    case LoanFrequency::monthly:
+      return add_months_clamped(disbursed_on, number);
   }
   PARDNER_ASSERT(false);
   return disbursed_on;
@@ -63,8 +66,10 @@ Date instalment_due_date(LoanFrequency frequency, Date disbursed_on, std::int64_
 
 Minor upfront_fee(const LoanTerms& terms, Minor principal_minor) {
   switch (terms.upfront_fee_kind) {
-    case UpfrontFeeKind::none: return 0;
-    case UpfrontFeeKind::fixed: return terms.upfront_fee_value;
+    case UpfrontFeeKind::none:
+      return 0;
+    case UpfrontFeeKind::fixed:
+      return terms.upfront_fee_value;
     case UpfrontFeeKind::basis_points:
       return narrow(round_half_up(Wide{principal_minor} * terms.upfront_fee_value, 10'000));
   }
@@ -78,8 +83,7 @@ Minor flat_interest(const LoanTerms& terms, Minor principal_minor) {
   return narrow(round_half_up(numerator, rate_denominator(terms)));
 }
 
-Minor scale_flat_interest(Minor interest_minor, Minor old_balance_minor,
-                          Minor new_balance_minor) {
+Minor scale_flat_interest(Minor interest_minor, Minor old_balance_minor, Minor new_balance_minor) {
   PARDNER_ASSERT(old_balance_minor > 0);
   PARDNER_ASSERT(new_balance_minor >= 0);
   PARDNER_ASSERT(new_balance_minor <= old_balance_minor);
@@ -110,7 +114,8 @@ std::vector<InstalmentSplit> lay_out_instalments(const LoanTerms& terms, Minor b
   auto grace = static_cast<std::size_t>(grace_count);
   std::vector<InstalmentSplit> splits(static_cast<std::size_t>(count));
 
-  if (terms.interest_method != InterestMethod::declining_balance) {
+  // A declining balance at 0% is laid out exactly as a zero-interest loan.
+  if (terms.interest_method != InterestMethod::declining_balance || terms.annual_rate_bps == 0) {
     std::vector<Minor> principal = spread_evenly(balance_minor, count - grace_count);
     for (std::size_t i = grace; i < splits.size(); ++i) {
       splits[i].principal_minor = principal[i - grace];
@@ -122,20 +127,26 @@ std::vector<InstalmentSplit> lay_out_instalments(const LoanTerms& terms, Minor b
     return splits;
   }
 
+  // The payment is rounded up and each interest down. Then, by induction, the balance after each
+  // instalment is at most the exact annuity's (B[k+1] = B[k] - payment + floor(B[k] * r) <=
+  // B[k] * (1 + r) - A*), so every principal is at least the exact one and positive: the loan
+  // never stalls on interest-only instalments nor leaves a balloon, and the last instalment,
+  // B + floor(B * r) <= A*, is never more than the others. Rounding to nearest has no such bound:
+  // where the exact principal is under half a minor unit (long terms, high rates, small loans)
+  // it rounds to zero for ever and the whole balance falls on the last instalment.
   Minor payment = annuity_payment(balance_minor, terms.annual_rate_bps,
                                   periods_per_year(terms.frequency), count - grace_count);
   Wide denominator = rate_denominator(terms);
   Minor balance = balance_minor;
   for (std::size_t i = 0; i < splits.size(); ++i) {
-    Minor interest = narrow(round_half_up(Wide{balance} * terms.annual_rate_bps, denominator));
+    Minor interest = narrow(Wide{balance} * terms.annual_rate_bps / denominator);
     Minor principal = 0;
     if (i + 1 == splits.size()) {
       principal = balance;
     } else if (i >= grace) {
-      // Interest rounded up can exceed a payment rounded down on loans of a few minor units at
-      // very high rates; the principal then waits (never negative) and the last instalment
-      // takes it. The clamp at the balance stops a payment rounded up from overpaying.
-      principal = std::clamp(payment - interest, Minor{0}, balance);
+      PARDNER_ASSERT(payment >= interest);
+      // Rounding up can repay the balance an instalment or more early; the rest are then empty.
+      principal = std::min(payment - interest, balance);
     }
     splits[i] = InstalmentSplit{.principal_minor = principal, .interest_minor = interest};
     balance -= principal;
@@ -178,12 +189,12 @@ Result<LoanSchedule> make_loan_schedule(const LoanTerms& terms, Minor principal_
   Wide owed_sum = fee;
   for (std::size_t i = 0; i < splits.size(); ++i) {
     auto number = static_cast<std::int64_t>(i) + 1;
-    schedule.instalments.push_back(ScheduledInstalment{
-        .number = number,
-        .due_date = instalment_due_date(terms.frequency, disbursed_on, number),
-        .principal_minor = splits[i].principal_minor,
-        .interest_minor = splits[i].interest_minor,
-        .fee_minor = i >= grace ? fees[i - grace] : 0});
+    schedule.instalments.push_back(
+        ScheduledInstalment{.number = number,
+                            .due_date = instalment_due_date(terms.frequency, disbursed_on, number),
+                            .principal_minor = splits[i].principal_minor,
+                            .interest_minor = splits[i].interest_minor,
+                            .fee_minor = i >= grace ? fees[i - grace] : 0});
     principal_sum += splits[i].principal_minor;
     owed_sum += Wide{splits[i].principal_minor} + splits[i].interest_minor;
   }

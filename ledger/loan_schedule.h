@@ -70,9 +70,10 @@ struct InstalmentSplit {
 //   zero: principal spread_evenly over the count - grace_count repaying instalments.
 //   flat: principal as for zero; `flat_interest_minor` spread_evenly over all count.
 //   declining_balance: each instalment's interest is the balance before it times the periodic
-//     rate, rounded half-up; each repaying instalment's principal is the annuity payment
-//     (ledger/loan_annuity.h, over the repaying instalments) less that interest, kept within
-//     0..balance; the last instalment takes the whole remaining balance.
+//     rate, rounded down; each repaying instalment's principal is the annuity payment
+//     (ledger/loan_annuity.h: over the repaying instalments, rounded up) less that interest,
+//     at most the balance; the last instalment takes the whole remaining balance. At 0% it is
+//     laid out as zero.
 // Principals sum to exactly balance_minor. Needs validated terms and 0..json_amount_max.
 std::vector<InstalmentSplit> lay_out_instalments(const LoanTerms& terms, Minor balance_minor,
                                                  Minor flat_interest_minor,

@@ -50,12 +50,12 @@ LoanOutstanding outstanding(const LoanState& state) {
   for (const InstalmentState& instalment : state.instalments) {
     total.principal_minor = plus(
         total.principal_minor, unpaid(instalment.principal_minor, instalment.principal_paid_minor));
-    total.interest_minor = plus(
-        total.interest_minor, unpaid(instalment.interest_minor, instalment.interest_paid_minor));
+    total.interest_minor = plus(total.interest_minor,
+                                unpaid(instalment.interest_minor, instalment.interest_paid_minor));
     total.fee_minor =
         plus(total.fee_minor, unpaid(instalment.fee_minor, instalment.fee_paid_minor));
-    total.late_fee_minor = plus(
-        total.late_fee_minor, unpaid(instalment.late_fee_minor, instalment.late_fee_paid_minor));
+    total.late_fee_minor = plus(total.late_fee_minor,
+                                unpaid(instalment.late_fee_minor, instalment.late_fee_paid_minor));
   }
   total.total_minor = plus(plus(total.principal_minor, total.interest_minor),
                            plus(total.fee_minor, total.late_fee_minor));

@@ -74,9 +74,12 @@ Result<Ok> validate_loan_principal(Minor principal_minor) {
 
 std::int64_t periods_per_year(LoanFrequency frequency) {
   switch (frequency) {
-    case LoanFrequency::weekly: return 52;
-    case LoanFrequency::fortnightly: return 26;
-    case LoanFrequency::monthly: return 12;
+    case LoanFrequency::weekly:
+      return 52;
+    case LoanFrequency::fortnightly:
+      return 26;
+    case LoanFrequency::monthly:
+      return 12;
   }
   PARDNER_ASSERT(false);
   return 0;
@@ -84,35 +87,46 @@ std::int64_t periods_per_year(LoanFrequency frequency) {
 
 std::string_view wire_name(LoanFrequency frequency) {
   switch (frequency) {
-    case LoanFrequency::weekly: return "weekly";
-    case LoanFrequency::fortnightly: return "fortnightly";
-    case LoanFrequency::monthly: return "monthly";
+    case LoanFrequency::weekly:
+      return "weekly";
+    case LoanFrequency::fortnightly:
+      return "fortnightly";
+    case LoanFrequency::monthly:
+      return "monthly";
   }
   return "?";
 }
 
 std::string_view wire_name(InterestMethod method) {
   switch (method) {
-    case InterestMethod::zero: return "zero";
-    case InterestMethod::flat: return "flat";
-    case InterestMethod::declining_balance: return "declining_balance";
+    case InterestMethod::zero:
+      return "zero";
+    case InterestMethod::flat:
+      return "flat";
+    case InterestMethod::declining_balance:
+      return "declining_balance";
   }
   return "?";
 }
 
 std::string_view wire_name(UpfrontFeeKind kind) {
   switch (kind) {
-    case UpfrontFeeKind::none: return "none";
-    case UpfrontFeeKind::fixed: return "fixed";
-    case UpfrontFeeKind::basis_points: return "basis_points";
+    case UpfrontFeeKind::none:
+      return "none";
+    case UpfrontFeeKind::fixed:
+      return "fixed";
+    case UpfrontFeeKind::basis_points:
+      return "basis_points";
   }
   return "?";
 }
 
 std::string_view wire_name(FeeCollection collection) {
   switch (collection) {
-    case FeeCollection::at_disbursement: return "at_disbursement";
-    case FeeCollection::with_instalments: return "with_instalments";
+    case FeeCollection::at_disbursement:
+      return "at_disbursement";
+    case FeeCollection::with_instalments:
+      return "with_instalments";
   }
   return "?";
 }

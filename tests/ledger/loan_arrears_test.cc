@@ -2,6 +2,7 @@
 // month ends and leap years, and late fees charged once per instalment after the grace days.
 // Day counts are worked by hand from the calendar (and checked with Python's datetime).
 #include "ledger/loan_arrears.h"
+
 #include "ledger/loan_repayment.h"
 #include "tests/ledger/ledger_fixture.h"
 #include "tests/ledger/loan_test_support.h"
@@ -15,8 +16,7 @@ LoanState disburse(const LoanTerms& terms, Minor principal, const char* on) {
 
 // One instalment of 100.00, due a month after `on`.
 LoanState single_instalment(const char* on) {
-  return disburse(LoanTerms{.instalment_count = 1, .frequency = LoanFrequency::monthly}, 10000,
-                  on);
+  return disburse(LoanTerms{.instalment_count = 1, .frequency = LoanFrequency::monthly}, 10000, on);
 }
 
 TEST(ArrearsBucket, BoundariesAreInclusiveAtTheUpperEnd) {

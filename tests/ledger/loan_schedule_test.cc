@@ -1,10 +1,12 @@
 // Loan terms and schedules: bounds at the limit and one past, due dates at month ends and in
 // leap years, exact annuity payments, and whole schedules checked against amortisation tables
-// worked out independently (in /tmp with Python: decimal at 50 digits with ROUND_HALF_UP and
-// datetime/calendar for the dates, following the rules in docs/loans.md, not this code).
+// worked out independently (a separate Python script: decimal at 50 digits — ROUND_HALF_UP for
+// flat shares and fees, ROUND_CEILING for the annuity payment, ROUND_FLOOR for declining-balance
+// interest — and datetime/calendar for the dates, following docs/loans.md, not this code).
+#include "ledger/loan_schedule.h"
+
 #include "ledger/limits.h"
 #include "ledger/loan_annuity.h"
-#include "ledger/loan_schedule.h"
 #include "tests/ledger/ledger_fixture.h"
 #include "tests/ledger/loan_test_support.h"
 
@@ -25,8 +27,8 @@ LoanTerms weekly(std::int64_t count, InterestMethod method, std::int64_t rate_bp
 }
 
 TEST(LoanTerms, AcceptsEachBoundAtItsLimit) {
-  LoanTerms terms = weekly(loan_instalments_max, InterestMethod::declining_balance,
-                           loan_rate_bps_max);
+  LoanTerms terms =
+      weekly(loan_instalments_max, InterestMethod::declining_balance, loan_rate_bps_max);
   terms.grace_instalments = loan_instalments_max - 1;
   terms.upfront_fee_kind = UpfrontFeeKind::basis_points;
   terms.upfront_fee_value = loan_fee_bps_max;
@@ -55,16 +57,22 @@ TEST(LoanTerms, RefusesOnePastEachBoundInFieldOrder) {
     return terms;
   };
   std::vector<Case> cases = {
-      {"instalment_count must be 1..520, not 0",
-       with([](LoanTerms& t) { t.instalment_count = 0; t.annual_rate_bps = -1; })},
+      {"instalment_count must be 1..520, not 0", with([](LoanTerms& t) {
+         t.instalment_count = 0;
+         t.annual_rate_bps = -1;
+       })},
       {"instalment_count must be 1..520, not 521",
        with([](LoanTerms& t) { t.instalment_count = 521; })},
-      {"annual_rate_bps must be 0..100000, not 100001",
-       with([](LoanTerms& t) { t.annual_rate_bps = 100'001; t.grace_instalments = 12; })},
+      {"annual_rate_bps must be 0..100000, not 100001", with([](LoanTerms& t) {
+         t.annual_rate_bps = 100'001;
+         t.grace_instalments = 12;
+       })},
       {"annual_rate_bps must be 0..100000, not -1",
        with([](LoanTerms& t) { t.annual_rate_bps = -1; })},
-      {"annual_rate_bps must be 0 for a zero-interest loan, not 1",
-       with([](LoanTerms& t) { t.interest_method = InterestMethod::zero; t.annual_rate_bps = 1; })},
+      {"annual_rate_bps must be 0 for a zero-interest loan, not 1", with([](LoanTerms& t) {
+         t.interest_method = InterestMethod::zero;
+         t.annual_rate_bps = 1;
+       })},
       {"upfront_fee_value must be 0 when there is no fee",
        with([](LoanTerms& t) { t.upfront_fee_value = 1; })},
       {"upfront_fee_value must be 0..9007199254740991, not 9007199254740992",
@@ -72,13 +80,14 @@ TEST(LoanTerms, RefusesOnePastEachBoundInFieldOrder) {
          t.upfront_fee_kind = UpfrontFeeKind::fixed;
          t.upfront_fee_value = json_amount_max + 1;
        })},
-      {"upfront_fee_value must be 0..10000, not 10001",
-       with([](LoanTerms& t) {
+      {"upfront_fee_value must be 0..10000, not 10001", with([](LoanTerms& t) {
          t.upfront_fee_kind = UpfrontFeeKind::basis_points;
          t.upfront_fee_value = 10'001;
        })},
-      {"grace_instalments must be 0..11, not 12",
-       with([](LoanTerms& t) { t.grace_instalments = 12; t.late_fee_minor = -1; })},
+      {"grace_instalments must be 0..11, not 12", with([](LoanTerms& t) {
+         t.grace_instalments = 12;
+         t.late_fee_minor = -1;
+       })},
       {"late_fee_minor must be 0..9007199254740991, not -1",
        with([](LoanTerms& t) { t.late_fee_minor = -1; })},
       {"late_fee_grace_days must be 0..366, not 367",
@@ -134,9 +143,9 @@ TEST(LoanSchedule, RefusesInGuardOrder) {
   EXPECT_EQ(refused.error().detail,
             "principal + interest + fees + a late fee on every instalment would exceed "
             "2^53 - 1 minor units");
-  EXPECT_REFUSED(make_loan_schedule(monthly(12, InterestMethod::flat, 1), json_amount_max,
-                                    day("2026-01-01")),
-                 Errc::invalid_argument);
+  EXPECT_REFUSED(
+      make_loan_schedule(monthly(12, InterestMethod::flat, 1), json_amount_max, day("2026-01-01")),
+      Errc::invalid_argument);
 }
 
 TEST(LoanDueDates, MonthlyKeepsTheDisbursementDayClampedToMonthEnd) {
@@ -175,11 +184,10 @@ TEST(LoanDueDates, WeeklyAndFortnightlyCountDaysAcrossLeapDaysAndYearEnds) {
             "2035-12-24");
 }
 
-// Payments from Python's fractions.Fraction (exact): floor(B*r/(1-(1+r)^-n) + 1/2). Python's
-// decimal at 80 digits agrees on all but the exact tie (3, 20000, 12, 1) -> 3.5, which its
-// finite precision sees as 3.4999... and rounds to 3: the reason this code uses exact rationals.
-// The first row is the textbook PMT(1%, 12, 1000.00) = 88.85.
-TEST(AnnuityPayment, IsExactToTheMinorUnit) {
+// Payments from Python's fractions.Fraction (exact): ceil(B*r/(1-(1+r)^-n)), or ceil(B/n) at 0%;
+// Python's decimal at 80 digits agrees on every row. The first row is the textbook
+// PMT(1%, 12, 1000.00) = 88.85 (88.8488 rounded up). The last rows are exact ties and integers.
+TEST(AnnuityPayment, IsExactToTheMinorUnitRoundedUp) {
   struct Row {
     Minor balance;
     std::int64_t rate_bps, periods, count;
@@ -189,24 +197,27 @@ TEST(AnnuityPayment, IsExactToTheMinorUnit) {
       {100000, 1200, 12, 12, 8885},
       {50000, 2000, 52, 26, 2025},
       {300000, 2400, 12, 6, 53558},
-      {1, 1, 52, 520, 0},
+      {1, 1, 52, 520, 1},
       {1, 100000, 12, 1, 2},
       {9007199254740991, 100000, 12, 520, 7505999378950826},
       {9007199254740991, 100000, 52, 520, 1732153702834806},
       {9007199254740991, 1, 52, 520, 17330215895641},
       {9007199254740991, 100000, 12, 1, 16513198633691817},
-      {9007199254740991, 0, 12, 7, 1286742750677284},
-      {7, 100000, 52, 520, 1},
-      {123456789, 1999, 26, 260, 1099252},
+      {9007199254740991, 0, 12, 7, 1286742750677285},
+      {7, 100000, 52, 520, 2},
+      {123456789, 1999, 26, 260, 1099253},
       {999999, 12345, 12, 360, 102875},
       {2, 50000, 26, 3, 1},
-      {1000, 10, 52, 2, 500},
-      {9007199254740991, 65432, 26, 333, 2266765621677740},
+      {1000, 10, 52, 2, 501},
+      {9007199254740991, 65432, 26, 333, 2266765621677741},
       {0, 1200, 12, 12, 0},
-      {1, 60000, 12, 1, 2},  // 1.5 exactly: half rounds up
-      {1, 59999, 12, 1, 1},  // 1.49999...
+      {1, 60000, 12, 1, 2},  // 1.5 exactly
+      {2, 60000, 12, 1, 3},  // 3 exactly: an integer is not rounded up further
+      {1, 59999, 12, 1, 2},  // 1.49999...
       {3, 20000, 12, 1, 4},  // 3.5 exactly
-      {5, 0, 12, 2, 3},      // 2.5 exactly
+      {6, 20000, 12, 1, 7},  // 7 exactly
+      {5, 0, 12, 2, 3},      // 2.5
+      {6, 0, 12, 2, 3},      // 3
   };
   for (const Row& row : rows) {
     EXPECT_EQ(annuity_payment(row.balance, row.rate_bps, row.periods, row.count), row.payment)
@@ -281,43 +292,44 @@ TEST(LoanSchedule, FlatWeeklyWithTwoInterestOnlyGraceInstalments) {
 }
 
 TEST(LoanSchedule, DecliningBalanceMonthlyMatchesTheTextbookTable) {
-  // 1,000.00 at 12% a year (1% a month) over 12 months: payment 88.85; Python decimal table.
-  LoanSchedule s = schedule_or_die(monthly(12, InterestMethod::declining_balance, 1200), 100000,
-                                   "2026-01-15");
+  // 1,000.00 at 12% a year (1% a month) over 12 months: payment 88.85, the last 88.78. Interest
+  // is rounded down, so it differs from half-up textbook tables by a minor unit in some months
+  // (month 3: 841.51 * 1% = 8.4151 -> 8.41). Python decimal table.
+  LoanSchedule s =
+      schedule_or_die(monthly(12, InterestMethod::declining_balance, 1200), 100000, "2026-01-15");
   expect_instalments(s.instalments, {{1, "2026-02-15", 7885, 1000, 0},
                                      {2, "2026-03-15", 7964, 921, 0},
-                                     {3, "2026-04-15", 8043, 842, 0},
+                                     {3, "2026-04-15", 8044, 841, 0},
                                      {4, "2026-05-15", 8124, 761, 0},
-                                     {5, "2026-06-15", 8205, 680, 0},
-                                     {6, "2026-07-15", 8287, 598, 0},
-                                     {7, "2026-08-15", 8370, 515, 0},
+                                     {5, "2026-06-15", 8206, 679, 0},
+                                     {6, "2026-07-15", 8288, 597, 0},
+                                     {7, "2026-08-15", 8371, 514, 0},
                                      {8, "2026-09-15", 8454, 431, 0},
-                                     {9, "2026-10-15", 8538, 347, 0},
+                                     {9, "2026-10-15", 8539, 346, 0},
                                      {10, "2026-11-15", 8624, 261, 0},
                                      {11, "2026-12-15", 8710, 175, 0},
-                                     {12, "2027-01-15", 8796, 88, 0}});
+                                     {12, "2027-01-15", 8791, 87, 0}});
   EXPECT_EQ(principal_sum(s.instalments), 100000);
 }
 
 TEST(LoanSchedule, DecliningBalanceWeekly) {
-  // 500.00 at 20% a year over 26 weeks: payment 20.25, the last 20.12; Python decimal table.
-  LoanSchedule s = schedule_or_die(weekly(26, InterestMethod::declining_balance, 2000), 50000,
-                                   "2026-03-02");
-  expect_instalments(
-      s.instalments,
-      {{1, "2026-03-09", 1833, 192, 0},  {2, "2026-03-16", 1840, 185, 0},
-       {3, "2026-03-23", 1847, 178, 0},  {4, "2026-03-30", 1854, 171, 0},
-       {5, "2026-04-06", 1861, 164, 0},  {6, "2026-04-13", 1868, 157, 0},
-       {7, "2026-04-20", 1875, 150, 0},  {8, "2026-04-27", 1883, 142, 0},
-       {9, "2026-05-04", 1890, 135, 0},  {10, "2026-05-11", 1897, 128, 0},
-       {11, "2026-05-18", 1904, 121, 0}, {12, "2026-05-25", 1912, 113, 0},
-       {13, "2026-06-01", 1919, 106, 0}, {14, "2026-06-08", 1926, 99, 0},
-       {15, "2026-06-15", 1934, 91, 0},  {16, "2026-06-22", 1941, 84, 0},
-       {17, "2026-06-29", 1949, 76, 0},  {18, "2026-07-06", 1956, 69, 0},
-       {19, "2026-07-13", 1964, 61, 0},  {20, "2026-07-20", 1971, 54, 0},
-       {21, "2026-07-27", 1979, 46, 0},  {22, "2026-08-03", 1987, 38, 0},
-       {23, "2026-08-10", 1994, 31, 0},  {24, "2026-08-17", 2002, 23, 0},
-       {25, "2026-08-24", 2010, 15, 0},  {26, "2026-08-31", 2004, 8, 0}});
+  // 500.00 at 20% a year over 26 weeks: payment 20.25, the last 20.00; Python decimal table.
+  LoanSchedule s =
+      schedule_or_die(weekly(26, InterestMethod::declining_balance, 2000), 50000, "2026-03-02");
+  expect_instalments(s.instalments,
+                     {{1, "2026-03-09", 1833, 192, 0},  {2, "2026-03-16", 1840, 185, 0},
+                      {3, "2026-03-23", 1847, 178, 0},  {4, "2026-03-30", 1854, 171, 0},
+                      {5, "2026-04-06", 1862, 163, 0},  {6, "2026-04-13", 1869, 156, 0},
+                      {7, "2026-04-20", 1876, 149, 0},  {8, "2026-04-27", 1883, 142, 0},
+                      {9, "2026-05-04", 1890, 135, 0},  {10, "2026-05-11", 1898, 127, 0},
+                      {11, "2026-05-18", 1905, 120, 0}, {12, "2026-05-25", 1912, 113, 0},
+                      {13, "2026-06-01", 1920, 105, 0}, {14, "2026-06-08", 1927, 98, 0},
+                      {15, "2026-06-15", 1934, 91, 0},  {16, "2026-06-22", 1942, 83, 0},
+                      {17, "2026-06-29", 1949, 76, 0},  {18, "2026-07-06", 1957, 68, 0},
+                      {19, "2026-07-13", 1964, 61, 0},  {20, "2026-07-20", 1972, 53, 0},
+                      {21, "2026-07-27", 1979, 46, 0},  {22, "2026-08-03", 1987, 38, 0},
+                      {23, "2026-08-10", 1995, 30, 0},  {24, "2026-08-17", 2002, 23, 0},
+                      {25, "2026-08-24", 2010, 15, 0},  {26, "2026-08-31", 1993, 7, 0}});
   EXPECT_EQ(principal_sum(s.instalments), 50000);
 }
 
@@ -334,17 +346,17 @@ TEST(LoanSchedule, DecliningBalanceWithGraceAndAFeeSpreadOverTheRepayingInstalme
   expect_instalments(s.instalments, {{1, "2024-02-29", 0, 6000, 0},
                                      {2, "2024-03-31", 0, 6000, 0},
                                      {3, "2024-04-30", 47558, 6000, 750},
-                                     {4, "2024-05-31", 48509, 5049, 750},
-                                     {5, "2024-06-30", 49479, 4079, 750},
+                                     {4, "2024-05-31", 48510, 5048, 750},
+                                     {5, "2024-06-30", 49480, 4078, 750},
                                      {6, "2024-07-31", 50469, 3089, 750},
-                                     {7, "2024-08-31", 51478, 2080, 750},
-                                     {8, "2024-09-30", 52507, 1050, 750}});
+                                     {7, "2024-08-31", 51479, 2079, 750},
+                                     {8, "2024-09-30", 52504, 1050, 750}});
   EXPECT_EQ(s.upfront_fee_minor, 4500);
   EXPECT_EQ(s.fee_at_disbursement_minor, 0);
 }
 
 TEST(LoanSchedule, DecliningBalanceFortnightlyAcrossTheYearEndWithAFixedFee) {
-  // 250.00 at 15% over 6 fortnights: payment 42.51; fee 6.00 in six parts of 1.00. Python.
+  // 250.00 at 15% over 6 fortnights: payment 42.52; fee 6.00 in six parts of 1.00. Python.
   LoanTerms terms = LoanTerms{.instalment_count = 6,
                               .frequency = LoanFrequency::fortnightly,
                               .interest_method = InterestMethod::declining_balance,
@@ -353,12 +365,12 @@ TEST(LoanSchedule, DecliningBalanceFortnightlyAcrossTheYearEndWithAFixedFee) {
                               .upfront_fee_value = 600,
                               .fee_collection = FeeCollection::with_instalments};
   LoanSchedule s = schedule_or_die(terms, 25000, "2025-12-24");
-  expect_instalments(s.instalments, {{1, "2026-01-07", 4107, 144, 100},
-                                     {2, "2026-01-21", 4130, 121, 100},
-                                     {3, "2026-02-04", 4154, 97, 100},
-                                     {4, "2026-02-18", 4178, 73, 100},
-                                     {5, "2026-03-04", 4202, 49, 100},
-                                     {6, "2026-03-18", 4229, 24, 100}});
+  expect_instalments(s.instalments, {{1, "2026-01-07", 4108, 144, 100},
+                                     {2, "2026-01-21", 4132, 120, 100},
+                                     {3, "2026-02-04", 4156, 96, 100},
+                                     {4, "2026-02-18", 4180, 72, 100},
+                                     {5, "2026-03-04", 4204, 48, 100},
+                                     {6, "2026-03-18", 4220, 24, 100}});
 }
 
 TEST(SpreadEvenly, NeverGoesNegativeWhenThereAreMoreInstalmentsThanMinorUnits) {

@@ -147,7 +147,8 @@ Minor repayable_on(const LoanState& state, Date on) {
 
 Result<Repayment> apply_repayment(const LoanState& state, Date paid_on, Minor amount_minor) {
   if (amount_minor < 1 || amount_minor > json_amount_max) {
-    return Error{Errc::invalid_argument, "repayment amount must be 1..9007199254740991, not " +
+    return Error{Errc::invalid_argument, "repayment amount must be 1.." +
+                                             std::to_string(json_amount_max) + ", not " +
                                              std::to_string(amount_minor)};
   }
   if (is_closed(state)) return Error{Errc::invalid_argument, "the loan is closed"};

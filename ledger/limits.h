@@ -41,11 +41,23 @@ inline constexpr std::int64_t value_date_past_days_max = 3660;
 // Pending transactions: the longest timeout a client may ask for (one year).
 inline constexpr std::int64_t pending_timeout_seconds_max = 366LL * 24 * 3600;
 
+// Loans (ledger/loan_terms.h). Principal is 1..json_amount_max (ledger/money.h).
+inline constexpr std::int64_t loan_instalments_max = 520;  // ten years of weekly instalments
+inline constexpr std::int64_t loan_rate_bps_max = 100'000;  // 1,000% a year
+// An upfront fee in basis points is at most the whole principal.
+inline constexpr std::int64_t loan_fee_bps_max = 10'000;
+inline constexpr std::int64_t loan_late_fee_grace_days_max = 366;
+// Disbursement and due dates: 1970-01-01 (day 0) to 9999-12-31 (day 2,932,896), the range
+// format_date writes with four-digit years.
+inline constexpr std::int64_t loan_date_min = 0;
+inline constexpr std::int64_t loan_date_max = 2'932'896;
+
 static_assert(batch_commands_max <= writer_queue_commands_max);
 // A batch holds at most max(batch_commands_max, atomic_group_commands_max) queued commands (plus
 // the writer's own expiries); a group must also fit an empty queue, or it could never be queued.
 static_assert(batch_commands_max <= atomic_group_commands_max);
 static_assert(atomic_group_commands_max <= writer_queue_commands_max);
 static_assert(postings_per_transaction_max >= 2);
+static_assert(loan_date_min < loan_date_max);
 
 }  // namespace pardner::ledger

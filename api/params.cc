@@ -49,20 +49,6 @@ pardner::Result<std::int64_t, Problem> required_query_integer(const Request& req
   return *value.value();
 }
 
-pardner::Result<Ok, Problem> refuse_unknown_query(const Request& request,
-                                                  std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, unused] : request.query) {
-    bool known = false;
-    for (std::string_view each : allowed) known = known || each == name;
-    if (!known) {
-      // Names come from the client: quote a bounded piece only.
-      return make_problem(ApiErrc::invalid_argument,
-                          "unknown query parameter '" + name.substr(0, 64) + "'");
-    }
-  }
-  return Ok{};
-}
-
 pardner::Result<std::optional<std::string_view>, Problem> query_text(const Request& request,
                                                                      std::string_view name,
                                                                      std::size_t bytes_max) {

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string_view>
 
@@ -29,11 +28,6 @@ pardner::Result<std::optional<std::int64_t>, Problem> query_integer(
 pardner::Result<std::int64_t, Problem> required_query_integer(const Request& request,
                                                               std::string_view name,
                                                               std::int64_t min, std::int64_t max);
-
-// Ok when every query parameter is one of `allowed`, else invalid_argument naming the first
-// that is not: a misspelt filter must not silently widen a list.
-pardner::Result<Ok, Problem> refuse_unknown_query(const Request& request,
-                                                  std::initializer_list<std::string_view> allowed);
 
 // Query parameter `name` as text of 1..bytes_max bytes (nullopt when absent); empty or longer
 // is invalid_argument. The view points into `request`.

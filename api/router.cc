@@ -1,6 +1,6 @@
 // Dispatch, in a fixed order: target, route (404, 405), body limit (413), token (401), role
-// (403), media type (415), then the handler inside the request wrapper. Each refusal is a
-// problem+json answer.
+// (403), media type (415), query parameter names (400), then the handler inside the request
+// wrapper. Each refusal is a problem+json answer.
 #include "api/router.h"
 
 #include <algorithm>
@@ -194,6 +194,18 @@ void Router::dispatch(Request request, Services& services, Post post, Reply repl
   if (!request.body.empty() && !is_json_media_type(request.content_type)) {
     return logged(to_response(
         make_problem(ApiErrc::unsupported_media_type, "send the body as application/json")));
+  }
+
+  // Each route's query parameters are the ones its row documents; anything else is refused, so a
+  // misspelt filter cannot silently widen a list, nor a misspelt `as_of` silently read "now".
+  for (const auto& [name, unused] : request.query) {
+    bool documented = std::ranges::any_of(
+        route.doc.query, [&name](const ParamDoc& param) { return param.name == name; });
+    if (!documented) {
+      // Names come from the client: quote a bounded piece only.
+      return logged(to_response(make_problem(
+          ApiErrc::invalid_argument, "unknown query parameter '" + name.substr(0, 64) + "'")));
+    }
   }
 
   auto exchange = std::make_shared<Exchange>(std::move(request), std::move(found.params), principal,

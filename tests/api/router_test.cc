@@ -28,11 +28,12 @@ void create_member(Exchange& ex) {
 }
 
 constexpr Roles anyone_signed_in{Role::admin, Role::member, Role::auditor};
+constexpr ParamDoc things_query[] = {{"x", "a number", false, true}, {"q", "a text", false, false}};
 
 std::vector<Route> test_routes() {
   return {
-      {"GET", "/things/{id}", Roles{}, &echo, 0, {}},
-      {"PUT", "/things/{id}", Roles{Role::admin}, &echo, 16, {}},
+      {"GET", "/things/{id}", Roles{}, &echo, 0, {"things", things_query}},
+      {"PUT", "/things/{id}", Roles{Role::admin}, &echo, 16, {"things", things_query}},
       {"GET", "/signed-in/{id}", anyone_signed_in, &echo, 0, {}},
       {"GET", "/boom", Roles{}, &throws, 0, {}},
       {"POST", "/members", Roles{Role::admin}, &create_member, 0, {}},
@@ -96,7 +97,8 @@ TEST_F(RouterTest, RefusalsComeInOrder) {
       {"PUT", "/things/1", "", "text/plain", "{}", 401, "unauthorized"},
       {"PUT", "/things/1", "unknown-token-1234", "text/plain", "{}", 401, "unauthorized"},
       {"PUT", "/things/1", auditor_token, "text/plain", "{}", 403, "forbidden"},
-      {"PUT", "/things/1", admin_token, "text/plain", "{}", 415, "unsupported_media_type"},
+      {"PUT", "/things/1?y=1", admin_token, "text/plain", "{}", 415, "unsupported_media_type"},
+      {"PUT", "/things/1?y=1", admin_token, "application/json", "{}", 400, "invalid_argument"},
   };
   for (const Row& row : rows) {
     Request request;
@@ -185,6 +187,16 @@ TEST_F(RouterTest, TheAccessLogNeverHoldsTokensTargetsOrBodies) {
       EXPECT_EQ(line.find(secret), std::string::npos) << line;
     }
   }
+}
+
+TEST_F(RouterTest, QueryParametersAreTheOnesTheRouteDocuments) {
+  EXPECT_EQ(get("/things/1?x=1&q=a").status, 200);
+  auto misspelt = get("/things/1?x=1&qq=a");
+  EXPECT_EQ(misspelt.status, 400);
+  EXPECT_EQ(problem_code(misspelt), "invalid_argument");
+  EXPECT_NE(misspelt.body.find("unknown query parameter 'qq'"), std::string::npos);
+  // Routes that document none take none.
+  EXPECT_EQ(get("/signed-in/1?x=1", admin_token).status, 400);
 }
 
 TEST(RouterTable, SplitsPaths) {

@@ -30,6 +30,10 @@ Result<Applied> apply(WriteTxn& txn, const OpenAccount& command) {
     return Error{Errc::invalid_argument, "currency " + currency + " is not an ISO 4217 code"};
   }
   if (auto ok = check_floor(command.floor); !ok) return ok.error();
+  // A member's account cannot be overdrawn unless an admin grants a credit line (a negative
+  // floor) when opening it; the bank's own accounts have no floor unless given one.
+  std::optional<Minor> floor = command.floor;
+  if (!floor && command.member) floor = 0;
   if (command.member) {
     auto status = load_member_status(txn.db(), *command.member);
     if (!status) return status.error();
@@ -48,7 +52,7 @@ Result<Applied> apply(WriteTxn& txn, const OpenAccount& command) {
                              {"code", command.code},
                              {"type", wire_name(command.type)},
                              {"currency", currency},
-                             {"floor", floor_value(command.floor)}};
+                             {"floor", floor_value(floor)}};
   if (command.member) fields["member"] = *command.member;
   auto entry = txn.append(EntryKind::account_opened, std::move(fields));
   if (!entry) return entry.error();

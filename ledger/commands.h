@@ -41,7 +41,7 @@ struct OpenAccount {
   AccountType type = AccountType::asset;
   std::string currency;  // ISO 4217; empty means the ledger's default
   std::optional<MemberId> member;
-  std::optional<Minor> floor;
+  std::optional<Minor> floor;  // none: 0 on a member's account, else no floor
 };
 
 struct CloseAccount {

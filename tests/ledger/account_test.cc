@@ -14,8 +14,8 @@ namespace {
 class Accounts : public LedgerTest {};
 
 TEST_F(Accounts, MemberEntryCarriesOnlyTheIdWhileTheNameStaysOutsideTheLog) {
-  auto created = submit(CreateMember{.idempotency_key = "m-1", .display_name = "Ada Okafor",
-                                     .contact = "ada@example.org"});
+  auto created = submit(CreateMember{
+      .idempotency_key = "m-1", .display_name = "Ada Okafor", .contact = "ada@example.org"});
   ASSERT_TRUE(created);
   auto entry = reader_->entry(created.value().seq).value();
   EXPECT_EQ(entry.kind, EntryKind::member_created);
@@ -48,8 +48,10 @@ TEST_F(Accounts, APersonsDetailsCanBeCorrectedAndErasedWhileTheLogStaysIntact) {
 TEST_F(Accounts, OpensWithCodeTypeCurrencyOwnerAndFloor) {
   auto member = submit(CreateMember{}).value().id;
   auto opened = submit(OpenAccount{.code = "liabilities:members:0001:savings",
-                                   .type = AccountType::liability, .currency = "EUR",
-                                   .member = member, .floor = 0});
+                                   .type = AccountType::liability,
+                                   .currency = "EUR",
+                                   .member = member,
+                                   .floor = 0});
   ASSERT_TRUE(opened);
   auto account = reader_->account(opened.value().id).value();
   EXPECT_EQ(account.code, "liabilities:members:0001:savings");
@@ -62,20 +64,43 @@ TEST_F(Accounts, OpensWithCodeTypeCurrencyOwnerAndFloor) {
   EXPECT_EQ(reader_->account(plain.value().id).value().currency, "GBP");
 }
 
+TEST_F(Accounts, AMembersAccountOpensWithoutOverdraftUnlessGivenACreditLine) {
+  auto member = submit(CreateMember{}).value().id;
+  auto savings = submit(OpenAccount{.code = "liabilities:members:0001:savings",
+                                    .type = AccountType::liability,
+                                    .member = member});
+  auto loan_line = submit(OpenAccount{.code = "liabilities:members:0001:current",
+                                      .type = AccountType::liability,
+                                      .member = member,
+                                      .floor = -5000});
+  AccountId bank = open("liabilities:bank:float", AccountType::liability);
+  AccountId cash = open("assets:cash", AccountType::asset);
+  EXPECT_EQ(reader_->account(savings.value().id).value().floor, 0);
+  EXPECT_EQ(reader_->account(loan_line.value().id).value().floor, -5000);
+  EXPECT_FALSE(reader_->account(bank).value().floor);
+  // The log says which floor applied, so a replay needs no default of its own.
+  EXPECT_EQ(reader_->entry(savings.value().seq).value().fields.at("floor").as_int64(), 0);
+
+  EXPECT_REFUSED(transfer(savings.value().id, cash, 1), Errc::insufficient_funds);
+  EXPECT_TRUE(transfer(loan_line.value().id, cash, 5000));
+  EXPECT_REFUSED(transfer(loan_line.value().id, cash, 1), Errc::insufficient_funds);
+  EXPECT_TRUE(transfer(bank, cash, 1'000'000));  // no floor
+}
+
 TEST_F(Accounts, RefusesBadCodesDuplicateCodesUnknownCurrenciesAndMembers) {
   EXPECT_TRUE(submit(OpenAccount{.code = "assets:cash", .type = AccountType::asset}));
   EXPECT_REFUSED(submit(OpenAccount{.code = "assets:cash", .type = AccountType::asset}),
                  Errc::already_exists);
-  for (std::string bad : {"", "assets::cash", "assets:cash:", "assets cash", "assets:caf\xC3\xA9"}) {
+  for (std::string bad :
+       {"", "assets::cash", "assets:cash:", "assets cash", "assets:caf\xC3\xA9"}) {
     SCOPED_TRACE(bad);
     EXPECT_REFUSED(submit(OpenAccount{.code = bad, .type = AccountType::asset}),
                    Errc::invalid_argument);
   }
-  EXPECT_REFUSED(submit(OpenAccount{.code = "assets:x", .type = AccountType::asset,
-                                    .currency = "XYZ"}),
-                 Errc::invalid_argument);
-  EXPECT_REFUSED(submit(OpenAccount{.code = "assets:y", .type = AccountType::asset,
-                                    .member = 77}),
+  EXPECT_REFUSED(
+      submit(OpenAccount{.code = "assets:x", .type = AccountType::asset, .currency = "XYZ"}),
+      Errc::invalid_argument);
+  EXPECT_REFUSED(submit(OpenAccount{.code = "assets:y", .type = AccountType::asset, .member = 77}),
                  Errc::not_found);
   std::string longest(account_code_bytes_max, 'a');
   EXPECT_TRUE(submit(OpenAccount{.code = longest, .type = AccountType::asset}));
@@ -94,7 +119,8 @@ TEST_F(Accounts, ClosesOnlyWhenNothingIsPostedOrPendingAndThenRefusesPostings) {
   auto reserved = submit(held);
   ASSERT_TRUE(reserved);
   EXPECT_REFUSED(submit(CloseAccount{.account = savings}), Errc::account_not_empty);
-  ASSERT_TRUE(submit(VoidPending{.idempotency_key = next_key(), .transaction = reserved.value().id}));
+  ASSERT_TRUE(
+      submit(VoidPending{.idempotency_key = next_key(), .transaction = reserved.value().id}));
   auto closed = submit(CloseAccount{.account = savings});
   ASSERT_TRUE(closed);
   EXPECT_EQ(reader_->entry(closed.value().seq).value().kind, EntryKind::account_closed);
@@ -119,7 +145,8 @@ TEST_F(Accounts, AccessTokensAreStoredAsHashesFoundWhileLiveAndRevokedAtOnce) {
   auto member = submit(CreateMember{}).value().id;
   auto token = crypto::generate_access_token();
   auto created = submit(CreateAccessToken{.token_hash = crypto::access_token_hash(token),
-                                          .role = Role::member, .member = member,
+                                          .role = Role::member,
+                                          .member = member,
                                           .label = "Ada's phone"});
   ASSERT_TRUE(created);
   EXPECT_EQ(created.value().seq, -1);  // no entry: access control is not ledger history

@@ -55,9 +55,10 @@ Result<Ok> apply_account_opened(Database& db, const Entry& entry) {
   if (!currency) return currency.error();
   if (!member) return member.error();
   if (!floor) return floor.error();
-  return db.cached(
-             "INSERT INTO accounts (id, code, type, currency, member_id, status, floor_minor,"
-             " opened_seq) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)")
+  return db
+      .cached(
+          "INSERT INTO accounts (id, code, type, currency, member_id, status, floor_minor,"
+          " opened_seq) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)")
       .bind(1, account.value())
       .bind(2, std::string_view(code.value()))
       .bind(3, std::string_view(type.value()))
@@ -140,9 +141,10 @@ Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
     debits_after = a.debits_posted;
     credits_after = a.credits_posted;
   }
-  return db.cached(
-               "INSERT INTO postings (account_id, seq, idx, transaction_id, amount_minor, phase,"
-               " value_date, debits_after, credits_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+  return db
+      .cached(
+          "INSERT INTO postings (account_id, seq, idx, transaction_id, amount_minor, phase,"
+          " value_date, debits_after, credits_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, a.id)
       .bind(2, entry.seq)
       .bind(3, idx)
@@ -229,8 +231,9 @@ Result<Ok> release_pending(Database& db, TransactionId transaction) {
     if (!shrunk) return shrunk;
     PARDNER_ASSERT(a.debits_pending >= 0);
     PARDNER_ASSERT(a.credits_pending >= 0);
-    auto updated = db.cached("UPDATE accounts SET debits_pending = ?, credits_pending = ?"
-                             " WHERE id = ?")
+    auto updated = db.cached(
+                         "UPDATE accounts SET debits_pending = ?, credits_pending = ?"
+                         " WHERE id = ?")
                        .bind(1, a.debits_pending)
                        .bind(2, a.credits_pending)
                        .bind(3, a.id)
@@ -243,36 +246,49 @@ Result<Ok> release_pending(Database& db, TransactionId transaction) {
 Result<Ok> resolve_pending(Database& db, const Entry& entry, TransactionStatus outcome) {
   auto transaction = int_field(entry.fields, "transaction");
   if (!transaction) return transaction.error();
+  bool posted = outcome == TransactionStatus::posted;
+  // A posting may carry a value date of its own; the transaction then takes it, as its posted
+  // lines do. Voiding and expiry leave the date as it was.
+  std::optional<std::string> value_date;
+  if (posted) {
+    auto date = string_field(entry.fields, "value_date");
+    if (!date) return date.error();
+    value_date = std::string(date.value());
+  }
   auto resolved = db.cached(
-                        "UPDATE transactions SET status = ?, resolved_seq = ?"
-                        " WHERE id = ? AND status = 'pending'")
+                        "UPDATE transactions SET status = ?, resolved_seq = ?,"
+                        " value_date = coalesce(?, value_date) WHERE id = ? AND status = 'pending'")
                       .bind(1, wire_name(outcome))
                       .bind(2, entry.seq)
-                      .bind(3, transaction.value())
+                      .bind(3, value_date)
+                      .bind(4, transaction.value())
                       .run();
   if (!resolved) return resolved;
   if (db.changes() != 1) return Error{Errc::not_pending, "resolution of a non-pending entry"};
   auto released = release_pending(db, transaction.value());
   if (!released) return released;
-  if (outcome != TransactionStatus::posted) return Ok{};
-  auto value_date = string_field(entry.fields, "value_date");
+  if (!posted) return Ok{};
   auto postings = postings_field(entry.fields);
-  if (!value_date) return value_date.error();
   if (!postings) return postings.error();
-  return apply_postings(db, entry, transaction.value(), postings.value(), false,
-                        value_date.value());
+  return apply_postings(db, entry, transaction.value(), postings.value(), false, *value_date);
 }
 
 }  // namespace
 
 Result<Ok> project(Database& db, const Entry& entry) {
   switch (entry.kind) {
-    case EntryKind::member_created: return apply_member_created(db, entry);
-    case EntryKind::member_status_changed: return apply_member_status_changed(db, entry);
-    case EntryKind::account_opened: return apply_account_opened(db, entry);
-    case EntryKind::account_closed: return apply_account_closed(db, entry);
-    case EntryKind::account_floor_changed: return apply_account_floor_changed(db, entry);
-    case EntryKind::transaction: return apply_transaction(db, entry);
+    case EntryKind::member_created:
+      return apply_member_created(db, entry);
+    case EntryKind::member_status_changed:
+      return apply_member_status_changed(db, entry);
+    case EntryKind::account_opened:
+      return apply_account_opened(db, entry);
+    case EntryKind::account_closed:
+      return apply_account_closed(db, entry);
+    case EntryKind::account_floor_changed:
+      return apply_account_floor_changed(db, entry);
+    case EntryKind::transaction:
+      return apply_transaction(db, entry);
     case EntryKind::pending_posted:
       return resolve_pending(db, entry, TransactionStatus::posted);
     case EntryKind::pending_voided:

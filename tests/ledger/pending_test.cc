@@ -55,17 +55,33 @@ TEST_F(Pending, PostInFullMovesTheReservedAmount) {
   EXPECT_EQ(view.value().row.status, TransactionStatus::posted);
 }
 
+TEST_F(Pending, APostingsValueDateBecomesTheTransactionsAndAVoidKeepsItsOwn) {
+  auto held = reserve(savings_, shop_, 100);
+  auto voided = reserve(savings_, shop_, 100);
+  Date reserved_on = reader_->transaction(held.value().id).value().row.value_date;
+  clock_.advance_micros(3LL * 24 * 3600 * 1000 * 1000);
+  Date posted_on = reserved_on + 2;
+  ASSERT_TRUE(submit(PostPending{
+      .idempotency_key = next_key(), .transaction = held.value().id, .value_date = posted_on}));
+  ASSERT_TRUE(submit(VoidPending{.idempotency_key = next_key(), .transaction = voided.value().id}));
+  EXPECT_EQ(reader_->transaction(held.value().id).value().row.value_date, posted_on);
+  EXPECT_EQ(reader_->transaction(voided.value().id).value().row.value_date, reserved_on);
+  auto lines = reader_->statement(shop_, std::nullopt, 10).value().lines;
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].value_date, posted_on);
+}
+
 TEST_F(Pending, PostForLessReleasesTheRest) {
   auto held = reserve(savings_, shop_, 700);
   ASSERT_TRUE(held);
-  EXPECT_REFUSED(submit(PostPending{.idempotency_key = next_key(), .transaction = held.value().id,
-                                    .amount = 701}),
+  EXPECT_REFUSED(submit(PostPending{
+                     .idempotency_key = next_key(), .transaction = held.value().id, .amount = 701}),
                  Errc::invalid_argument);
-  EXPECT_REFUSED(submit(PostPending{.idempotency_key = next_key(), .transaction = held.value().id,
-                                    .amount = 0}),
+  EXPECT_REFUSED(submit(PostPending{
+                     .idempotency_key = next_key(), .transaction = held.value().id, .amount = 0}),
                  Errc::invalid_argument);
-  ASSERT_TRUE(submit(PostPending{.idempotency_key = next_key(), .transaction = held.value().id,
-                                 .amount = 450}));
+  ASSERT_TRUE(submit(
+      PostPending{.idempotency_key = next_key(), .transaction = held.value().id, .amount = 450}));
   EXPECT_EQ(balance(savings_), 550);
   EXPECT_EQ(balance(shop_), 450);
   EXPECT_EQ(full_balance(savings_).debits_pending, 0);

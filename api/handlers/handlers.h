@@ -17,6 +17,7 @@ void log_receipt(Exchange& ex);
 // api/handlers/members.cc, accounts.cc, transactions.cc, reports.cc: the ledger's resources.
 void create_member(Exchange& ex);
 void get_member(Exchange& ex);
+void who_am_i(Exchange& ex);
 void list_members(Exchange& ex);
 void create_account(Exchange& ex);
 void get_account(Exchange& ex);

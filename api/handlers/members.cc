@@ -59,6 +59,18 @@ void get_member(Exchange& ex) {
   ex.reply_json(200, boost::json::serialize(member_json(member.value())));
 }
 
+void who_am_i(Exchange& ex) {
+  // The router admits only signed-in callers here.
+  const Principal& caller = *ex.principal();
+  boost::json::object out{{"role", wire_name(caller.role)}, {"token", caller.token_id}};
+  if (caller.member) {
+    auto member = ex.reader().member(*caller.member);
+    if (!member) return ex.fail(member.error());
+    out["member"] = member_json(member.value());
+  }
+  ex.reply_json(200, boost::json::serialize(out));
+}
+
 void list_members(Exchange& ex) {
   const Request& request = ex.request();
   auto limit = query_page_limit(request, ledger::list_page_max, list_page_default);

@@ -206,6 +206,14 @@ TEST_F(MoneyEndpoints, AMemberReadsOnlyTheirOwnAndOthersLookMissing) {
   EXPECT_EQ(get("/v1/accounts/" + std::to_string(cash_), member1_token).status, 404);
 
   EXPECT_EQ(get("/v1/members/" + std::to_string(member1_), member1_token).status, 200);
+  // A member learns who they are from their token alone.
+  auto me = json_of(get("/v1/me", member1_token)).as_object();
+  EXPECT_EQ(me.at("role").as_string(), "member");
+  EXPECT_EQ(me.at("member").at("id").as_int64(), member1_);
+  auto auditor = json_of(get("/v1/me", auditor_token)).as_object();
+  EXPECT_EQ(auditor.at("role").as_string(), "auditor");
+  EXPECT_FALSE(auditor.contains("member"));
+  EXPECT_EQ(get("/v1/me").status, 401);
   auto other = get("/v1/members/" + std::to_string(member2_), member1_token);
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(problem_code(other), "not_found");

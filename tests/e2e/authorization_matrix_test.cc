@@ -104,6 +104,7 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/members",
          R"({"display_name":"M"})",
          {401, 403, 403, 403, 201}},
+        {"GET /v1/me", "/v1/me", "/v1/me", "", {401, 200, 200, 200, 200}},
         {"GET /v1/members", "/v1/members", "/v1/members", "", {401, 200, 403, 403, 200}},
         {"GET /v1/members/{id}",
          "/v1/members/" + n(member1_),

@@ -7,12 +7,6 @@
 namespace pardner::ledger {
 namespace {
 
-Minor plus(Minor a, Minor b) {
-  auto sum = checked_add(a, b);
-  PARDNER_ASSERT(sum.has_value());
-  return sum.value();
-}
-
 bool owes_late_fee(const LoanTerms& terms, const InstalmentState& instalment, Date on) {
   return terms.late_fee_minor > 0 && !instalment.late_fee_charged &&
          unpaid_scheduled(instalment) > 0 && on - instalment.due_date > terms.late_fee_grace_days;
@@ -53,21 +47,21 @@ Arrears arrears_on(const LoanState& state, Date on) {
       arrears.days_past_due = on - instalment.due_date;
     }
     arrears.overdue_principal_minor =
-        plus(arrears.overdue_principal_minor,
-             instalment.principal_minor - instalment.principal_paid_minor);
-    arrears.overdue_interest_minor = plus(
+        add_in_range(arrears.overdue_principal_minor,
+                     instalment.principal_minor - instalment.principal_paid_minor);
+    arrears.overdue_interest_minor = add_in_range(
         arrears.overdue_interest_minor, instalment.interest_minor - instalment.interest_paid_minor);
     arrears.overdue_fee_minor =
-        plus(arrears.overdue_fee_minor, instalment.fee_minor - instalment.fee_paid_minor);
-    arrears.overdue_late_fee_minor = plus(
+        add_in_range(arrears.overdue_fee_minor, instalment.fee_minor - instalment.fee_paid_minor);
+    arrears.overdue_late_fee_minor = add_in_range(
         arrears.overdue_late_fee_minor, instalment.late_fee_minor - instalment.late_fee_paid_minor);
     if (owes_late_fee(state.terms, instalment, on)) {
       arrears.late_fees_due.push_back(instalment.number);
     }
   }
   arrears.overdue_minor =
-      plus(plus(arrears.overdue_principal_minor, arrears.overdue_interest_minor),
-           plus(arrears.overdue_fee_minor, arrears.overdue_late_fee_minor));
+      add_in_range(add_in_range(arrears.overdue_principal_minor, arrears.overdue_interest_minor),
+                   add_in_range(arrears.overdue_fee_minor, arrears.overdue_late_fee_minor));
   arrears.bucket = arrears_bucket(arrears.days_past_due);
   return arrears;
 }

@@ -9,23 +9,11 @@
 namespace pardner::ledger {
 namespace {
 
-Minor plus(Minor a, Minor b) {
-  auto sum = checked_add(a, b);
-  PARDNER_ASSERT(sum.has_value());
-  return sum.value();
-}
-
-Minor minus(Minor a, Minor b) {
-  auto difference = checked_sub(a, b);
-  PARDNER_ASSERT(difference.has_value());
-  return difference.value();
-}
-
 // The principal the instalments carry, paid or not.
 Minor scheduled_principal(const LoanState& state) {
   Minor total = 0;
   for (const InstalmentState& instalment : state.instalments) {
-    total = plus(total, instalment.principal_minor);
+    total = add_in_range(total, instalment.principal_minor);
   }
   return total;
 }
@@ -72,9 +60,9 @@ class Allocator {
 
   void prepay(Minor principal_minor) {
     PARDNER_ASSERT(principal_minor <= left_);
-    left_ = minus(left_, principal_minor);
+    left_ = sub_in_range(left_, principal_minor);
     allocation_.prepaid_principal_minor =
-        plus(allocation_.prepaid_principal_minor, principal_minor);
+        add_in_range(allocation_.prepaid_principal_minor, principal_minor);
   }
 
   // The lines of instalments that received something, by number.
@@ -91,11 +79,11 @@ class Allocator {
 
  private:
   void take(Minor owed, Minor& paid, Minor& line_total, Minor& allocation_total) {
-    Minor share = std::min(minus(owed, paid), left_);
-    paid = plus(paid, share);
-    line_total = plus(line_total, share);
-    allocation_total = plus(allocation_total, share);
-    left_ = minus(left_, share);
+    Minor share = std::min(sub_in_range(owed, paid), left_);
+    paid = add_in_range(paid, share);
+    line_total = add_in_range(line_total, share);
+    allocation_total = add_in_range(allocation_total, share);
+    left_ = sub_in_range(left_, share);
   }
 
   LoanState& state_;
@@ -115,7 +103,7 @@ void reamortise(LoanState& state, std::size_t first, Minor old_balance, Minor ne
     PARDNER_ASSERT(instalment.principal_paid_minor == 0);
     PARDNER_ASSERT(instalment.interest_paid_minor == 0);
     if (instalment.number <= state.terms.grace_instalments) ++grace_count;
-    interest = plus(interest, instalment.interest_minor);
+    interest = add_in_range(interest, instalment.interest_minor);
   }
   Minor flat = state.terms.interest_method == InterestMethod::flat
                    ? scale_flat_interest(interest, old_balance, new_balance)
@@ -136,10 +124,11 @@ Minor repayable_on(const LoanState& state, Date on) {
   for (std::size_t i = 0; i < state.instalments.size(); ++i) {
     const InstalmentState& instalment = state.instalments[i];
     if (i <= next) {
-      total = plus(total, unpaid_total(instalment));
+      total = add_in_range(total, unpaid_total(instalment));
     } else {
-      total = plus(total, minus(instalment.principal_minor, instalment.principal_paid_minor));
-      total = plus(total, minus(instalment.fee_minor, instalment.fee_paid_minor));
+      total = add_in_range(
+          total, sub_in_range(instalment.principal_minor, instalment.principal_paid_minor));
+      total = add_in_range(total, sub_in_range(instalment.fee_minor, instalment.fee_paid_minor));
     }
   }
   return total;
@@ -191,18 +180,18 @@ Result<Repayment> apply_repayment(const LoanState& state, Date paid_on, Minor am
   if (allocator.left() > 0 && later < after.instalments.size()) {
     Minor balance = 0;
     for (std::size_t i = later; i < after.instalments.size(); ++i) {
-      balance = plus(balance, after.instalments[i].principal_minor);
+      balance = add_in_range(balance, after.instalments[i].principal_minor);
     }
     Minor prepaid = std::min(allocator.left(), balance);
     if (prepaid > 0) {
-      reamortise(after, later, balance, minus(balance, prepaid));
+      reamortise(after, later, balance, sub_in_range(balance, prepaid));
       allocator.prepay(prepaid);
-      after.prepaid_principal_minor = plus(after.prepaid_principal_minor, prepaid);
+      after.prepaid_principal_minor = add_in_range(after.prepaid_principal_minor, prepaid);
     }
     for (std::size_t i = later; i < after.instalments.size(); ++i) allocator.pay(i, Part::fee);
   }
   PARDNER_ASSERT(allocator.left() == 0);
-  PARDNER_ASSERT(plus(scheduled_principal(after), after.prepaid_principal_minor) ==
+  PARDNER_ASSERT(add_in_range(scheduled_principal(after), after.prepaid_principal_minor) ==
                  after.principal_minor);
 
   after.last_payment_date = paid_on;

@@ -5,12 +5,6 @@
 namespace pardner::ledger {
 namespace {
 
-Minor plus(Minor a, Minor b) {
-  auto sum = checked_add(a, b);
-  PARDNER_ASSERT(sum.has_value());
-  return sum.value();
-}
-
 Minor unpaid(Minor owed, Minor paid) {
   PARDNER_ASSERT(paid >= 0);
   PARDNER_ASSERT(paid <= owed);
@@ -35,30 +29,31 @@ LoanState start_loan(const LoanTerms& terms, const LoanSchedule& schedule) {
 }
 
 Minor unpaid_scheduled(const InstalmentState& instalment) {
-  return plus(plus(unpaid(instalment.principal_minor, instalment.principal_paid_minor),
+  return add_in_range(
+      add_in_range(unpaid(instalment.principal_minor, instalment.principal_paid_minor),
                    unpaid(instalment.interest_minor, instalment.interest_paid_minor)),
-              unpaid(instalment.fee_minor, instalment.fee_paid_minor));
+      unpaid(instalment.fee_minor, instalment.fee_paid_minor));
 }
 
 Minor unpaid_total(const InstalmentState& instalment) {
-  return plus(unpaid_scheduled(instalment),
-              unpaid(instalment.late_fee_minor, instalment.late_fee_paid_minor));
+  return add_in_range(unpaid_scheduled(instalment),
+                      unpaid(instalment.late_fee_minor, instalment.late_fee_paid_minor));
 }
 
 LoanOutstanding outstanding(const LoanState& state) {
   LoanOutstanding total;
   for (const InstalmentState& instalment : state.instalments) {
-    total.principal_minor = plus(
+    total.principal_minor = add_in_range(
         total.principal_minor, unpaid(instalment.principal_minor, instalment.principal_paid_minor));
-    total.interest_minor = plus(total.interest_minor,
-                                unpaid(instalment.interest_minor, instalment.interest_paid_minor));
+    total.interest_minor = add_in_range(
+        total.interest_minor, unpaid(instalment.interest_minor, instalment.interest_paid_minor));
     total.fee_minor =
-        plus(total.fee_minor, unpaid(instalment.fee_minor, instalment.fee_paid_minor));
-    total.late_fee_minor = plus(total.late_fee_minor,
-                                unpaid(instalment.late_fee_minor, instalment.late_fee_paid_minor));
+        add_in_range(total.fee_minor, unpaid(instalment.fee_minor, instalment.fee_paid_minor));
+    total.late_fee_minor = add_in_range(
+        total.late_fee_minor, unpaid(instalment.late_fee_minor, instalment.late_fee_paid_minor));
   }
-  total.total_minor = plus(plus(total.principal_minor, total.interest_minor),
-                           plus(total.fee_minor, total.late_fee_minor));
+  total.total_minor = add_in_range(add_in_range(total.principal_minor, total.interest_minor),
+                                   add_in_range(total.fee_minor, total.late_fee_minor));
   return total;
 }
 

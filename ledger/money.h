@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "crypto/invariant.h"
 #include "ledger/error.h"
 
 namespace pardner::ledger {
@@ -41,6 +42,19 @@ inline Result<Minor> checked_mul(Minor a, Minor b) {
 
 // The most negative int64 has no negative; a reversal of it must be refused, not wrapped.
 inline Result<Minor> checked_negate(Minor a) { return checked_sub(0, a); }
+
+// For sums the caller has already bounded (e.g. a loan whose total was checked against
+// json_amount_max): overflow here would be our bug, not the input's, so it is asserted.
+inline Minor add_in_range(Minor a, Minor b) {
+  auto sum = checked_add(a, b);
+  PARDNER_ASSERT(sum.has_value());
+  return sum.value();
+}
+inline Minor sub_in_range(Minor a, Minor b) {
+  auto difference = checked_sub(a, b);
+  PARDNER_ASSERT(difference.has_value());
+  return difference.value();
+}
 
 // Splits `total` (>= 0) into parts proportional to `weights` (each >= 0, sum > 0): floor shares
 // first, then one leftover minor unit each to the largest remainders, ties to the lower index.

@@ -17,6 +17,7 @@ if [ "$quick" = --quick ]; then runs=1 seconds=3; else runs=3 seconds=10; fi
 connections=64
 threads=2
 lua="$root/tests/bench/wrk"
+export PARDNER_WRK_LUA="$lua"
 work="$(mktemp -d "${TMPDIR:-/tmp}/pardner-https-bench.XXXXXX")"
 server="" nginx_pid=""
 cleanup() {

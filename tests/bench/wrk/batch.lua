@@ -1,6 +1,10 @@
 -- wrk script: a batch of PARDNER_BATCH transfers per request (POST /v1/transactions/batch),
 -- every item with its own unique idempotency key. Environment as transfer.lua, plus
 -- PARDNER_BATCH (items per request, default 1000).
+-- PARDNER_WRK_LUA: this folder, so the shared report module is found.
+package.path = (os.getenv("PARDNER_WRK_LUA") or ".") .. "/?.lua;" .. package.path
+local report = require("report")
+
 local threads = {}
 
 function setup(thread)
@@ -31,11 +35,4 @@ function request()
   return wrk.format("POST", "/v1/transactions/batch", headers, body)
 end
 
-function done(summary, latency, requests)
-  local seconds = summary.duration / 1e6
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read +
-                 summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT rps=%.1f errors=%d p50=%d p99=%d p999=%d\n",
-                         summary.requests / seconds, errors, latency:percentile(50),
-                         latency:percentile(99), latency:percentile(99.9)))
-end
+done = report.done

@@ -1,6 +1,10 @@
 -- wrk script: one transfer per request, each with an Idempotency-Key no other request uses (a
 -- reused key would be answered from the idempotency record, not written). Environment:
 -- PARDNER_TOKEN, PARDNER_DEBIT, PARDNER_CREDIT, PARDNER_RUN (makes keys unique across runs).
+-- PARDNER_WRK_LUA: this folder, so the shared report module is found.
+package.path = (os.getenv("PARDNER_WRK_LUA") or ".") .. "/?.lua;" .. package.path
+local report = require("report")
+
 local threads = {}
 
 function setup(thread)
@@ -25,12 +29,4 @@ function request()
   return wrk.format("POST", "/v1/transactions", headers, body)
 end
 
-function done(summary, latency, requests)
-  -- One machine-readable line for ops/bench: requests/s, errors, latency percentiles in µs.
-  local seconds = summary.duration / 1e6
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read +
-                 summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT rps=%.1f errors=%d p50=%d p99=%d p999=%d\n",
-                         summary.requests / seconds, errors, latency:percentile(50),
-                         latency:percentile(99), latency:percentile(99.9)))
-end
+done = report.done

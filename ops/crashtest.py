@@ -208,11 +208,11 @@ class Load:
         debit, credit = rng.sample(self.accounts, 2)
         if allow_missing:
             credit = MISSING_ACCOUNT
-        amount = rng.randint(1, 100_000)
+        amount = rng.randint(2, 100_000)
         if rng.random() < 0.5:
             return {"debit_account": debit, "credit_account": credit, "amount": amount}
         third = rng.choice([a for a in self.accounts if a not in (debit, credit)])
-        part = rng.randint(1, amount)
+        part = rng.randint(1, amount - 1)  # no posting of zero
         return {"postings": [{"account": debit, "amount": amount},
                              {"account": credit, "amount": -part},
                              {"account": third, "amount": part - amount}],

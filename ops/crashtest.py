@@ -568,12 +568,14 @@ def main():
     checker = None
     try:
         checker, cycles = run(args, seed, work, server)
-    except Violation as violation:
+    except (Violation, Unanswered) as violation:
+        # Unanswered here means the server stopped answering outside a kill: a crash of its own.
         print(f"crashtest: VIOLATION (seed {seed}): {violation}", file=sys.stderr)
         print(f"crashtest: work directory kept: {work}", file=sys.stderr)
+        return 1
+    finally:
         if server.process is not None:
             server.kill()
-        return 1
     elapsed = time.monotonic() - started
     ops = checker.load.ops
     answered = sum(1 for op in ops if not op.retried)
@@ -614,6 +616,8 @@ def run(args, seed, work, server):
     checker.setup_entries = log_size(client)
     client.close()
     idempotency_phase(port, context, token, accounts, checker)
+    print(f"crashtest: idempotency under concurrency: {IDEM_ROUNDS * 3} keys, each sent on "
+          f"{IDEM_CONNECTIONS} connections at once, one effect each", flush=True)
 
     rng = random.Random(seed)
     checked = 0  # ops before this index have been checked

@@ -155,6 +155,15 @@ struct Fingerprint {
   boost::json::object operator()(const WithdrawLoan& c) const {
     return {{"command", "withdraw_loan"}, {"actor", amount(c.actor)}, {"loan", amount(c.loan)}};
   }
+  boost::json::object operator()(const DisburseLoan& c) const {
+    boost::json::array seqs;
+    for (Seq seq : c.approval_seqs) seqs.push_back(amount(seq));
+    return {{"command", "disburse_loan"},
+            {"actor", amount(c.actor)},
+            {"loan", amount(c.loan)},
+            {"approval_seqs", std::move(seqs)},
+            {"value_date", optional_int(c.value_date)}};
+  }
 };
 
 struct KeyOf {
@@ -198,7 +207,8 @@ bool requires_idempotency_key(const Command& command) {
          std::holds_alternative<ApplyForLoan>(command) ||
          std::holds_alternative<ApproveLoan>(command) ||
          std::holds_alternative<RejectLoan>(command) ||
-         std::holds_alternative<WithdrawLoan>(command);
+         std::holds_alternative<WithdrawLoan>(command) ||
+         std::holds_alternative<DisburseLoan>(command);
 }
 
 std::string command_fingerprint(const Command& command) {

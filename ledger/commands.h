@@ -109,7 +109,7 @@ using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus,
                              SetAccountFloor, CreateTransaction, PostPending, VoidPending,
                              ReverseTransaction, CreateAccessToken, RevokeAccessToken,
                              ExpirePending, CreateLoanFund, CreateLoanProduct, ApplyForLoan,
-                             ApproveLoan, RejectLoan, WithdrawLoan>;
+                             ApproveLoan, RejectLoan, WithdrawLoan, DisburseLoan>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

@@ -35,6 +35,7 @@ enum class EntryKind : std::uint8_t {
   loan_approved,  // one admin's approval; the one reaching quorum names the reservation
   loan_rejected,
   loan_withdrawn,
+  loan_disbursed,  // names the approvals that authorised it; the schedule follows from the log
 };
 std::string_view wire_name(EntryKind kind);
 std::optional<EntryKind> entry_kind_from(std::string_view name);

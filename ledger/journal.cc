@@ -72,7 +72,8 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::loan_applied:
     case EntryKind::loan_approved:
     case EntryKind::loan_rejected:
-    case EntryKind::loan_withdrawn: return;
+    case EntryKind::loan_withdrawn:
+    case EntryKind::loan_disbursed: return;
   }
 }
 

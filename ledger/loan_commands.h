@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ledger/loan_terms.h"
 #include "ledger/types.h"
@@ -82,6 +84,17 @@ struct WithdrawLoan {
   std::string idempotency_key;
   ActorToken actor = 0;
   LoanId loan = 0;
+};
+
+// An admin pays an approved loan out. `approval_seqs` names the approval entries that authorised
+// it, so an auditor follows every payout back to the admins who approved it: they must be
+// exactly the loan's approvals (those that made its quorum). The value date fixes the schedule.
+struct DisburseLoan {
+  std::string idempotency_key;
+  ActorToken actor = 0;
+  LoanId loan = 0;
+  std::vector<Seq> approval_seqs;
+  std::optional<Date> value_date;  // defaults to the entry's date
 };
 
 }  // namespace pardner::ledger

@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include "ledger/loan_schedule.h"
+#include "ledger/loan_store.h"
+
 namespace pardner::ledger {
 namespace {
 
@@ -164,6 +167,50 @@ Result<Ok> apply_loan_closed_early(Database& db, const Entry& entry, std::string
                     .run();
   if (!closed) return closed;
   return expect_one_change(db, wire_name(entry.kind));
+}
+
+// The schedule is recomputed here from the product's terms, the principal and the value date,
+// never copied from the command: the log alone determines it, for the writer and replay alike.
+Result<Ok> apply_loan_disbursed(Database& db, const Entry& entry) {
+  auto id = int_field(entry.fields, "loan");
+  auto payout = int_field(entry.fields, "payout");
+  auto value_date = string_field(entry.fields, "value_date");
+  if (!id) return id.error();
+  if (!payout) return payout.error();
+  if (!value_date) return value_date.error();
+  auto date = parse_date(value_date.value());
+  if (!date) return Error{Errc::invalid_argument, "bad value_date"};
+  auto loan = load_loan(db, id.value());
+  if (!loan) return loan.error();
+  auto product = load_loan_product(db, loan.value().product);
+  if (!product) return product.error();
+  auto schedule = make_loan_schedule(product.value().terms, loan.value().principal_minor, *date);
+  if (!schedule) return schedule.error();
+  auto disbursed = db.cached(
+                         "UPDATE loans SET status = 'disbursed', disbursed_seq = ?,"
+                         " disbursement_date = ?, payout_transaction = ?"
+                         " WHERE id = ? AND status = 'approved'")
+                       .bind(1, entry.seq)
+                       .bind(2, std::string_view(value_date.value()))
+                       .bind(3, payout.value())
+                       .bind(4, id.value())
+                       .run();
+  if (!disbursed) return disbursed;
+  if (auto one = expect_one_change(db, "loan_disbursed"); !one) return one;
+  for (const ScheduledInstalment& instalment : schedule.value().instalments) {
+    auto inserted = db.cached(
+                          "INSERT INTO loan_instalments (loan_id, number, due_date,"
+                          " principal_minor, interest_minor, fee_minor) VALUES (?, ?, ?, ?, ?, ?)")
+                        .bind(1, id.value())
+                        .bind(2, instalment.number)
+                        .bind(3, std::string_view(format_date(instalment.due_date)))
+                        .bind(4, instalment.principal_minor)
+                        .bind(5, instalment.interest_minor)
+                        .bind(6, instalment.fee_minor)
+                        .run();
+    if (!inserted) return inserted;
+  }
+  return Ok{};
 }
 
 }  // namespace pardner::ledger

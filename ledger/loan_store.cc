@@ -18,8 +18,8 @@ std::optional<E> enum_from(std::string_view name, E last) {
 
 constexpr const char* loan_columns =
     "SELECT id, fund_id, product_id, member_id, payout_account, principal_minor, status,"
-    " applied_seq, applied_by_token, approved_seq, reservation_transaction, resolved_seq"
-    " FROM loans ";
+    " applied_seq, applied_by_token, approved_seq, reservation_transaction, disbursed_seq,"
+    " disbursement_date, payout_transaction, resolved_seq FROM loans ";
 
 Loan loan_from_row(const Statement& row) {
   Loan loan;
@@ -35,7 +35,10 @@ Loan loan_from_row(const Statement& row) {
   loan.applied_by_token = row.column_int(8);
   loan.approved_seq = row.column_optional_int(9);
   loan.reservation_transaction = row.column_optional_int(10);
-  loan.resolved_seq = row.column_optional_int(11);
+  loan.disbursed_seq = row.column_optional_int(11);
+  if (auto date = row.column_optional_text(12)) loan.disbursement_date = parse_date(*date);
+  loan.payout_transaction = row.column_optional_int(13);
+  loan.resolved_seq = row.column_optional_int(14);
   return loan;
 }
 
@@ -127,10 +130,8 @@ Result<LoanProduct> load_loan_product(Database& db, LoanProductId id) {
 }
 
 Result<Loan> load_loan(Database& db, LoanId id) {
-  Statement& query = db.cached(
-      "SELECT id, fund_id, product_id, member_id, payout_account, principal_minor, status,"
-      " applied_seq, applied_by_token, approved_seq, reservation_transaction, resolved_seq"
-      " FROM loans WHERE id = ?");
+  static const std::string sql = std::string(loan_columns) + "WHERE id = ?";
+  Statement& query = db.cached(sql.c_str());
   query.bind(1, id);
   auto row = query.step();
   if (!row) return row.error();
@@ -154,6 +155,23 @@ Result<std::vector<LoanApproval>> load_loan_approvals(Database& db, LoanId id) {
   }
   query.reset();
   return approvals;
+}
+
+Result<std::vector<ScheduledInstalment>> load_loan_instalments(Database& db, LoanId id) {
+  Statement& query = db.cached(
+      "SELECT number, due_date, principal_minor, interest_minor, fee_minor FROM loan_instalments"
+      " WHERE loan_id = ? ORDER BY number");
+  query.bind(1, id);
+  std::vector<ScheduledInstalment> instalments;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    instalments.push_back({query.column_int(0), parse_date(query.column_text(1)).value_or(0),
+                           query.column_int(2), query.column_int(3), query.column_int(4)});
+  }
+  query.reset();
+  return instalments;
 }
 
 Result<std::vector<Loan>> load_member_loans(Database& db, MemberId member) {

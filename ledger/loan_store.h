@@ -10,6 +10,7 @@
 #include "ledger/access_tokens.h"
 #include "ledger/error.h"
 #include "ledger/loan_commands.h"
+#include "ledger/loan_schedule.h"
 #include "ledger/loan_terms.h"
 #include "ledger/sqlite.h"
 
@@ -67,6 +68,9 @@ struct Loan {
   ActorToken applied_by_token = 0;
   std::optional<Seq> approved_seq;
   std::optional<TransactionId> reservation_transaction;
+  std::optional<Seq> disbursed_seq;
+  std::optional<Date> disbursement_date;
+  std::optional<TransactionId> payout_transaction;
   std::optional<Seq> resolved_seq;
 };
 
@@ -82,6 +86,8 @@ Result<LoanProduct> load_loan_product(Database& db, LoanProductId id);
 Result<Loan> load_loan(Database& db, LoanId id);
 // A loan's approvals in log order.
 Result<std::vector<LoanApproval>> load_loan_approvals(Database& db, LoanId id);
+// A loan's stored schedule, by instalment number (empty before disbursement).
+Result<std::vector<ScheduledInstalment>> load_loan_instalments(Database& db, LoanId id);
 // The loans of one member, by id.
 Result<std::vector<Loan>> load_member_loans(Database& db, MemberId member);
 

@@ -31,5 +31,7 @@ Result<Applied> apply(WriteTxn& txn, const ApplyForLoan& command);
 Result<Applied> apply(WriteTxn& txn, const ApproveLoan& command);
 Result<Applied> apply(WriteTxn& txn, const RejectLoan& command);
 Result<Applied> apply(WriteTxn& txn, const WithdrawLoan& command);
+// loan_disbursement_commands.cc
+Result<Applied> apply(WriteTxn& txn, const DisburseLoan& command);
 
 }  // namespace pardner::ledger

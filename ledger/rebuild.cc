@@ -30,6 +30,7 @@ constexpr DerivedTable derived_tables[] = {
     {"loan_products", "SELECT * FROM loan_products ORDER BY id"},
     {"loans", "SELECT * FROM loans ORDER BY id"},
     {"loan_approvals", "SELECT * FROM loan_approvals ORDER BY loan_id, seq"},
+    {"loan_instalments", "SELECT * FROM loan_instalments ORDER BY loan_id, number"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

@@ -51,6 +51,9 @@ CREATE TABLE loans (
   applied_by_token INTEGER NOT NULL,
   approved_seq INTEGER,
   reservation_transaction INTEGER REFERENCES transactions(id),
+  disbursed_seq INTEGER,
+  disbursement_date TEXT,
+  payout_transaction INTEGER REFERENCES transactions(id),
   resolved_seq INTEGER
 ) STRICT;
 CREATE INDEX loans_by_member ON loans(member_id);
@@ -69,3 +72,20 @@ CREATE TRIGGER loan_approvals_refuse_update BEFORE UPDATE ON loan_approvals
 BEGIN SELECT RAISE(ABORT, 'loan approvals are append-only'); END;
 CREATE TRIGGER loan_approvals_refuse_delete BEFORE DELETE ON loan_approvals
 BEGIN SELECT RAISE(ABORT, 'loan approvals are append-only'); END;
+
+-- The schedule fixed at disbursement (ledger/loan_schedule.h), recomputed by the projection from
+-- the product's terms, the principal and the disbursement's value date: a function of the log.
+-- History: append-only.
+CREATE TABLE loan_instalments (
+  loan_id INTEGER NOT NULL REFERENCES loans(id),
+  number INTEGER NOT NULL CHECK (number >= 1),
+  due_date TEXT NOT NULL,
+  principal_minor INTEGER NOT NULL CHECK (principal_minor >= 0),
+  interest_minor INTEGER NOT NULL CHECK (interest_minor >= 0),
+  fee_minor INTEGER NOT NULL CHECK (fee_minor >= 0),
+  PRIMARY KEY (loan_id, number)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER loan_instalments_refuse_update BEFORE UPDATE ON loan_instalments
+BEGIN SELECT RAISE(ABORT, 'loan instalments are append-only'); END;
+CREATE TRIGGER loan_instalments_refuse_delete BEFORE DELETE ON loan_instalments
+BEGIN SELECT RAISE(ABORT, 'loan instalments are append-only'); END;

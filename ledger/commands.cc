@@ -164,6 +164,14 @@ struct Fingerprint {
             {"approval_seqs", std::move(seqs)},
             {"value_date", optional_int(c.value_date)}};
   }
+  boost::json::object operator()(const RepayLoan& c) const {
+    return {{"command", "repay_loan"},
+            {"actor", amount(c.actor)},
+            {"loan", amount(c.loan)},
+            {"source_account", amount(c.source_account)},
+            {"amount", amount(c.amount_minor)},
+            {"value_date", optional_int(c.value_date)}};
+  }
 };
 
 struct KeyOf {
@@ -208,7 +216,8 @@ bool requires_idempotency_key(const Command& command) {
          std::holds_alternative<ApproveLoan>(command) ||
          std::holds_alternative<RejectLoan>(command) ||
          std::holds_alternative<WithdrawLoan>(command) ||
-         std::holds_alternative<DisburseLoan>(command);
+         std::holds_alternative<DisburseLoan>(command) ||
+         std::holds_alternative<RepayLoan>(command);
 }
 
 std::string command_fingerprint(const Command& command) {

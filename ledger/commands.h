@@ -109,7 +109,8 @@ using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus,
                              SetAccountFloor, CreateTransaction, PostPending, VoidPending,
                              ReverseTransaction, CreateAccessToken, RevokeAccessToken,
                              ExpirePending, CreateLoanFund, CreateLoanProduct, ApplyForLoan,
-                             ApproveLoan, RejectLoan, WithdrawLoan, DisburseLoan>;
+                             ApproveLoan, RejectLoan, WithdrawLoan, DisburseLoan,
+                             RepayLoan>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

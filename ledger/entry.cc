@@ -26,12 +26,13 @@ std::string_view wire_name(EntryKind kind) {
     case EntryKind::loan_rejected: return "loan_rejected";
     case EntryKind::loan_withdrawn: return "loan_withdrawn";
     case EntryKind::loan_disbursed: return "loan_disbursed";
+    case EntryKind::loan_repaid: return "loan_repaid";
   }
   return "unknown";
 }
 
 std::optional<EntryKind> entry_kind_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(EntryKind::loan_disbursed); ++i) {
+  for (int i = 0; i <= static_cast<int>(EntryKind::loan_repaid); ++i) {
     auto kind = static_cast<EntryKind>(i);
     if (wire_name(kind) == name) return kind;
   }

@@ -36,6 +36,7 @@ enum class EntryKind : std::uint8_t {
   loan_rejected,
   loan_withdrawn,
   loan_disbursed,  // names the approvals that authorised it; the schedule follows from the log
+  loan_repaid,     // one repayment and its allocation; the loan closes when nothing is owed
 };
 std::string_view wire_name(EntryKind kind);
 std::optional<EntryKind> entry_kind_from(std::string_view name);

@@ -73,7 +73,8 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::loan_approved:
     case EntryKind::loan_rejected:
     case EntryKind::loan_withdrawn:
-    case EntryKind::loan_disbursed: return;
+    case EntryKind::loan_disbursed:
+    case EntryKind::loan_repaid: return;
   }
 }
 

@@ -97,4 +97,17 @@ struct DisburseLoan {
   std::optional<Date> value_date;  // defaults to the entry's date
 };
 
+// A repayment of `amount_minor` from `source_account` (the member's own account, or a cash-in
+// clearing account), allocated by apply_repayment: late fees and fees to fee income, interest to
+// interest income, principal to loans receivable, in one balanced transaction. By an admin, or
+// by the borrower from an account of their own.
+struct RepayLoan {
+  std::string idempotency_key;
+  ActorToken actor = 0;
+  LoanId loan = 0;
+  AccountId source_account = 0;
+  Minor amount_minor = 0;
+  std::optional<Date> value_date;  // the payment date; defaults to the entry's date
+};
+
 }  // namespace pardner::ledger

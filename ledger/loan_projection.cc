@@ -213,4 +213,54 @@ Result<Ok> apply_loan_disbursed(Database& db, const Entry& entry) {
   return Ok{};
 }
 
+// Stores the allocation the entry states; the command computed it with apply_repayment from the
+// state the log gives, and `closed` says the loan owes nothing after it.
+Result<Ok> apply_loan_repaid(Database& db, const Entry& entry) {
+  const auto& f = entry.fields;
+  auto loan = int_field(f, "loan");
+  auto amount = int_field(f, "amount");
+  auto late_fee = int_field(f, "late_fee");
+  auto fee = int_field(f, "fee");
+  auto interest = int_field(f, "interest");
+  auto principal = int_field(f, "principal");
+  auto prepaid = int_field(f, "prepaid_principal");
+  auto transaction = int_field(f, "transaction");
+  for (const auto* field :
+       {&loan, &amount, &late_fee, &fee, &interest, &principal, &prepaid, &transaction}) {
+    if (!*field) return field->error();
+  }
+  auto paid_on = string_field(f, "paid_on");
+  if (!paid_on) return paid_on.error();
+  const auto* closed = f.if_contains("closed");
+  if (closed == nullptr || !closed->is_bool()) {
+    return Error{Errc::invalid_argument, "missing closed flag"};
+  }
+  auto inserted =
+      db.cached(
+            "INSERT INTO loan_repayments (loan_id, seq, paid_on, amount_minor, late_fee_minor,"
+            " fee_minor, interest_minor, principal_minor, prepaid_principal_minor,"
+            " transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .bind(1, loan.value())
+          .bind(2, entry.seq)
+          .bind(3, std::string_view(paid_on.value()))
+          .bind(4, amount.value())
+          .bind(5, late_fee.value())
+          .bind(6, fee.value())
+          .bind(7, interest.value())
+          .bind(8, principal.value())
+          .bind(9, prepaid.value())
+          .bind(10, transaction.value())
+          .run();
+  if (!inserted) return inserted;
+  if (!closed->get_bool()) return Ok{};
+  auto repaid = db.cached(
+                      "UPDATE loans SET status = 'repaid', resolved_seq = ?"
+                      " WHERE id = ? AND status = 'disbursed'")
+                    .bind(1, entry.seq)
+                    .bind(2, loan.value())
+                    .run();
+  if (!repaid) return repaid;
+  return expect_one_change(db, "loan_repaid");
+}
+
 }  // namespace pardner::ledger

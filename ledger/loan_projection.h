@@ -15,6 +15,7 @@ Result<Ok> apply_loan_product_created(Database& db, const Entry& entry);
 Result<Ok> apply_loan_applied(Database& db, const Entry& entry);
 Result<Ok> apply_loan_approved(Database& db, const Entry& entry);
 Result<Ok> apply_loan_disbursed(Database& db, const Entry& entry);
+Result<Ok> apply_loan_repaid(Database& db, const Entry& entry);
 // loan_rejected and loan_withdrawn: the loan ends with `status` before disbursement.
 Result<Ok> apply_loan_closed_early(Database& db, const Entry& entry, std::string_view status);
 

@@ -78,7 +78,8 @@ Result<bool> MemberScope::touches(const Entry& entry) {
     case EntryKind::loan_approved:
     case EntryKind::loan_rejected:
     case EntryKind::loan_withdrawn:
-    case EntryKind::loan_disbursed: {
+    case EntryKind::loan_disbursed:
+    case EntryKind::loan_repaid: {
       auto member = int_field(fields, "member");
       if (!member) return member.error();
       return member.value() == member_;

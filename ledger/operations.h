@@ -33,5 +33,7 @@ Result<Applied> apply(WriteTxn& txn, const RejectLoan& command);
 Result<Applied> apply(WriteTxn& txn, const WithdrawLoan& command);
 // loan_disbursement_commands.cc
 Result<Applied> apply(WriteTxn& txn, const DisburseLoan& command);
+// loan_repayment_commands.cc
+Result<Applied> apply(WriteTxn& txn, const RepayLoan& command);
 
 }  // namespace pardner::ledger

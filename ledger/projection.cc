@@ -287,6 +287,7 @@ Result<Ok> project(Database& db, const Entry& entry) {
     case EntryKind::loan_rejected: return apply_loan_closed_early(db, entry, "rejected");
     case EntryKind::loan_withdrawn: return apply_loan_closed_early(db, entry, "withdrawn");
     case EntryKind::loan_disbursed: return apply_loan_disbursed(db, entry);
+    case EntryKind::loan_repaid: return apply_loan_repaid(db, entry);
   }
   return Error{Errc::invalid_argument, "unknown entry kind"};
 }

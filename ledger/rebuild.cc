@@ -31,6 +31,7 @@ constexpr DerivedTable derived_tables[] = {
     {"loans", "SELECT * FROM loans ORDER BY id"},
     {"loan_approvals", "SELECT * FROM loan_approvals ORDER BY loan_id, seq"},
     {"loan_instalments", "SELECT * FROM loan_instalments ORDER BY loan_id, number"},
+    {"loan_repayments", "SELECT * FROM loan_repayments ORDER BY loan_id, seq"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

@@ -89,3 +89,23 @@ CREATE TRIGGER loan_instalments_refuse_update BEFORE UPDATE ON loan_instalments
 BEGIN SELECT RAISE(ABORT, 'loan instalments are append-only'); END;
 CREATE TRIGGER loan_instalments_refuse_delete BEFORE DELETE ON loan_instalments
 BEGIN SELECT RAISE(ABORT, 'loan instalments are append-only'); END;
+
+-- Every repayment and how apply_repayment (ledger/loan_repayment.h) allocated it. With the
+-- schedule above it rebuilds the loan's state (ledger/loan_ledger_state.cc). History: append-only.
+CREATE TABLE loan_repayments (
+  loan_id INTEGER NOT NULL REFERENCES loans(id),
+  seq INTEGER NOT NULL,
+  paid_on TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (amount_minor >= 1),
+  late_fee_minor INTEGER NOT NULL,
+  fee_minor INTEGER NOT NULL,
+  interest_minor INTEGER NOT NULL,
+  principal_minor INTEGER NOT NULL,
+  prepaid_principal_minor INTEGER NOT NULL,
+  transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+  PRIMARY KEY (loan_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER loan_repayments_refuse_update BEFORE UPDATE ON loan_repayments
+BEGIN SELECT RAISE(ABORT, 'loan repayments are append-only'); END;
+CREATE TRIGGER loan_repayments_refuse_delete BEFORE DELETE ON loan_repayments
+BEGIN SELECT RAISE(ABORT, 'loan repayments are append-only'); END;

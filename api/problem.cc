@@ -53,6 +53,19 @@ Mapping mapping(ledger::Errc code) {
     // RFC 4918 §11.4 Failed Dependency: this item was fine, another of its atomic batch was not.
     case Errc::batch_rolled_back:
       return {424, "Not applied: another transaction of the atomic batch was refused"};
+    // Loan funds: who may decide, and the lifecycle a loan must be in.
+    case Errc::not_permitted:
+      return {403, "The acting token may not do this"};
+    case Errc::self_approval:
+      return {403, "An admin cannot decide on a loan to themself"};
+    case Errc::duplicate_approval:
+      return {409, "This admin already approved the loan"};
+    case Errc::loan_status:
+      return {409, "The loan is not in a state that allows this"};
+    case Errc::approvals_mismatch:
+      return {409, "The approvals named are not those that made the quorum"};
+    case Errc::loan_closed:
+      return {422, "The loan is closed"};
   }
   return {500, "Unknown error"};  // unreachable: every enumerator returns above
 }

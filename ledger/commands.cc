@@ -103,6 +103,75 @@ struct Fingerprint {
   boost::json::object operator()(const ExpirePending& c) const {
     return {{"command", "expire_pending"}, {"transaction", amount(c.transaction)}};
   }
+  boost::json::object operator()(const CreateLoanFund& c) const {
+    return {{"command", "create_loan_fund"},
+            {"actor", amount(c.actor)},
+            {"currency", c.currency},
+            {"cash_account", amount(c.cash_account)},
+            {"receivable_account", amount(c.receivable_account)},
+            {"interest_income_account", amount(c.interest_income_account)},
+            {"fee_income_account", amount(c.fee_income_account)},
+            {"loss_expense_account", amount(c.loss_expense_account)},
+            {"capital_account", amount(c.capital_account)},
+            {"approval_quorum", amount(c.approval_quorum)},
+            {"loan_max", amount(c.loan_max_minor)},
+            {"cash_share_max_bps", amount(c.cash_share_max_bps)}};
+  }
+  boost::json::object operator()(const CreateLoanProduct& c) const {
+    const LoanTerms& t = c.terms;
+    return {{"command", "create_loan_product"},
+            {"actor", amount(c.actor)},
+            {"fund", amount(c.fund)},
+            {"instalment_count", amount(t.instalment_count)},
+            {"frequency", wire_name(t.frequency)},
+            {"interest_method", wire_name(t.interest_method)},
+            {"annual_rate_bps", amount(t.annual_rate_bps)},
+            {"upfront_fee_kind", wire_name(t.upfront_fee_kind)},
+            {"upfront_fee_value", amount(t.upfront_fee_value)},
+            {"fee_collection", wire_name(t.fee_collection)},
+            {"grace_instalments", amount(t.grace_instalments)},
+            {"late_fee", amount(t.late_fee_minor)},
+            {"late_fee_grace_days", amount(t.late_fee_grace_days)}};
+  }
+  boost::json::object operator()(const ApplyForLoan& c) const {
+    return {{"command", "apply_for_loan"},
+            {"actor", amount(c.actor)},
+            {"fund", amount(c.fund)},
+            {"product", amount(c.product)},
+            {"member", amount(c.member)},
+            {"payout_account", amount(c.payout_account)},
+            {"principal", amount(c.principal_minor)},
+            {"purpose", c.purpose}};
+  }
+  boost::json::object operator()(const ApproveLoan& c) const {
+    return {{"command", "approve_loan"}, {"actor", amount(c.actor)}, {"loan", amount(c.loan)}};
+  }
+  boost::json::object operator()(const RejectLoan& c) const {
+    return {{"command", "reject_loan"},
+            {"actor", amount(c.actor)},
+            {"loan", amount(c.loan)},
+            {"reason", c.reason}};
+  }
+  boost::json::object operator()(const WithdrawLoan& c) const {
+    return {{"command", "withdraw_loan"}, {"actor", amount(c.actor)}, {"loan", amount(c.loan)}};
+  }
+  boost::json::object operator()(const DisburseLoan& c) const {
+    boost::json::array seqs;
+    for (Seq seq : c.approval_seqs) seqs.push_back(amount(seq));
+    return {{"command", "disburse_loan"},
+            {"actor", amount(c.actor)},
+            {"loan", amount(c.loan)},
+            {"approval_seqs", std::move(seqs)},
+            {"value_date", optional_int(c.value_date)}};
+  }
+  boost::json::object operator()(const RepayLoan& c) const {
+    return {{"command", "repay_loan"},
+            {"actor", amount(c.actor)},
+            {"loan", amount(c.loan)},
+            {"source_account", amount(c.source_account)},
+            {"amount", amount(c.amount_minor)},
+            {"value_date", optional_int(c.value_date)}};
+  }
 };
 
 struct KeyOf {
@@ -138,7 +207,17 @@ bool requires_idempotency_key(const Command& command) {
   return std::holds_alternative<CreateTransaction>(command) ||
          std::holds_alternative<PostPending>(command) ||
          std::holds_alternative<VoidPending>(command) ||
-         std::holds_alternative<ReverseTransaction>(command);
+         std::holds_alternative<ReverseTransaction>(command) ||
+         // Every loan command is a decision about money an auditor follows, and the ones that
+         // reserve or release cash make transactions carrying the same key.
+         std::holds_alternative<CreateLoanFund>(command) ||
+         std::holds_alternative<CreateLoanProduct>(command) ||
+         std::holds_alternative<ApplyForLoan>(command) ||
+         std::holds_alternative<ApproveLoan>(command) ||
+         std::holds_alternative<RejectLoan>(command) ||
+         std::holds_alternative<WithdrawLoan>(command) ||
+         std::holds_alternative<DisburseLoan>(command) ||
+         std::holds_alternative<RepayLoan>(command);
 }
 
 std::string command_fingerprint(const Command& command) {

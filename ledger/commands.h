@@ -10,6 +10,7 @@
 
 #include "crypto/sha256.h"
 #include "ledger/access_tokens.h"
+#include "ledger/loan_commands.h"
 #include "ledger/types.h"
 
 namespace pardner::ledger {
@@ -107,7 +108,9 @@ struct ExpirePending {
 using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus, OpenAccount, CloseAccount,
                              SetAccountFloor, CreateTransaction, PostPending, VoidPending,
                              ReverseTransaction, CreateAccessToken, RevokeAccessToken,
-                             ExpirePending>;
+                             ExpirePending, CreateLoanFund, CreateLoanProduct, ApplyForLoan,
+                             ApproveLoan, RejectLoan, WithdrawLoan, DisburseLoan,
+                             RepayLoan>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

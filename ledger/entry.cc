@@ -19,12 +19,20 @@ std::string_view wire_name(EntryKind kind) {
     case EntryKind::pending_posted: return "pending_posted";
     case EntryKind::pending_voided: return "pending_voided";
     case EntryKind::pending_expired: return "pending_expired";
+    case EntryKind::loan_fund_created: return "loan_fund_created";
+    case EntryKind::loan_product_created: return "loan_product_created";
+    case EntryKind::loan_applied: return "loan_applied";
+    case EntryKind::loan_approved: return "loan_approved";
+    case EntryKind::loan_rejected: return "loan_rejected";
+    case EntryKind::loan_withdrawn: return "loan_withdrawn";
+    case EntryKind::loan_disbursed: return "loan_disbursed";
+    case EntryKind::loan_repaid: return "loan_repaid";
   }
   return "unknown";
 }
 
 std::optional<EntryKind> entry_kind_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(EntryKind::pending_expired); ++i) {
+  for (int i = 0; i <= static_cast<int>(EntryKind::loan_repaid); ++i) {
     auto kind = static_cast<EntryKind>(i);
     if (wire_name(kind) == name) return kind;
   }

@@ -27,6 +27,16 @@ enum class EntryKind : std::uint8_t {
   pending_posted,
   pending_voided,
   pending_expired,
+  // Loan funds (ledger/loan_projection.cc). Money they move is in transaction entries of their
+  // own, appended by the same command just before them and named by them.
+  loan_fund_created,
+  loan_product_created,
+  loan_applied,
+  loan_approved,  // one admin's approval; the one reaching quorum names the reservation
+  loan_rejected,
+  loan_withdrawn,
+  loan_disbursed,  // names the approvals that authorised it; the schedule follows from the log
+  loan_repaid,     // one repayment and its allocation; the loan closes when nothing is owed
 };
 std::string_view wire_name(EntryKind kind);
 std::optional<EntryKind> entry_kind_from(std::string_view name);

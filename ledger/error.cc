@@ -21,12 +21,18 @@ std::string_view wire_name(Errc code) {
     case Errc::unavailable: return "unavailable";
     case Errc::not_posted: return "not_posted";
     case Errc::batch_rolled_back: return "batch_rolled_back";
+    case Errc::not_permitted: return "not_permitted";
+    case Errc::self_approval: return "self_approval";
+    case Errc::duplicate_approval: return "duplicate_approval";
+    case Errc::loan_status: return "loan_status";
+    case Errc::approvals_mismatch: return "approvals_mismatch";
+    case Errc::loan_closed: return "loan_closed";
   }
   return "unknown";
 }
 
 bool errc_from_wire_name(std::string_view name, Errc& out) {
-  for (int i = 0; i <= static_cast<int>(Errc::batch_rolled_back); ++i) {
+  for (int i = 0; i <= static_cast<int>(Errc::loan_closed); ++i) {
     auto code = static_cast<Errc>(i);
     if (wire_name(code) == name) {
       out = code;

@@ -28,6 +28,12 @@ enum class Errc : std::uint8_t {
   unavailable,           // the writer is stopped or its queue is full
   not_posted,            // reversal of a transaction that is pending, voided or expired
   batch_rolled_back,     // not applied: another command of its atomic group was refused
+  not_permitted,         // the acting token may not do this (not an admin, not the applicant)
+  self_approval,         // an admin approving (or writing off) a loan to themself
+  duplicate_approval,    // the same admin approving one loan twice
+  loan_status,           // the loan is not in a state that allows the command
+  approvals_mismatch,    // a disbursement names other approvals than those that made quorum
+  loan_closed,           // a repayment to a loan that owes nothing
 };
 
 // The stable wire name ("insufficient_funds"). A switch with no default: -Wswitch sees gaps.

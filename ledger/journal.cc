@@ -65,7 +65,16 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::member_created:
     case EntryKind::member_status_changed:
     case EntryKind::account_closed:
-    case EntryKind::account_floor_changed: return;
+    case EntryKind::account_floor_changed:
+    // Loan entries move no money themselves: their transactions are entries of their own.
+    case EntryKind::loan_fund_created:
+    case EntryKind::loan_product_created:
+    case EntryKind::loan_applied:
+    case EntryKind::loan_approved:
+    case EntryKind::loan_rejected:
+    case EntryKind::loan_withdrawn:
+    case EntryKind::loan_disbursed:
+    case EntryKind::loan_repaid: return;
   }
 }
 

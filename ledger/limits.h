@@ -51,6 +51,10 @@ inline constexpr std::int64_t loan_late_fee_grace_days_max = 366;
 // format_date writes with four-digit years.
 inline constexpr std::int64_t loan_date_min = 0;
 inline constexpr std::int64_t loan_date_max = 2'932'896;
+// Loan funds (ledger/loan_fund_commands.cc): distinct admins a decision needs, and the bytes of
+// a loan's purpose or a rejection's reason (references, not names: they enter the log).
+inline constexpr std::int64_t loan_approval_quorum_max = 16;
+inline constexpr std::size_t loan_text_bytes_max = 256;
 
 static_assert(batch_commands_max <= writer_queue_commands_max);
 // A batch holds at most max(batch_commands_max, atomic_group_commands_max) queued commands (plus
@@ -59,5 +63,6 @@ static_assert(batch_commands_max <= atomic_group_commands_max);
 static_assert(atomic_group_commands_max <= writer_queue_commands_max);
 static_assert(postings_per_transaction_max >= 2);
 static_assert(loan_date_min < loan_date_max);
+static_assert(loan_text_bytes_max <= memo_bytes_max);
 
 }  // namespace pardner::ledger

@@ -70,6 +70,20 @@ Result<bool> MemberScope::touches(const Entry& entry) {
       if (!transaction) return transaction.error();
       return transaction_touches(transaction.value());
     }
+    // A fund and its products are the community's, not one member's.
+    case EntryKind::loan_fund_created:
+    case EntryKind::loan_product_created: return false;
+    // Every entry about one loan names its borrower, so this needs no lookup.
+    case EntryKind::loan_applied:
+    case EntryKind::loan_approved:
+    case EntryKind::loan_rejected:
+    case EntryKind::loan_withdrawn:
+    case EntryKind::loan_disbursed:
+    case EntryKind::loan_repaid: {
+      auto member = int_field(fields, "member");
+      if (!member) return member.error();
+      return member.value() == member_;
+    }
   }
   return false;  // unreachable: every kind returns above
 }

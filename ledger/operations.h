@@ -23,5 +23,17 @@ Result<Applied> apply(WriteTxn& txn, const VoidPending& command);
 Result<Applied> apply(WriteTxn& txn, const CreateAccessToken& command);
 Result<Applied> apply(WriteTxn& txn, const RevokeAccessToken& command);
 Result<Applied> apply(WriteTxn& txn, const ExpirePending& command);
+// Loan funds: loan_fund_commands.cc (funds, products) and loan_application_commands.cc (apply,
+// approve, reject, withdraw).
+Result<Applied> apply(WriteTxn& txn, const CreateLoanFund& command);
+Result<Applied> apply(WriteTxn& txn, const CreateLoanProduct& command);
+Result<Applied> apply(WriteTxn& txn, const ApplyForLoan& command);
+Result<Applied> apply(WriteTxn& txn, const ApproveLoan& command);
+Result<Applied> apply(WriteTxn& txn, const RejectLoan& command);
+Result<Applied> apply(WriteTxn& txn, const WithdrawLoan& command);
+// loan_disbursement_commands.cc
+Result<Applied> apply(WriteTxn& txn, const DisburseLoan& command);
+// loan_repayment_commands.cc
+Result<Applied> apply(WriteTxn& txn, const RepayLoan& command);
 
 }  // namespace pardner::ledger

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "ledger/loan_projection.h"
 #include "ledger/state.h"
 
 namespace pardner::ledger {
@@ -295,6 +296,14 @@ Result<Ok> project(Database& db, const Entry& entry) {
       return resolve_pending(db, entry, TransactionStatus::voided);
     case EntryKind::pending_expired:
       return resolve_pending(db, entry, TransactionStatus::expired);
+    case EntryKind::loan_fund_created: return apply_loan_fund_created(db, entry);
+    case EntryKind::loan_product_created: return apply_loan_product_created(db, entry);
+    case EntryKind::loan_applied: return apply_loan_applied(db, entry);
+    case EntryKind::loan_approved: return apply_loan_approved(db, entry);
+    case EntryKind::loan_rejected: return apply_loan_closed_early(db, entry, "rejected");
+    case EntryKind::loan_withdrawn: return apply_loan_closed_early(db, entry, "withdrawn");
+    case EntryKind::loan_disbursed: return apply_loan_disbursed(db, entry);
+    case EntryKind::loan_repaid: return apply_loan_repaid(db, entry);
   }
   return Error{Errc::invalid_argument, "unknown entry kind"};
 }

@@ -26,6 +26,12 @@ constexpr DerivedTable derived_tables[] = {
     {"postings",
      "SELECT account_id, seq, idx, transaction_id, amount_minor, phase, value_date,"
      " debits_after, credits_after FROM postings ORDER BY account_id, seq, idx"},
+    {"loan_funds", "SELECT * FROM loan_funds ORDER BY id"},
+    {"loan_products", "SELECT * FROM loan_products ORDER BY id"},
+    {"loans", "SELECT * FROM loans ORDER BY id"},
+    {"loan_approvals", "SELECT * FROM loan_approvals ORDER BY loan_id, seq"},
+    {"loan_instalments", "SELECT * FROM loan_instalments ORDER BY loan_id, number"},
+    {"loan_repayments", "SELECT * FROM loan_repayments ORDER BY loan_id, seq"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

@@ -24,6 +24,9 @@ TEST(Problem, MapsEveryLedgerCodeToItsStatus) {
       {Errc::not_pending, 422},       {Errc::already_exists, 409},
       {Errc::schema_too_new, 500},    {Errc::unavailable, 503},
       {Errc::not_posted, 422},        {Errc::batch_rolled_back, 424},
+      {Errc::not_permitted, 403},     {Errc::self_approval, 403},
+      {Errc::duplicate_approval, 409}, {Errc::loan_status, 409},
+      {Errc::approvals_mismatch, 409}, {Errc::loan_closed, 422},
   };
   std::size_t count = 0;
   for (const Row& row : rows) {
@@ -33,9 +36,9 @@ TEST(Problem, MapsEveryLedgerCodeToItsStatus) {
   // The table covers every code up to the last; wire_name would say "unknown" past it.
   ledger::Errc parsed;
   EXPECT_FALSE(ledger::errc_from_wire_name("unknown", parsed));
-  EXPECT_EQ(count, static_cast<std::size_t>(Errc::batch_rolled_back) + 1);
-  EXPECT_TRUE(ledger::errc_from_wire_name("batch_rolled_back", parsed));
-  EXPECT_EQ(parsed, Errc::batch_rolled_back);
+  EXPECT_EQ(count, static_cast<std::size_t>(Errc::loan_closed) + 1);
+  EXPECT_TRUE(ledger::errc_from_wire_name("loan_closed", parsed));
+  EXPECT_EQ(parsed, Errc::loan_closed);
 }
 
 TEST(Problem, MapsEveryApiCodeToItsStatus) {

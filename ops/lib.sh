@@ -28,12 +28,13 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $missing
 }
 
-# Configures (once) and builds into build/. Extra arguments go to cmake at configure time.
+# Configures (once) and builds into build/, or into $pardner_build_dir (a name under the source
+# root, e.g. build-asan) if set. Extra arguments go to cmake at configure time.
 build_pardner() {
   root="$(cd "$(dirname "$0")/.." && pwd)"
   jobs="$(nproc 2>/dev/null || echo 2)"
-  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$root/build" -j "$jobs"
+  cmake -S "$root" -B "$root/${pardner_build_dir:-build}" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$root/${pardner_build_dir:-build}" -j "$jobs"
 }
 
 # Makes a self-signed TLS certificate for 127.0.0.1 and localhost in DIR (DIR/tls.crt, and

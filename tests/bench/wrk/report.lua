@@ -1,6 +1,13 @@
--- The `done` every bench script uses: one machine-readable line for tests/bench/https_bench.sh
+-- What the bench scripts share: `setup`, which numbers wrk's threads (thread_id, for keys no
+-- other thread makes), and `done`, one machine-readable line for tests/bench/https_bench.sh
 -- (requests/s, errors of every kind, latency percentiles in µs).
 local report = {}
+local threads = 0
+
+function report.setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
 
 function report.done(summary, latency, requests)
   local seconds = summary.duration / 1e6

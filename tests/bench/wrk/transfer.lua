@@ -5,12 +5,7 @@
 package.path = (os.getenv("PARDNER_WRK_LUA") or ".") .. "/?.lua;" .. package.path
 local report = require("report")
 
-local threads = {}
-
-function setup(thread)
-  thread:set("thread_id", #threads + 1)
-  table.insert(threads, thread)
-end
+setup = report.setup
 
 function init(args)
   counter = 0

@@ -32,33 +32,44 @@ int fail(const ledger::Error& error) {
   return fail(error.detail + " (" + std::string(ledger::wire_name(error.code)) + ")");
 }
 
-// Runs the integrity check and prints what it found. Returns why writes must be refused, or an
-// empty string when the ledger is intact (or the check is skipped).
-std::string startup_check(const ServeCommand& command) {
+// What the start-up check decided: serve normally, serve reads only (`read_only_reason` says
+// why), or not start at all when the file itself is damaged (SQLite's own check failed, or the
+// schema is not Pardner's: reads would fail too).
+struct StartupVerdict {
+  bool refuse_to_start = false;
+  std::string read_only_reason;
+};
+
+// Runs the integrity check and prints what it found.
+StartupVerdict startup_check(const ServeCommand& command) {
   if (command.skip_startup_check) {
     std::fprintf(stderr, "pardner: start-up check skipped (--skip-startup-check)\n");
-    return "";
+    return {};
   }
   auto started = std::chrono::steady_clock::now();
   auto report = ledger::check_ledger_integrity(command.data_dir);
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
-  if (!report) return "the start-up check could not run: " + report.error().detail;
+  if (!report) return {.refuse_to_start = true, .read_only_reason = report.error().detail};
   if (report.value().intact()) {
     std::fprintf(stderr,
                  "pardner: start-up check passed: %llu entries, %llu checkpoints, %lld ms\n",
                  static_cast<unsigned long long>(report.value().entries),
                  static_cast<unsigned long long>(report.value().checkpoints),
                  static_cast<long long>(millis));
-    return "";
+    return {};
   }
   for (const std::string& problem : report.value().problems) {
     std::fprintf(stderr, "pardner: start-up check: %s\n", problem.c_str());
   }
+  const std::string& first = report.value().problems.front();
+  if (first.starts_with("sqlite:") || first.starts_with("schema:")) {
+    return {.refuse_to_start = true, .read_only_reason = first};
+  }
   std::fprintf(stderr, "pardner: the ledger failed its start-up check: serving reads only\n");
-  return "the ledger failed its start-up check (" + report.value().problems.front() +
-         "); writes are refused until it is repaired";
+  return {.read_only_reason = "the ledger failed its start-up check (" + first +
+                              "); writes are refused until it is repaired"};
 }
 
 }  // namespace
@@ -117,7 +128,12 @@ int run_serve(const ServeCommand& command) {
     readers.push_back(std::move(reader.value()));
   }
   // Before the writer starts: it would sign a checkpoint over whatever the file holds.
-  std::string read_only_reason = startup_check(command);
+  StartupVerdict verdict = startup_check(command);
+  if (verdict.refuse_to_start) {
+    return fail("the ledger failed its start-up check and is not served: " +
+                verdict.read_only_reason);
+  }
+  std::string read_only_reason = std::move(verdict.read_only_reason);
   ledger::SystemClock clock;
   std::unique_ptr<ledger::Writer> writer;
   if (read_only_reason.empty()) {

@@ -4,6 +4,8 @@
 #include "ledger/integrity_check.h"
 
 #include <filesystem>
+#include <map>
+#include <optional>
 
 #include "crypto/checkpoint.h"
 #include "crypto/key_file.h"
@@ -13,6 +15,7 @@
 #include "ledger/ledger_files.h"
 #include "ledger/log_key.h"
 #include "ledger/merkle_store.h"
+#include "ledger/migrations.h"
 #include "ledger/reader.h"
 #include "ledger/rebuild.h"
 
@@ -62,6 +65,56 @@ void check_sqlite(Database& db, IntegrityReport& report) {
     std::string line = rows.value().column_text(0);
     if (line != "ok" && !findings.add(line)) return;
   }
+}
+
+// The schema, its triggers included, must be exactly what the embedded migrations make: the
+// later checks query it, and a dropped append-only trigger is itself a sign of tampering.
+// False when it differs, so the caller skips the checks that rely on it.
+bool check_schema(Database& db, IntegrityReport& report) {
+  Findings findings(report, "schema");
+  auto expected = Database::open(":memory:", Database::Mode::read_write_create);
+  if (!expected || !migrate(expected.value())) {
+    findings.add("cannot build the expected schema");
+    return false;
+  }
+  auto listing = [](Database& of) -> std::optional<std::map<std::string, std::string>> {
+    auto rows = of.prepare(
+        "SELECT type || ' ' || name, coalesce(sql, '') FROM sqlite_schema"
+        " UNION ALL SELECT 'user_version', user_version FROM pragma_user_version");
+    if (!rows) return std::nullopt;
+    std::map<std::string, std::string> objects;
+    while (true) {
+      auto row = rows.value().step();
+      if (!row) return std::nullopt;
+      if (!row.value()) return objects;
+      objects[rows.value().column_text(0)] = rows.value().column_text(1);
+    }
+  };
+  auto want = listing(expected.value());
+  auto have = listing(db);
+  if (!want || !have) {
+    findings.add("cannot read the schema");
+    return false;
+  }
+  bool same = true;
+  for (const auto& [name, sql] : *want) {
+    auto found = have->find(name);
+    if (found == have->end()) {
+      same = false;
+      findings.add(name + " is missing");
+    } else if (found->second != sql) {
+      same = false;
+      findings.add(name + " differs from its migration");
+    }
+  }
+  for (const auto& [name, sql] : *have) {
+    if (!want->contains(name)) {
+      same = false;
+      findings.add(name + " is not Pardner's");
+    }
+  }
+  if (!same) findings.add("later checks skipped: they rely on the schema");
+  return same;
 }
 
 Result<crypto::VerifierKey> trusted_key(const std::string& data_dir,
@@ -267,6 +320,10 @@ Result<IntegrityReport> check_ledger_integrity(const std::string& data_dir,
     return report;
   }
   check_sqlite(db, report);
+  if (!check_schema(db, report)) {
+    (void)db.exec("COMMIT");
+    return report;
+  }
   check_log(reader.value(), data_dir, options, report);
   check_merkle_nodes(db, report);
   if (auto key = trusted_key(data_dir, options)) {

@@ -4,7 +4,8 @@
 //
 // What it checks, in order (docs/reliability.md):
 //   1. SQLite's own PRAGMA integrity_check: page structure, free list, every index against its
-//      table, CHECK and NOT NULL constraints;
+//      table, CHECK and NOT NULL constraints; and the schema, triggers included, exactly as the
+//      embedded migrations make it (if not, the later checks, which query it, are skipped);
 //   2. the signed log, exactly as `pardner verify` checks an export: every entry's signature,
 //      seq running 0..n-1, the Merkle root of the leaves against the latest signed checkpoint,
 //      and replay of every entry (with `since`, consistency with a checkpoint kept from before,

@@ -1,7 +1,8 @@
 // The server's start-up check over a real ledger file (issue 8): an intact ledger is served as
 // usual and `pardner check` passes it; a ledger whose stored postings were edited behind the
 // log's back is served read-only (reads answer, every write is 503 naming the check, /readyz is
-// red), the server's stderr names what is wrong, and `pardner check` exits 2 naming it too.
+// red), the server's stderr names what is wrong, and `pardner check` exits 2 naming it too; a
+// file whose schema was changed (a trigger dropped) is not served at all.
 #include <sys/wait.h>
 
 #include <boost/json/parse.hpp>
@@ -21,12 +22,20 @@ class StartupCheck : public ServerTest {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
-  // What someone with the file might do: drop the append-only triggers and add to a balance.
+  // What someone with the file might do: drop the append-only triggers, add to a balance, and
+  // put the triggers back so the schema looks untouched.
   void edit_a_posting() {
     auto db = ledger::Database::open(ledger::database_path(data_dir()),
                                      ledger::Database::Mode::read_write);
     ASSERT_TRUE(db);
-    ASSERT_TRUE(db.value().exec("DROP TRIGGER IF EXISTS postings_refuse_update"));
+    auto triggers = db.value().prepare(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'postings'");
+    ASSERT_TRUE(triggers);
+    std::vector<std::pair<std::string, std::string>> saved;
+    while (triggers.value().step().value()) {
+      saved.emplace_back(triggers.value().column_text(0), triggers.value().column_text(1));
+    }
+    for (const auto& [name, create] : saved) ASSERT_TRUE(db.value().exec("DROP TRIGGER " + name));
     ASSERT_TRUE(
         db.value().exec("UPDATE postings SET amount_minor = amount_minor * 10,"
                         " credits_after = credits_after * 10 WHERE account_id = " +
@@ -35,6 +44,7 @@ class StartupCheck : public ServerTest {
         db.value().exec("UPDATE accounts SET credits_posted = credits_posted * 10"
                         " WHERE id = " +
                         std::to_string(savings2_)));
+    for (const auto& [name, create] : saved) ASSERT_TRUE(db.value().exec(create));
   }
 
   std::string transfer_body() const {
@@ -84,6 +94,25 @@ TEST_F(StartupCheck, AnEditedLedgerIsServedReadOnlyAndNamed) {
   std::string server_err = read_file(stderr_file());
   EXPECT_NE(server_err.find("pardner: start-up check: derived: postings"), std::string::npos)
       << server_err;
+}
+
+TEST_F(StartupCheck, AFileWhoseSchemaWasChangedIsNotServedAtAll) {
+  {
+    auto db = ledger::Database::open(ledger::database_path(data_dir()),
+                                     ledger::Database::Mode::read_write);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db.value().exec("DROP TRIGGER entries_refuse_update"));
+  }
+  int status = run_command(std::string(PARDNER_BINARY) + " serve --listen 127.0.0.1:0 --data " +
+                           data_dir() + " > /dev/null 2> " + stderr_file());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  std::string server_err = read_file(stderr_file());
+  EXPECT_NE(server_err.find("pardner: start-up check: schema: trigger entries_refuse_update is "
+                            "missing"),
+            std::string::npos)
+      << server_err;
+  EXPECT_NE(server_err.find("is not served"), std::string::npos) << server_err;
 }
 
 }  // namespace

@@ -137,20 +137,27 @@ class Tamper : public LedgerTest {
     return text;
   }
 
-  // Runs SQL on the file as an attacker would: triggers dropped and foreign keys off, then the
-  // edit.
-  void edit(const std::string& sql) {
+  // Runs SQL on the file as a careful attacker would: foreign keys off and the append-only
+  // triggers dropped, then the edit, then the triggers put back as they were (so the schema
+  // check passes and the later checks must find the edit), unless `restore_triggers` is false.
+  void edit(const std::string& sql, bool restore_triggers = true) {
     auto db = Database::open(db_path(), Database::Mode::read_write);
     ASSERT_TRUE(db);
     ASSERT_TRUE(db.value().exec("PRAGMA foreign_keys = OFF"));
-    auto triggers = db.value().prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'");
+    auto triggers =
+        db.value().prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'");
     ASSERT_TRUE(triggers);
-    std::vector<std::string> names;
-    while (triggers.value().step().value()) names.push_back(triggers.value().column_text(0));
-    for (const auto& name : names) ASSERT_TRUE(db.value().exec("DROP TRIGGER " + name));
+    std::vector<std::pair<std::string, std::string>> saved;
+    while (triggers.value().step().value()) {
+      saved.emplace_back(triggers.value().column_text(0), triggers.value().column_text(1));
+    }
+    for (const auto& [name, create] : saved) ASSERT_TRUE(db.value().exec("DROP TRIGGER " + name));
     auto done = db.value().exec(sql);
     ASSERT_TRUE(done) << done.error().detail;
     ASSERT_GE(db.value().changes(), 1) << sql;
+    if (restore_triggers) {
+      for (const auto& [name, create] : saved) ASSERT_TRUE(db.value().exec(create));
+    }
     ASSERT_TRUE(db.value().exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   }
 
@@ -178,6 +185,15 @@ TEST_F(Tamper, AChangedEntryIsNamedByItsSignatureAndItsLeafNode) {
   auto report = check();
   EXPECT_TRUE(names(report, "log: entry 5")) << problems(report);
   EXPECT_TRUE(names(report, "merkle: leaf node 5 is not the hash of entry 5")) << problems(report);
+}
+
+TEST_F(Tamper, DroppedTriggersAreNamedByTheSchemaCheck) {
+  edit("UPDATE postings SET amount_minor = amount_minor + 1 WHERE seq = 4 AND amount_minor > 0",
+       /*restore_triggers=*/false);
+  auto report = check();
+  EXPECT_TRUE(names(report, "schema: trigger postings_refuse_update is missing"))
+      << problems(report);
+  EXPECT_TRUE(names(report, "schema: later checks skipped")) << problems(report);
 }
 
 TEST_F(Tamper, AChangedPostingIsADifferenceFromTheReplay) {

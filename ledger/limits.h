@@ -56,6 +56,13 @@ inline constexpr std::int64_t loan_date_max = 2'932'896;
 inline constexpr std::int64_t loan_approval_quorum_max = 16;
 inline constexpr std::size_t loan_text_bytes_max = 256;
 
+// Pools, funding rounds and dividends (ledger/pool_*.cc, ledger/largest_remainder.h).
+inline constexpr std::size_t split_recipients_max = 1'000'000;
+// A pool's description, a contribution's reason, a policy share's name: references, not names.
+inline constexpr std::size_t pool_text_bytes_max = 256;
+// Shares of one allocation policy; a distribution is one transaction of one line more.
+inline constexpr std::size_t pool_policy_shares_max = 32;
+
 static_assert(batch_commands_max <= writer_queue_commands_max);
 // A batch holds at most max(batch_commands_max, atomic_group_commands_max) queued commands (plus
 // the writer's own expiries); a group must also fit an empty queue, or it could never be queued.
@@ -64,5 +71,6 @@ static_assert(atomic_group_commands_max <= writer_queue_commands_max);
 static_assert(postings_per_transaction_max >= 2);
 static_assert(loan_date_min < loan_date_max);
 static_assert(loan_text_bytes_max <= memo_bytes_max);
+static_assert(pool_policy_shares_max + 1 <= postings_per_transaction_max);
 
 }  // namespace pardner::ledger

@@ -172,6 +172,40 @@ struct Fingerprint {
             {"amount", amount(c.amount_minor)},
             {"value_date", optional_int(c.value_date)}};
   }
+  // Pools.
+  boost::json::object operator()(const CreatePool& c) const {
+    return {{"command", "create_pool"},
+            {"actor", amount(c.actor)},
+            {"currency", c.currency},
+            {"pool_account", amount(c.pool_account)},
+            {"description", c.description}};
+  }
+  boost::json::object operator()(const Contribute& c) const {
+    return {{"command", "contribute"},
+            {"actor", amount(c.actor)},
+            {"pool", amount(c.pool)},
+            {"source_account", amount(c.source_account)},
+            {"amount", amount(c.amount_minor)},
+            {"contributor", c.contributor ? amount(*c.contributor) : nullptr},
+            {"reason", c.reason}};
+  }
+  boost::json::object operator()(const SetAllocationPolicy& c) const {
+    boost::json::array shares;
+    for (const PolicyShare& s : c.shares) {
+      shares.push_back(boost::json::object{
+          {"name", s.name}, {"account", amount(s.account)}, {"bps", amount(s.bps)}});
+    }
+    return {{"command", "set_allocation_policy"},
+            {"actor", amount(c.actor)},
+            {"pool", amount(c.pool)},
+            {"shares", std::move(shares)}};
+  }
+  boost::json::object operator()(const Distribute& c) const {
+    return {{"command", "distribute"},
+            {"actor", amount(c.actor)},
+            {"pool", amount(c.pool)},
+            {"amount", c.amount_minor ? amount(*c.amount_minor) : nullptr}};
+  }
 };
 
 struct KeyOf {
@@ -217,7 +251,12 @@ bool requires_idempotency_key(const Command& command) {
          std::holds_alternative<RejectLoan>(command) ||
          std::holds_alternative<WithdrawLoan>(command) ||
          std::holds_alternative<DisburseLoan>(command) ||
-         std::holds_alternative<RepayLoan>(command);
+         std::holds_alternative<RepayLoan>(command) ||
+         // Pool commands decide about money an auditor follows; two of them move it.
+         std::holds_alternative<CreatePool>(command) ||
+         std::holds_alternative<Contribute>(command) ||
+         std::holds_alternative<SetAllocationPolicy>(command) ||
+         std::holds_alternative<Distribute>(command);
 }
 
 std::string command_fingerprint(const Command& command) {

@@ -11,6 +11,7 @@
 #include "crypto/sha256.h"
 #include "ledger/access_tokens.h"
 #include "ledger/loan_commands.h"
+#include "ledger/pool_commands.h"
 #include "ledger/types.h"
 
 namespace pardner::ledger {
@@ -110,7 +111,9 @@ using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus,
                              ReverseTransaction, CreateAccessToken, RevokeAccessToken,
                              ExpirePending, CreateLoanFund, CreateLoanProduct, ApplyForLoan,
                              ApproveLoan, RejectLoan, WithdrawLoan, DisburseLoan,
-                             RepayLoan>;
+                             RepayLoan,
+                             // Pools (ledger/pool_commands.h).
+                             CreatePool, Contribute, SetAllocationPolicy, Distribute>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

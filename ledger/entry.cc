@@ -27,12 +27,16 @@ std::string_view wire_name(EntryKind kind) {
     case EntryKind::loan_withdrawn: return "loan_withdrawn";
     case EntryKind::loan_disbursed: return "loan_disbursed";
     case EntryKind::loan_repaid: return "loan_repaid";
+    case EntryKind::pool_created: return "pool_created";
+    case EntryKind::pool_contributed: return "pool_contributed";
+    case EntryKind::pool_policy_set: return "pool_policy_set";
+    case EntryKind::pool_distributed: return "pool_distributed";
   }
   return "unknown";
 }
 
 std::optional<EntryKind> entry_kind_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(EntryKind::loan_repaid); ++i) {
+  for (int i = 0; i <= static_cast<int>(entry_kind_last); ++i) {
     auto kind = static_cast<EntryKind>(i);
     if (wire_name(kind) == name) return kind;
   }

@@ -37,7 +37,15 @@ enum class EntryKind : std::uint8_t {
   loan_withdrawn,
   loan_disbursed,  // names the approvals that authorised it; the schedule follows from the log
   loan_repaid,     // one repayment and its allocation; the loan closes when nothing is owed
+  // Pools (ledger/pool_projection.cc). As with loans, money moves in transaction entries of
+  // their own, appended by the same command just before the pool entry that names them.
+  pool_created,
+  pool_contributed,
+  pool_policy_set,   // a new version of the pool's allocation policy
+  pool_distributed,  // the policy version and the split; replay recomputes the split
 };
+// The last kind, for loops over all of them.
+inline constexpr EntryKind entry_kind_last = EntryKind::pool_distributed;
 std::string_view wire_name(EntryKind kind);
 std::optional<EntryKind> entry_kind_from(std::string_view name);
 

@@ -74,7 +74,12 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::loan_rejected:
     case EntryKind::loan_withdrawn:
     case EntryKind::loan_disbursed:
-    case EntryKind::loan_repaid: return;
+    case EntryKind::loan_repaid:
+    // Pool entries likewise: their money is in the transaction entries before them.
+    case EntryKind::pool_created:
+    case EntryKind::pool_contributed:
+    case EntryKind::pool_policy_set:
+    case EntryKind::pool_distributed: return;
   }
 }
 

@@ -35,5 +35,10 @@ Result<Applied> apply(WriteTxn& txn, const WithdrawLoan& command);
 Result<Applied> apply(WriteTxn& txn, const DisburseLoan& command);
 // loan_repayment_commands.cc
 Result<Applied> apply(WriteTxn& txn, const RepayLoan& command);
+// Pools: pool_commands.cc (create, contribute, policy, distribute).
+Result<Applied> apply(WriteTxn& txn, const CreatePool& command);
+Result<Applied> apply(WriteTxn& txn, const Contribute& command);
+Result<Applied> apply(WriteTxn& txn, const SetAllocationPolicy& command);
+Result<Applied> apply(WriteTxn& txn, const Distribute& command);
 
 }  // namespace pardner::ledger

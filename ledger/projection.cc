@@ -7,6 +7,7 @@
 #include <map>
 
 #include "ledger/loan_projection.h"
+#include "ledger/pool_projection.h"
 #include "ledger/state.h"
 
 namespace pardner::ledger {
@@ -304,6 +305,10 @@ Result<Ok> project(Database& db, const Entry& entry) {
     case EntryKind::loan_withdrawn: return apply_loan_closed_early(db, entry, "withdrawn");
     case EntryKind::loan_disbursed: return apply_loan_disbursed(db, entry);
     case EntryKind::loan_repaid: return apply_loan_repaid(db, entry);
+    case EntryKind::pool_created: return apply_pool_created(db, entry);
+    case EntryKind::pool_contributed: return apply_pool_contributed(db, entry);
+    case EntryKind::pool_policy_set: return apply_pool_policy_set(db, entry);
+    case EntryKind::pool_distributed: return apply_pool_distributed(db, entry);
   }
   return Error{Errc::invalid_argument, "unknown entry kind"};
 }

@@ -32,6 +32,14 @@ constexpr DerivedTable derived_tables[] = {
     {"loan_approvals", "SELECT * FROM loan_approvals ORDER BY loan_id, seq"},
     {"loan_instalments", "SELECT * FROM loan_instalments ORDER BY loan_id, number"},
     {"loan_repayments", "SELECT * FROM loan_repayments ORDER BY loan_id, seq"},
+    // Pools.
+    {"pools", "SELECT * FROM pools ORDER BY id"},
+    {"pool_contributions", "SELECT * FROM pool_contributions ORDER BY pool_id, seq"},
+    {"pool_policies", "SELECT * FROM pool_policies ORDER BY pool_id, version"},
+    {"pool_policy_shares", "SELECT * FROM pool_policy_shares ORDER BY pool_id, version, idx"},
+    {"pool_distributions", "SELECT * FROM pool_distributions ORDER BY id"},
+    {"pool_distribution_lines",
+     "SELECT * FROM pool_distribution_lines ORDER BY distribution_id, account_id"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

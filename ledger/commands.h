@@ -12,6 +12,7 @@
 #include "ledger/access_tokens.h"
 #include "ledger/loan_commands.h"
 #include "ledger/pool_commands.h"
+#include "ledger/pool_round_commands.h"
 #include "ledger/types.h"
 
 namespace pardner::ledger {
@@ -113,7 +114,8 @@ using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus,
                              ApproveLoan, RejectLoan, WithdrawLoan, DisburseLoan,
                              RepayLoan,
                              // Pools (ledger/pool_commands.h).
-                             CreatePool, Contribute, SetAllocationPolicy, Distribute>;
+                             CreatePool, Contribute, SetAllocationPolicy, Distribute,
+                             OpenRound, CastVote, CloseRound>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

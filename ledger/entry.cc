@@ -31,6 +31,9 @@ std::string_view wire_name(EntryKind kind) {
     case EntryKind::pool_contributed: return "pool_contributed";
     case EntryKind::pool_policy_set: return "pool_policy_set";
     case EntryKind::pool_distributed: return "pool_distributed";
+    case EntryKind::round_opened: return "round_opened";
+    case EntryKind::round_vote_cast: return "round_vote_cast";
+    case EntryKind::round_closed: return "round_closed";
   }
   return "unknown";
 }

@@ -79,7 +79,10 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::pool_created:
     case EntryKind::pool_contributed:
     case EntryKind::pool_policy_set:
-    case EntryKind::pool_distributed: return;
+    case EntryKind::pool_distributed:
+    case EntryKind::round_opened:
+    case EntryKind::round_vote_cast:
+    case EntryKind::round_closed: return;
   }
 }
 

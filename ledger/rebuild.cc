@@ -40,6 +40,11 @@ constexpr DerivedTable derived_tables[] = {
     {"pool_distributions", "SELECT * FROM pool_distributions ORDER BY id"},
     {"pool_distribution_lines",
      "SELECT * FROM pool_distribution_lines ORDER BY distribution_id, account_id"},
+    {"pool_rounds", "SELECT * FROM pool_rounds ORDER BY id"},
+    {"pool_round_candidates", "SELECT * FROM pool_round_candidates ORDER BY round_id, number"},
+    {"pool_round_ballots", "SELECT * FROM pool_round_ballots ORDER BY round_id, member_id"},
+    {"pool_round_ballot_lines",
+     "SELECT * FROM pool_round_ballot_lines ORDER BY round_id, member_id, candidate"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

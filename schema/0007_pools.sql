@@ -64,3 +64,49 @@ CREATE TABLE pool_distribution_lines (
   PRIMARY KEY (distribution_id, account_id)
 ) STRICT;
 
+-- Funding rounds on a pool. amount_minor NULL: the pool's available balance at closing.
+CREATE TABLE pool_rounds (
+  id INTEGER PRIMARY KEY,
+  pool_id INTEGER NOT NULL REFERENCES pools(id),
+  amount_minor INTEGER,
+  voting_start_us INTEGER NOT NULL,
+  voting_end_us INTEGER NOT NULL,
+  rule TEXT NOT NULL CHECK (rule IN ('winner_takes_all', 'proportional')),
+  tie_break TEXT NOT NULL CHECK (tie_break IN ('first_listed', 'split_equally')),
+  cap_minor INTEGER,
+  min_share_bps INTEGER,
+  votes_per_member INTEGER NOT NULL,
+  candidates_may_self_vote INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  opened_seq INTEGER NOT NULL,
+  closed_seq INTEGER,
+  paid_minor INTEGER,
+  transaction_id INTEGER
+) STRICT;
+CREATE INDEX pool_rounds_open ON pool_rounds (voting_end_us) WHERE status = 'open';
+
+CREATE TABLE pool_round_candidates (
+  round_id INTEGER NOT NULL REFERENCES pool_rounds(id),
+  number INTEGER NOT NULL,
+  member_id INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  description TEXT NOT NULL,
+  payout_minor INTEGER,
+  PRIMARY KEY (round_id, number)
+) STRICT;
+
+-- Each member's ballot in force (a later vote replaces it) and its lines.
+CREATE TABLE pool_round_ballots (
+  round_id INTEGER NOT NULL REFERENCES pool_rounds(id),
+  member_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (round_id, member_id)
+) STRICT;
+
+CREATE TABLE pool_round_ballot_lines (
+  round_id INTEGER NOT NULL,
+  member_id INTEGER NOT NULL,
+  candidate INTEGER NOT NULL,
+  votes INTEGER NOT NULL CHECK (votes >= 1),
+  PRIMARY KEY (round_id, member_id, candidate)
+) STRICT;

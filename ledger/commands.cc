@@ -188,6 +188,77 @@ struct Fingerprint {
             {"source_account", amount(c.source_account)},
             {"amount", amount(c.amount_minor)}};
   }
+  // Pools.
+  boost::json::object operator()(const CreatePool& c) const {
+    return {{"command", "create_pool"},
+            {"actor", amount(c.actor)},
+            {"currency", c.currency},
+            {"pool_account", amount(c.pool_account)},
+            {"description", c.description}};
+  }
+  boost::json::object operator()(const Contribute& c) const {
+    return {{"command", "contribute"},
+            {"actor", amount(c.actor)},
+            {"pool", amount(c.pool)},
+            {"source_account", amount(c.source_account)},
+            {"amount", amount(c.amount_minor)},
+            {"contributor", c.contributor ? amount(*c.contributor) : nullptr},
+            {"reason", c.reason}};
+  }
+  boost::json::object operator()(const SetAllocationPolicy& c) const {
+    boost::json::array shares;
+    for (const PolicyShare& s : c.shares) {
+      shares.push_back(boost::json::object{
+          {"name", s.name}, {"account", amount(s.account)}, {"bps", amount(s.bps)}});
+    }
+    return {{"command", "set_allocation_policy"},
+            {"actor", amount(c.actor)},
+            {"pool", amount(c.pool)},
+            {"shares", std::move(shares)}};
+  }
+  boost::json::object operator()(const Distribute& c) const {
+    return {{"command", "distribute"},
+            {"actor", amount(c.actor)},
+            {"pool", amount(c.pool)},
+            {"amount", c.amount_minor ? amount(*c.amount_minor) : nullptr}};
+  }
+  boost::json::object operator()(const OpenRound& c) const {
+    boost::json::array candidates;
+    for (const RoundCandidate& k : c.candidates) {
+      candidates.push_back(boost::json::object{{"member", amount(k.member)},
+                                               {"account", amount(k.account)},
+                                               {"description", k.description}});
+    }
+    return {{"command", "open_round"},
+            {"actor", amount(c.actor)},
+            {"pool", amount(c.pool)},
+            {"amount", c.amount_minor ? amount(*c.amount_minor) : nullptr},
+            {"candidates", std::move(candidates)},
+            {"voting_start", amount(c.voting_start)},
+            {"voting_end", amount(c.voting_end)},
+            {"rule", wire_name(c.rules.rule)},
+            {"tie_break", wire_name(c.rules.tie_break)},
+            {"cap", c.rules.cap_minor ? amount(*c.rules.cap_minor) : nullptr},
+            {"min_share_bps", c.rules.min_share_bps ? amount(*c.rules.min_share_bps) : nullptr},
+            {"votes_per_member", amount(c.votes_per_member)},
+            {"candidates_may_self_vote", c.candidates_may_self_vote}};
+  }
+  boost::json::object operator()(const CastVote& c) const {
+    boost::json::array ballot;
+    for (const VoteFor& v : c.ballot) {
+      ballot.push_back(
+          boost::json::object{{"candidate", amount(v.candidate)}, {"votes", amount(v.votes)}});
+    }
+    return {{"command", "cast_vote"},
+            {"actor", amount(c.actor)},
+            {"round", amount(c.round)},
+            {"ballot", std::move(ballot)}};
+  }
+  boost::json::object operator()(const CloseRound& c) const {
+    return {{"command", "close_round"},
+            {"actor", c.actor ? amount(*c.actor) : nullptr},
+            {"round", amount(c.round)}};
+  }
 };
 
 struct KeyOf {
@@ -237,7 +308,17 @@ bool requires_idempotency_key(const Command& command) {
          std::holds_alternative<DisburseLoan>(command) ||
          std::holds_alternative<RepayLoan>(command) ||
          std::holds_alternative<WriteOffLoan>(command) ||
-         std::holds_alternative<RecordRecovery>(command);
+         std::holds_alternative<RecordRecovery>(command) ||
+         // Pool commands decide about money an auditor follows; two of them move it.
+         std::holds_alternative<CreatePool>(command) ||
+         std::holds_alternative<Contribute>(command) ||
+         std::holds_alternative<SetAllocationPolicy>(command) ||
+         std::holds_alternative<Distribute>(command) ||
+         std::holds_alternative<OpenRound>(command) ||
+         std::holds_alternative<CastVote>(command) ||
+         // A close the writer issues itself (no actor) has no client, so no key.
+         (std::holds_alternative<CloseRound>(command) &&
+          std::get<CloseRound>(command).actor.has_value());
 }
 
 std::string command_fingerprint(const Command& command) {

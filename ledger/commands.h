@@ -11,6 +11,8 @@
 #include "crypto/sha256.h"
 #include "ledger/access_tokens.h"
 #include "ledger/loan_commands.h"
+#include "ledger/pool_commands.h"
+#include "ledger/pool_round_commands.h"
 #include "ledger/types.h"
 
 namespace pardner::ledger {
@@ -110,7 +112,10 @@ using Command =
                  SetAccountFloor, CreateTransaction, PostPending, VoidPending, ReverseTransaction,
                  CreateAccessToken, RevokeAccessToken, ExpirePending, CreateLoanFund,
                  CreateLoanProduct, ApplyForLoan, ApproveLoan, RejectLoan, WithdrawLoan,
-                 DisburseLoan, RepayLoan, ChargeLateFees, WriteOffLoan, RecordRecovery>;
+                 DisburseLoan, RepayLoan, ChargeLateFees, WriteOffLoan, RecordRecovery,
+                 // Pools (ledger/pool_commands.h).
+                 CreatePool, Contribute, SetAllocationPolicy, Distribute, OpenRound, CastVote,
+                 CloseRound>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

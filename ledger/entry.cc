@@ -31,12 +31,19 @@ std::string_view wire_name(EntryKind kind) {
     case EntryKind::loan_writeoff_approved: return "loan_writeoff_approved";
     case EntryKind::loan_written_off: return "loan_written_off";
     case EntryKind::loan_recovered: return "loan_recovered";
+    case EntryKind::pool_created: return "pool_created";
+    case EntryKind::pool_contributed: return "pool_contributed";
+    case EntryKind::pool_policy_set: return "pool_policy_set";
+    case EntryKind::pool_distributed: return "pool_distributed";
+    case EntryKind::round_opened: return "round_opened";
+    case EntryKind::round_vote_cast: return "round_vote_cast";
+    case EntryKind::round_closed: return "round_closed";
   }
   return "unknown";
 }
 
 std::optional<EntryKind> entry_kind_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(EntryKind::loan_recovered); ++i) {
+  for (int i = 0; i <= static_cast<int>(entry_kind_last); ++i) {
     auto kind = static_cast<EntryKind>(i);
     if (wire_name(kind) == name) return kind;
   }

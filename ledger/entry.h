@@ -41,7 +41,18 @@ enum class EntryKind : std::uint8_t {
   loan_writeoff_approved,  // one admin's approval to write a loan off
   loan_written_off,        // names the approvals that made quorum and the principal written off
   loan_recovered,          // money recovered on a written-off loan
+  // Pools (ledger/pool_projection.cc). As with loans, money moves in transaction entries of
+  // their own, appended by the same command just before the pool entry that names them.
+  pool_created,
+  pool_contributed,
+  pool_policy_set,   // a new version of the pool's allocation policy
+  pool_distributed,  // the policy version and the split; replay recomputes the split
+  round_opened,
+  round_vote_cast,  // a member's ballot; replaces their earlier one in the round
+  round_closed,     // the tally and the payout; replay recomputes both from the ballots
 };
+// The last kind, for loops over all of them.
+inline constexpr EntryKind entry_kind_last = EntryKind::round_closed;
 std::string_view wire_name(EntryKind kind);
 std::optional<EntryKind> entry_kind_from(std::string_view name);
 

@@ -78,7 +78,15 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::loan_late_fee_charged:  // late fees are income when paid, as interest is
     case EntryKind::loan_writeoff_approved:
     case EntryKind::loan_written_off:
-    case EntryKind::loan_recovered: return;
+    case EntryKind::loan_recovered:
+    // Pool entries likewise: their money is in the transaction entries before them.
+    case EntryKind::pool_created:
+    case EntryKind::pool_contributed:
+    case EntryKind::pool_policy_set:
+    case EntryKind::pool_distributed:
+    case EntryKind::round_opened:
+    case EntryKind::round_vote_cast:
+    case EntryKind::round_closed: return;
   }
 }
 

@@ -59,6 +59,18 @@ inline constexpr std::size_t loan_text_bytes_max = 256;
 // again, so one batch never grows without bound however many loans fall late on one day.
 inline constexpr std::int64_t late_fee_charges_per_command_max = 1'000;
 
+// Pools, funding rounds and dividends (ledger/pool_*.cc, ledger/largest_remainder.h).
+inline constexpr std::size_t split_recipients_max = 1'000'000;
+// A pool's description, a contribution's reason, a policy share's name: references, not names.
+inline constexpr std::size_t pool_text_bytes_max = 256;
+// Shares of one allocation policy; a distribution is one transaction of one line more.
+inline constexpr std::size_t pool_policy_shares_max = 32;
+// Funding rounds: candidates (a close pays them in one transaction) and votes per member.
+inline constexpr std::size_t round_candidates_max = 64;
+inline constexpr std::int64_t round_votes_per_member_max = 1'000;
+// Writer-issued round closes per call of rounds_due_to_close.
+inline constexpr std::size_t round_closes_per_call_max = 64;
+
 static_assert(batch_commands_max <= writer_queue_commands_max);
 // A batch holds at most max(batch_commands_max, atomic_group_commands_max) queued commands (plus
 // the writer's own expiries); a group must also fit an empty queue, or it could never be queued.
@@ -67,5 +79,7 @@ static_assert(atomic_group_commands_max <= writer_queue_commands_max);
 static_assert(postings_per_transaction_max >= 2);
 static_assert(loan_date_min < loan_date_max);
 static_assert(loan_text_bytes_max <= memo_bytes_max);
+static_assert(pool_policy_shares_max + 1 <= postings_per_transaction_max);
+static_assert(round_candidates_max + 1 <= postings_per_transaction_max);
 
 }  // namespace pardner::ledger

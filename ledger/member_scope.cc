@@ -88,6 +88,33 @@ Result<bool> MemberScope::touches(const Entry& entry) {
       if (!member) return member.error();
       return member.value() == member_;
     }
+    // A pool and its policies are the community's; a contribution or a distribution touches
+    // whoever's account its transaction moved, and a contribution also its named contributor.
+    case EntryKind::pool_created:
+    case EntryKind::pool_policy_set:
+    case EntryKind::round_opened: return false;
+    case EntryKind::round_vote_cast: {
+      auto member = int_field(fields, "member");
+      if (!member) return member.error();
+      return member.value() == member_;
+    }
+    case EntryKind::round_closed: {
+      auto transaction = optional_int_field(fields, "transaction");
+      if (!transaction) return transaction.error();
+      if (!transaction.value()) return false;
+      return transaction_touches(*transaction.value());
+    }
+    case EntryKind::pool_contributed: {
+      auto contributor = optional_int_field(fields, "contributor_member");
+      if (!contributor) return contributor.error();
+      if (contributor.value() == member_) return true;
+      [[fallthrough]];
+    }
+    case EntryKind::pool_distributed: {
+      auto transaction = int_field(fields, "transaction");
+      if (!transaction) return transaction.error();
+      return transaction_touches(transaction.value());
+    }
   }
   return false;  // unreachable: every kind returns above
 }

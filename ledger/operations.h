@@ -40,5 +40,14 @@ Result<Applied> apply(WriteTxn& txn, const ChargeLateFees& command);
 // loan_writeoff_commands.cc
 Result<Applied> apply(WriteTxn& txn, const WriteOffLoan& command);
 Result<Applied> apply(WriteTxn& txn, const RecordRecovery& command);
+// Pools: pool_commands.cc (create, contribute, policy, distribute).
+Result<Applied> apply(WriteTxn& txn, const CreatePool& command);
+Result<Applied> apply(WriteTxn& txn, const Contribute& command);
+Result<Applied> apply(WriteTxn& txn, const SetAllocationPolicy& command);
+Result<Applied> apply(WriteTxn& txn, const Distribute& command);
+// Funding rounds: pool_round_commands.cc.
+Result<Applied> apply(WriteTxn& txn, const OpenRound& command);
+Result<Applied> apply(WriteTxn& txn, const CastVote& command);
+Result<Applied> apply(WriteTxn& txn, const CloseRound& command);
 
 }  // namespace pardner::ledger

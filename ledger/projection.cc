@@ -7,6 +7,8 @@
 #include <map>
 
 #include "ledger/loan_projection.h"
+#include "ledger/pool_projection.h"
+#include "ledger/pool_round_projection.h"
 #include "ledger/state.h"
 
 namespace pardner::ledger {
@@ -308,6 +310,13 @@ Result<Ok> project(Database& db, const Entry& entry) {
     case EntryKind::loan_writeoff_approved: return apply_loan_writeoff_approved(db, entry);
     case EntryKind::loan_written_off: return apply_loan_written_off(db, entry);
     case EntryKind::loan_recovered: return apply_loan_recovered(db, entry);
+    case EntryKind::pool_created: return apply_pool_created(db, entry);
+    case EntryKind::pool_contributed: return apply_pool_contributed(db, entry);
+    case EntryKind::pool_policy_set: return apply_pool_policy_set(db, entry);
+    case EntryKind::pool_distributed: return apply_pool_distributed(db, entry);
+    case EntryKind::round_opened: return apply_round_opened(db, entry);
+    case EntryKind::round_vote_cast: return apply_round_vote_cast(db, entry);
+    case EntryKind::round_closed: return apply_round_closed(db, entry);
   }
   return Error{Errc::invalid_argument, "unknown entry kind"};
 }

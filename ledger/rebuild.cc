@@ -36,6 +36,19 @@ constexpr DerivedTable derived_tables[] = {
     {"loan_writeoff_approvals", "SELECT * FROM loan_writeoff_approvals ORDER BY loan_id, seq"},
     {"loan_writeoffs", "SELECT * FROM loan_writeoffs ORDER BY loan_id"},
     {"loan_recoveries", "SELECT * FROM loan_recoveries ORDER BY loan_id, seq"},
+    // Pools.
+    {"pools", "SELECT * FROM pools ORDER BY id"},
+    {"pool_contributions", "SELECT * FROM pool_contributions ORDER BY pool_id, seq"},
+    {"pool_policies", "SELECT * FROM pool_policies ORDER BY pool_id, version"},
+    {"pool_policy_shares", "SELECT * FROM pool_policy_shares ORDER BY pool_id, version, idx"},
+    {"pool_distributions", "SELECT * FROM pool_distributions ORDER BY id"},
+    {"pool_distribution_lines",
+     "SELECT * FROM pool_distribution_lines ORDER BY distribution_id, account_id"},
+    {"pool_rounds", "SELECT * FROM pool_rounds ORDER BY id"},
+    {"pool_round_candidates", "SELECT * FROM pool_round_candidates ORDER BY round_id, number"},
+    {"pool_round_ballots", "SELECT * FROM pool_round_ballots ORDER BY round_id, member_id"},
+    {"pool_round_ballot_lines",
+     "SELECT * FROM pool_round_ballot_lines ORDER BY round_id, member_id, candidate"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

@@ -179,7 +179,8 @@ bool one_request(std::string_view& input) {
     std::size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
     input.remove_prefix(used);
     header_bytes += used;
-    if (ec == http::error::need_more) return false;  // the client stopped mid-header: no answer
+    // The client stopped mid-header: no answer (the session's idle deadline closes it).
+    if (ec == http::error::need_more || (!ec && used == 0)) return false;
     if (ec == http::error::header_limit) {
       refuse(parser, api::make_problem(api::ApiErrc::header_too_large, "header"));
       return false;
@@ -213,7 +214,9 @@ bool one_request(std::string_view& input) {
   while (!parser.is_done()) {
     std::size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
     input.remove_prefix(used);
-    if (ec == http::error::need_more) return false;  // the client stopped mid-body
+    // The client stopped mid-body (Beast asks for more, or, with the buffer used up, consumes
+    // nothing and says nothing): the session would wait for it until body_timeout_ms.
+    if (ec == http::error::need_more || (!ec && used == 0)) return false;
     if (ec == http::error::body_limit) {
       refuse(parser, api::make_problem(api::ApiErrc::body_too_large, "body"));
       return false;

@@ -148,7 +148,7 @@ TEST_F(MoneyEndpoints, QuotedFieldNamesAreCutOnACharacterBoundary) {
     EXPECT_EQ(problem_code(unknown), "invalid_argument") << unknown.body;
     auto repeated = post("/v1/members", R"({")" + name + R"(":1,")" + name + R"(":2})");
     EXPECT_EQ(repeated.status, 400);
-    EXPECT_EQ(problem_code(repeated), "invalid_argument") << repeated.body;
+    EXPECT_EQ(problem_code(repeated), "malformed_json") << repeated.body;
   }
   auto detail = [this](const std::string& name) {
     auto response = post("/v1/members", R"({")" + name + R"(":1})");

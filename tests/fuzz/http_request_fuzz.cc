@@ -2,9 +2,10 @@
 // with the server's limits (api/limits.h), in the order api/session.cc applies them (header
 // bytes, then the route's body limit, then the early 401/403 for large bodies) -> the plain
 // Request -> Router::dispatch over the real route table (api/routes.cc): target and query parsing
-// (api/target, api/params), route matching, body limit, bearer authentication, roles, media type
-// and query names. Each route's handler is replaced by a stub that checks what the router handed
-// it and answers 200, so nothing beyond the router runs. Several pipelined requests may follow
+// (api/target), route matching, body limit, bearer authentication, roles, media type and query
+// names. Each route's handler is replaced by a stub that checks what the router handed it, parses
+// the route's query parameters as handlers do (api/params) and answers 200, so nothing beyond
+// the router and the parameter parsers runs. Several pipelined requests may follow
 // each other, each with a fresh parser, as on one connection. A violation aborts.
 #include <array>
 #include <boost/asio/buffer.hpp>
@@ -17,6 +18,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +27,7 @@
 
 #include "api/auth.h"
 #include "api/limits.h"
+#include "api/params.h"
 #include "api/router.h"
 #include "api/routes.h"
 
@@ -78,6 +82,24 @@ void stub_handler(api::Exchange& ex) {
     bool taken = false;
     for (const api::ParamDoc& param : route.doc.query) taken = taken || param.name == name;
     if (!taken) violated("undocumented query parameter reached a handler:", request.target);
+  }
+  // What handlers do next with the query (api/params.h): each documented parameter parsed as
+  // its row says. Strict decimal means an accepted number prints back as the text sent.
+  for (const api::ParamDoc& param : route.doc.query) {
+    std::optional<std::string_view> raw = request.query_param(param.name);
+    if (param.integer) {
+      auto number =
+          api::query_integer(request, param.name, 0, std::numeric_limits<std::int64_t>::max());
+      if (number && number.value() && (!raw || std::to_string(*number.value()) != *raw)) {
+        violated("an accepted integer is not the text sent:", request.target);
+      }
+      if (number && !number.value() && raw) violated("a sent integer was lost:", request.target);
+    } else {
+      auto text = api::query_text(request, param.name, api::target_bytes_max);
+      if (text && text.value() && (!raw || *text.value() != *raw || raw->empty())) {
+        violated("accepted text is not the text sent:", request.target);
+      }
+    }
   }
   ex.reply_json(200, "{}");
 }

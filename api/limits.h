@@ -29,6 +29,9 @@ inline constexpr std::size_t body_bytes_max = 4 * 1024 * 1024;
 inline constexpr std::size_t unrouted_body_bytes_max = 64 * 1024;
 // Routes that only read take no body.
 inline constexpr std::size_t read_body_bytes_max = 0;
+// A problem's detail quotes at most this much of a name the client sent (an unknown field or
+// query parameter), cut on a character boundary so the answer stays valid UTF-8.
+inline constexpr std::size_t quoted_name_bytes_max = 64;
 // Bearer tokens (RFC 6750 b64token characters).
 inline constexpr std::size_t token_bytes_max = 256;
 

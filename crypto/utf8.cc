@@ -65,6 +65,14 @@ bool is_valid_utf8(std::string_view text) {
   return walk_utf8(text, [](char32_t) {});
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t bytes_max) {
+  if (text.size() <= bytes_max) return text;
+  std::size_t end = bytes_max;
+  // Back off over continuation bytes (10xxxxxx): the cut then falls before a lead byte.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 bool is_unicode_space(char32_t code_point) {
   switch (code_point) {
     case U'\t':

@@ -3,6 +3,7 @@
 // classes; never normalises, replaces or skips a byte.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,11 @@ namespace pardner::crypto {
 std::optional<std::vector<char32_t>> decode_utf8(std::string_view text);
 
 bool is_valid_utf8(std::string_view text);
+
+// The longest prefix of valid UTF-8 `text` that has at most `bytes_max` bytes and ends on a
+// character boundary: for quoting a bounded piece of what a client sent (a field or parameter
+// name) in an answer, which must stay valid UTF-8 to be JSON (RFC 8259 §8.1).
+std::string_view utf8_prefix(std::string_view text, std::size_t bytes_max);
 
 // Unicode White_Space (tab, line feed, vertical tab, form feed, carriage return, space, U+0085,
 // U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000): what Go's

@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "api/limits.h"
 #include "api/media_type.h"
 #include "api/params.h"
+#include "crypto/utf8.h"
 #include "ledger/limits.h"
 #include "ledger/money.h"
 
@@ -53,7 +55,7 @@ class DuplicateKeys {
   bool on_key(sv part, std::size_t, ec_t&) {
     key_.append(part.data(), part.size());
     bool fresh = open_.back().insert(key_).second;
-    if (!fresh) duplicate_ = key_.substr(0, 64);
+    if (!fresh) duplicate_ = crypto::utf8_prefix(key_, quoted_name_bytes_max);
     key_.clear();
     return fresh;  // false stops the parser at the first duplicate
   }
@@ -99,7 +101,8 @@ Decoded<Ok> refuse_unknown_fields(const boost::json::object& object,
     // Keys may be long: name at most a prefix of one, and never echo a value.
     if (!known) {
       std::string_view key = field.key();
-      return invalid(std::string(where) + "unknown field " + in_quotes(key.substr(0, 64)));
+      return invalid(std::string(where) + "unknown field " +
+                     in_quotes(crypto::utf8_prefix(key, quoted_name_bytes_max)));
     }
   }
   return Ok{};

@@ -137,6 +137,31 @@ TEST_F(MoneyEndpoints, DecodingRefusalsAreProblemsAndWriteNothing) {
   EXPECT_EQ(log_size(), before);
 }
 
+// Found by tests/fuzz/request_body_fuzz.cc: a field name quoted in the detail was cut at byte
+// 64, inside a character, and the answer was not valid UTF-8, so not JSON.
+TEST_F(MoneyEndpoints, QuotedFieldNamesAreCutOnACharacterBoundary) {
+  // "é" is two bytes: the 63rd and 64th; with one more "a" before it, the 64th and 65th.
+  for (const std::string& name :
+       {std::string(62, 'a') + "\u00e9", std::string(63, 'a') + "\u00e9"}) {
+    auto unknown = post("/v1/members", R"({")" + name + R"(":1})");
+    EXPECT_EQ(unknown.status, 400);
+    EXPECT_EQ(problem_code(unknown), "invalid_argument") << unknown.body;
+    auto repeated = post("/v1/members", R"({")" + name + R"(":1,")" + name + R"(":2})");
+    EXPECT_EQ(repeated.status, 400);
+    EXPECT_EQ(problem_code(repeated), "malformed_json") << repeated.body;
+  }
+  auto detail = [this](const std::string& name) {
+    auto response = post("/v1/members", R"({")" + name + R"(":1})");
+    auto body = json_of(response);
+    return body.is_object() ? std::string(body.at("detail").as_string()) : std::string();
+  };
+  // 64 bytes fit whole; 65 would split the "é", which is left out.
+  EXPECT_EQ(detail(std::string(62, 'a') + "\\u00e9"),
+            "unknown field \"" + std::string(62, 'a') + "\xc3\xa9\"");
+  EXPECT_EQ(detail(std::string(63, 'a') + "\\u00e9"),
+            "unknown field \"" + std::string(63, 'a') + "\"");
+}
+
 TEST_F(MoneyEndpoints, LimitsAreAcceptedAtTheLimit) {
   auto largest = post("/v1/transactions", transfer(cash_, savings1_, "9007199254740991"),
                       admin_token, "largest");

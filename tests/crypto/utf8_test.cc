@@ -12,6 +12,19 @@ TEST(Utf8, DecodesOneToFourByteSequences) {
   EXPECT_TRUE(is_valid_utf8(""));
 }
 
+TEST(Utf8, PrefixEndsOnACharacterBoundary) {
+  const std::string text = "ab\xc3\xa9\xf0\x9f\x98\x80";  // a b é 😀: 1+1+2+4 bytes
+  EXPECT_EQ(utf8_prefix(text, 100), text);
+  EXPECT_EQ(utf8_prefix(text, text.size()), text);
+  EXPECT_EQ(utf8_prefix(text, 7), "ab\xc3\xa9");  // inside the 4-byte character
+  EXPECT_EQ(utf8_prefix(text, 5), "ab\xc3\xa9");
+  EXPECT_EQ(utf8_prefix(text, 4), "ab\xc3\xa9");
+  EXPECT_EQ(utf8_prefix(text, 3), "ab");  // inside é
+  EXPECT_EQ(utf8_prefix(text, 2), "ab");
+  EXPECT_EQ(utf8_prefix(text, 0), "");
+  EXPECT_EQ(utf8_prefix("\xc3\xa9", 1), "");
+}
+
 TEST(Utf8, RefusesWhatALenientDecoderWouldRepair) {
   for (std::string_view bad :
        {"\x80", "\xc3", "\xc3\x28", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",

@@ -53,11 +53,15 @@ Problem from_ledger(const ledger::Error& error, const std::string& what) {
 }
 
 // ?on=YYYY-MM-DD, the day the report is for: arrears and PAR30 depend on it. Without it, today
-// by the server's clock (UTC), the one place the API reads the time.
-Decoded<ledger::Date> report_date(const Request& request) {
-  auto text = query_text(request, "on", value_date_bytes_max);
+// (UTC) by the writer's clock, the day the engine dates a command now; the system clock only
+// when the ledger is served read-only.
+Decoded<ledger::Date> report_date(Exchange& ex) {
+  auto text = query_text(ex.request(), "on", value_date_bytes_max);
   if (!text) return text.error();
-  if (!text.value()) return ledger::date_of(ledger::SystemClock().now());
+  if (!text.value()) {
+    const ledger::Writer* writer = ex.services().writer;
+    return ledger::date_of(writer ? writer->clock().now() : ledger::SystemClock().now());
+  }
   auto date = ledger::parse_date(*text.value());
   if (!date) return invalid("query parameter 'on' must be a date, YYYY-MM-DD");
   return *date;
@@ -125,7 +129,7 @@ json::object arrears_json(const ledger::Arrears& a, ledger::Date on) {
 void get_loan_fund(Exchange& ex) {
   auto id = id_param(ex, "id");
   if (!id) return ex.fail(id.error());
-  auto on = report_date(ex.request());
+  auto on = report_date(ex);
   if (!on) return ex.fail(on.error());
   const std::string what = "loan fund " + std::to_string(id.value());
   ledger::Database& db = ex.reader().db();
@@ -184,7 +188,7 @@ void get_loan_product(Exchange& ex) {
 void get_loan(Exchange& ex) {
   auto id = id_param(ex, "id");
   if (!id) return ex.fail(id.error());
-  auto on = report_date(ex.request());
+  auto on = report_date(ex);
   if (!on) return ex.fail(on.error());
   const std::string what = "loan " + std::to_string(id.value());
   ledger::Database& db = ex.reader().db();

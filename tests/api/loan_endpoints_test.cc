@@ -238,6 +238,13 @@ TEST_F(LoanEndpoints, AMembersLoansShowTheNextPaymentDueAsTimeMoves) {
   EXPECT_EQ(late.at("arrears").at("days_past_due").as_int64(), 1);
   EXPECT_EQ(late.at("arrears").at("bucket").as_string(), "days_1_30");
   EXPECT_EQ(late.at("arrears").at("overdue").as_int64(), 10000);
+  // Without ?on= the reports are for the engine's today, the writer's clock.
+  auto today = json_of(get("/v1/loans/" + n(loan), borrower_)).as_object();
+  EXPECT_EQ(today.at("arrears").at("on").as_string(), "2026-11-30");
+  EXPECT_EQ(today.at("arrears").at("days_past_due").as_int64(), 1);
+  EXPECT_EQ(
+      json_of(get("/v1/loan-funds/" + n(fund_), admin_token)).at("portfolio").at("on").as_string(),
+      "2026-11-30");
   auto repaid = keyed("/v1/loans/" + n(loan) + "/repay",
                       R"({"source_account":)" + n(savings1_) + R"(,"amount":10000})", borrower_);
   ASSERT_EQ(repaid.status, 200) << repaid.body;

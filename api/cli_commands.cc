@@ -12,6 +12,7 @@
 #include "crypto/key_file.h"
 #include "ledger/audit_export.h"
 #include "ledger/audit_verify.h"
+#include "ledger/integrity_check.h"
 #include "ledger/journal.h"
 #include "ledger/ledger_files.h"
 #include "ledger/log_key.h"
@@ -103,8 +104,7 @@ int run_init(const std::string& data_dir, const ledger::Settings& settings,
   auto opened = ledger::open_ledger(data_dir);
   if (!opened) return fail(opened.error());
   std::printf("created ledger %s (%s) in %s\nlog origin: %s\n", opened.value().name.c_str(),
-              opened.value().currency.c_str(), data_dir.c_str(),
-              opened.value().log_origin.c_str());
+              opened.value().currency.c_str(), data_dir.c_str(), opened.value().log_origin.c_str());
   std::printf("first admin token (shown once; also in %s, mode 0600):\n%s\nverifier key:\n",
               ledger::admin_token_path(data_dir).c_str(), admin_token.value().c_str());
   return run_key_show(data_dir);
@@ -122,6 +122,29 @@ int run_rebuild(const std::string& data_dir) {
               report.value().differences.empty() ? "stored state matches the log"
                                                  : "STORED STATE DIFFERS FROM THE LOG");
   return report.value().differences.empty() ? 0 : 2;
+}
+
+int run_check(const std::string& data_dir, const std::string& key, const std::string& since_file) {
+  ledger::IntegrityOptions options;
+  if (!key.empty()) options.pinned_key = key_line(key);
+  if (!since_file.empty()) {
+    auto old = read_file(since_file);
+    if (!old) {
+      std::fprintf(stderr, "pardner: cannot read %s\n", since_file.c_str());
+      return 1;
+    }
+    options.since_checkpoint = *old;
+  }
+  auto report = ledger::check_ledger_integrity(data_dir, options);
+  if (!report) return fail(report.error());
+  for (const std::string& problem : report.value().problems) {
+    std::printf("problem: %s\n", problem.c_str());
+  }
+  std::printf("checked %llu entries and %llu checkpoints: %s\n",
+              static_cast<unsigned long long>(report.value().entries),
+              static_cast<unsigned long long>(report.value().checkpoints),
+              report.value().intact() ? "intact" : "THE LEDGER IS DAMAGED OR ALTERED");
+  return report.value().intact() ? 0 : 2;
 }
 
 int run_key_show(const std::string& data_dir) {
@@ -187,10 +210,11 @@ int run_verify(const VerifyCommand& command) {
   if (!command.quiet) {
     options.progress = [started](std::uint64_t done, std::uint64_t total) {
       std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-      std::fprintf(stderr, "\rverify: %llu/%llu entries (%.0f%%), %.0f entries/s",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                   total == 0 ? 100.0 : 100.0 * static_cast<double>(done) / static_cast<double>(total),
-                   static_cast<double>(done) / took.count());
+      std::fprintf(
+          stderr, "\rverify: %llu/%llu entries (%.0f%%), %.0f entries/s",
+          static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+          total == 0 ? 100.0 : 100.0 * static_cast<double>(done) / static_cast<double>(total),
+          static_cast<double>(done) / took.count());
     };
   }
   // One verifier for both: a live log is read through the same AuditSource interface as an
@@ -264,8 +288,8 @@ int run_verify_receipt(const std::string& receipt_file, const std::string& key,
       std::fprintf(stderr, "pardner: --later needs both a checkpoint and a consistency proof\n");
       return 1;
     }
-    auto still = ledger::verify_receipt_still_included(receipt.value(), trusted.value(), *later,
-                                                       *proof);
+    auto still =
+        ledger::verify_receipt_still_included(receipt.value(), trusted.value(), *later, *proof);
     if (!still) {
       std::printf("FAILED: %s\n", still.error().detail.c_str());
       return 1;

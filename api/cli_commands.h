@@ -15,6 +15,9 @@ namespace pardner::api {
 int run_init(const std::string& data_dir, const ledger::Settings& settings,
              const std::string& passphrase_file);
 int run_rebuild(const std::string& data_dir);
+// Exit codes: 0 intact; 1 the check could not run; 2 problems found (each printed).
+// `key` and `since_file` may be empty (the directory's own key; no kept checkpoint).
+int run_check(const std::string& data_dir, const std::string& key, const std::string& since_file);
 int run_key_show(const std::string& data_dir);
 int run_export(const std::string& data_dir, const std::string& out_dir);
 // The same export directory, downloaded from a live server.

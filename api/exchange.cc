@@ -43,7 +43,9 @@ bool Exchange::begin_submit() {
   PARDNER_ASSERT(!replied_);
   PARDNER_ASSERT(!awaiting_writer_);
   if (services_.writer == nullptr) {
-    fail(ledger::Error{ledger::Errc::unavailable, "this server takes no writes"});
+    fail(ledger::Error{ledger::Errc::unavailable, services_.read_only_reason.empty()
+                                                      ? "this server takes no writes"
+                                                      : services_.read_only_reason});
     return false;
   }
   awaiting_writer_ = true;

@@ -28,8 +28,11 @@ struct Services {
   TokenStore* tokens = nullptr;
   // The calling I/O thread's Reader: a Reader is single-threaded, so each thread has its own.
   std::function<ledger::Reader&()> reader;
-  ledger::Writer* writer = nullptr;  // null when the ledger is served read-only (tests)
-  std::string verifier_key_line;     // DIR/verifier.key, read once at start
+  ledger::Writer* writer = nullptr;  // null when the ledger is served read-only
+  // Why the ledger is served read-only, for the 503 a write gets and for /readyz: the
+  // start-up check found the stored ledger damaged (api/serve_command.cc). Empty in tests.
+  std::string read_only_reason;
+  std::string verifier_key_line;  // DIR/verifier.key, read once at start
   // True once the server is stopping: /readyz turns red.
   std::function<bool()> stopping = [] { return false; };
   // Receives one JSON access-log line per response (no newline); null logs nothing.

@@ -89,8 +89,7 @@ int run(int argc, char** argv) {
   std::string receipt_file, later_file, consistency_file;
   auto* verify_receipt = app.add_subcommand("verify-receipt", "Verify a receipt offline");
   verify_receipt->add_option("receipt", receipt_file, "Receipt file")->required();
-  verify_receipt->add_option("--key", key_text, "Pinned verifier key line (or a file)")
-      ->required();
+  verify_receipt->add_option("--key", key_text, "Pinned verifier key line (or a file)")->required();
   verify_receipt->add_option("--later", later_file, "A later signed checkpoint");
   verify_receipt->add_option("--consistency", consistency_file,
                              "Consistency proof JSON from the receipt's size to --later");
@@ -122,11 +121,21 @@ int run(int argc, char** argv) {
       ->add_option("--idle-timeout-ms", serve_command.idle_timeout_ms,
                    "Close a connection idle this long (default 30000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+  serve->add_flag("--skip-startup-check", serve_command.skip_startup_check,
+                  "Do not check the ledger's integrity before serving (run `pardner check`)");
+
+  std::string check_key, check_since;
+  auto* check = app.add_subcommand(
+      "check", "Check a ledger directory's integrity: SQLite, the signed log, derived tables");
+  check->add_option("--data", data_dir, "Ledger directory")->required();
+  check->add_option("--key", check_key, "Pinned verifier key line (or a file holding it)");
+  check->add_option("--since", check_since, "A checkpoint kept from before");
 
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return api::run_serve(serve_command);
   if (init->parsed()) return api::run_init(data_dir, settings, passphrase_file);
   if (rebuild->parsed()) return api::run_rebuild(data_dir);
+  if (check->parsed()) return api::run_check(data_dir, check_key, check_since);
   if (key_show->parsed()) return api::run_key_show(data_dir);
   if (export_command->parsed()) {
     if (export_url->count() > 0) return api::run_export_url(remote, out_dir);

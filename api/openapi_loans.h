@@ -22,6 +22,9 @@ inline constexpr RequestBodyDoc loan_request_bodies[] = {
     {"POST /v1/loans/{id}/withdraw", "Action"},
     {"POST /v1/loans/{id}/disburse", "LoanDisbursement"},
     {"POST /v1/loans/{id}/repay", "LoanRepayment"},
+    {"POST /v1/loans/{id}/write-off", "Action"},
+    {"POST /v1/loans/{id}/recoveries", "LoanRecovery"},
+    {"POST /v1/loan-late-fees", "LateFeeCharge"},
 };
 
 // JSON Schema 2020-12, as JSON text: an object of schemas added to components.schemas.
@@ -83,6 +86,19 @@ inline constexpr std::string_view loan_schemas_json = R"({
       "amount": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
       "value_date": {"type": "string", "format": "date"},
       "idempotency_key": {"type": "string", "maxLength": 128}}},
+  "LoanRecovery": {"type": "object", "additionalProperties": false,
+    "required": ["source_account", "amount"],
+    "properties": {"source_account": {"type": "integer"},
+      "amount": {"type": "integer", "minimum": 1, "maximum": 9007199254740991},
+      "idempotency_key": {"type": "string", "maxLength": 128}}},
+  "LateFeeCharge": {"type": "object", "additionalProperties": false,
+    "properties": {"as_of": {"type": "string", "format": "date",
+        "description": "default today; never after it"},
+      "loan": {"type": "integer", "description": "one disbursed loan; default all"},
+      "idempotency_key": {"type": "string", "maxLength": 128}}},
+  "LateFeesCharged": {"type": "object", "required": ["charged", "seq"],
+    "properties": {"charged": {"type": "integer", "description": "instalments charged now"},
+      "seq": {"type": "integer", "description": "the last charge's entry, -1 for none"}}},
   "LoanTerms": {"type": "object",
     "properties": {"instalment_count": {"type": "integer"},
       "frequency": {"enum": ["weekly", "fortnightly", "monthly"]},
@@ -115,7 +131,8 @@ inline constexpr std::string_view loan_schemas_json = R"({
         "par30_bps": {"type": "integer",
           "description": "principal more than 30 days past due over all outstanding, bps"},
         "cash_available": {"type": "integer",
-          "description": "the cash balance less pending amounts, reservations included"}}}}},
+          "description": "the cash balance less pending amounts, reservations included"},
+        "written_off_principal": {"type": "integer"}, "recovered": {"type": "integer"}}}}},
   "LoanOutstanding": {"type": "object",
     "properties": {"principal": {"type": "integer"}, "interest": {"type": "integer"},
       "fee": {"type": "integer"}, "late_fee": {"type": "integer"}, "total": {"type": "integer"}}},
@@ -132,6 +149,12 @@ inline constexpr std::string_view loan_schemas_json = R"({
       "disbursed_seq": {"type": "integer"},
       "disbursement_date": {"type": "string", "format": "date"},
       "payout_transaction": {"type": "integer"}, "resolved_seq": {"type": "integer"},
+      "written_off_principal": {"type": "integer"}, "recovered": {"type": "integer"},
+      "next_payment": {"type": "object", "properties": {"instalment": {"type": "integer"},
+        "due_date": {"type": "string", "format": "date"}, "amount": {"type": "integer"}}},
+      "writeoff_approvals": {"type": "array", "items": {"type": "object",
+        "properties": {"seq": {"type": "integer"}, "admin_token": {"type": "integer"},
+          "admin_member": {"type": "integer"}}}},
       "approvals": {"type": "array", "items": {"type": "object",
         "required": ["seq", "admin_token"],
         "properties": {"seq": {"type": "integer"}, "admin_token": {"type": "integer"},
@@ -156,11 +179,9 @@ inline constexpr std::string_view loan_schemas_json = R"({
         "overdue_fee": {"type": "integer"}, "overdue_late_fee": {"type": "integer"},
         "overdue": {"type": "integer"}, "outstanding_principal": {"type": "integer"},
         "late_fees_due": {"type": "array", "items": {"type": "integer"}}}}}},
-  "MemberLoans": {"type": "object", "required": ["member", "loans"],
-    "properties": {"member": {"type": "integer"}, "loans": {"type": "array", "items": {
-      "allOf": [{"$ref": "#/components/schemas/Loan"}, {"type": "object", "properties": {
-        "next_payment": {"type": "object", "properties": {"instalment": {"type": "integer"},
-          "due_date": {"type": "string", "format": "date"}, "amount": {"type": "integer"}}}}}]}}}}
+  "MemberLoans": {"type": "object", "required": ["member", "on", "loans"],
+    "properties": {"member": {"type": "integer"}, "on": {"type": "string", "format": "date"},
+      "loans": {"type": "array", "items": {"$ref": "#/components/schemas/Loan"}}}}
 })";
 
 }  // namespace pardner::api

@@ -378,11 +378,9 @@ std::vector<Route> api_routes() {
        everyone_signed_in,
        &handlers::member_loans,
        read_body_bytes_max,
-       {"A member's loans with what is outstanding and the next payment due; a member reads "
-        "only their own (others answer 404)",
-        {},
-        "application/json",
-        "MemberLoans"}},
+       {"A member's loans with what is outstanding, arrears on a day and the next payment due; "
+        "a member reads only their own (others answer 404)",
+        loan_report_query, "application/json", "MemberLoans"}},
       {"POST",
        "/v1/loans/{id}/approve",
        admin_only,
@@ -435,6 +433,37 @@ std::vector<Route> api_routes() {
         {},
         "application/json",
         "Created"}},
+      {"POST",
+       "/v1/loans/{id}/write-off",
+       admin_only,
+       &handlers::write_off_loan,
+       loan_body_bytes_max,
+       {"One admin's approval to write a disbursed loan off (Idempotency-Key required); the one "
+        "that reaches the fund's quorum writes the outstanding principal off to loan-loss "
+        "expense; answers 200 {id: the loan, seq: the approval entry}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/recoveries",
+       admin_only,
+       &handlers::record_recovery,
+       loan_body_bytes_max,
+       {"Record money recovered on a written-off loan (Idempotency-Key required), "
+        "{source_account, amount}: loan-loss expense credited; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loan-late-fees",
+       admin_only,
+       &handlers::charge_late_fees,
+       loan_body_bytes_max,
+       {"Charge the late fees due (Idempotency-Key required), {as_of?, loan?}: on every disbursed "
+        "loan or one, once per instalment; answers 200 {charged, seq}",
+        {},
+        "application/json",
+        "LateFeesCharged"}},
   };
 }
 

@@ -2,6 +2,7 @@
 // first connection: the TLS files, the ledger, its key, the readers, the writer.
 #include "api/serve_command.h"
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "api/server.h"
 #include "crypto/key_file.h"
 #include "crypto/secure_file.h"
+#include "ledger/integrity_check.h"
 #include "ledger/ledger_files.h"
 #include "ledger/log_key.h"
 #include "ledger/writer.h"
@@ -28,6 +30,46 @@ int fail(const std::string& what) {
 
 int fail(const ledger::Error& error) {
   return fail(error.detail + " (" + std::string(ledger::wire_name(error.code)) + ")");
+}
+
+// What the start-up check decided: serve normally, serve reads only (`read_only_reason` says
+// why), or not start at all when the file itself is damaged (SQLite's own check failed, or the
+// schema is not Pardner's: reads would fail too).
+struct StartupVerdict {
+  bool refuse_to_start = false;
+  std::string read_only_reason;
+};
+
+// Runs the integrity check and prints what it found.
+StartupVerdict startup_check(const ServeCommand& command) {
+  if (command.skip_startup_check) {
+    std::fprintf(stderr, "pardner: start-up check skipped (--skip-startup-check)\n");
+    return {};
+  }
+  auto started = std::chrono::steady_clock::now();
+  auto report = ledger::check_ledger_integrity(command.data_dir);
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  if (!report) return {.refuse_to_start = true, .read_only_reason = report.error().detail};
+  if (report.value().intact()) {
+    std::fprintf(stderr,
+                 "pardner: start-up check passed: %llu entries, %llu checkpoints, %lld ms\n",
+                 static_cast<unsigned long long>(report.value().entries),
+                 static_cast<unsigned long long>(report.value().checkpoints),
+                 static_cast<long long>(millis));
+    return {};
+  }
+  for (const std::string& problem : report.value().problems) {
+    std::fprintf(stderr, "pardner: start-up check: %s\n", problem.c_str());
+  }
+  const std::string& first = report.value().problems.front();
+  if (first.starts_with("sqlite:") || first.starts_with("schema:")) {
+    return {.refuse_to_start = true, .read_only_reason = first};
+  }
+  std::fprintf(stderr, "pardner: the ledger failed its start-up check: serving reads only\n");
+  return {.read_only_reason = "the ledger failed its start-up check (" + first +
+                              "); writes are refused until it is repaired"};
 }
 
 }  // namespace
@@ -85,15 +127,27 @@ int run_serve(const ServeCommand& command) {
     if (!reader) return fail(reader.error());
     readers.push_back(std::move(reader.value()));
   }
+  // Before the writer starts: it would sign a checkpoint over whatever the file holds.
+  StartupVerdict verdict = startup_check(command);
+  if (verdict.refuse_to_start) {
+    return fail("the ledger failed its start-up check and is not served: " +
+                verdict.read_only_reason);
+  }
+  std::string read_only_reason = std::move(verdict.read_only_reason);
   ledger::SystemClock clock;
-  auto writer = ledger::Writer::start(ledger::database_path(dir), clock, log_key.value());
-  if (!writer) return fail(writer.error());
+  std::unique_ptr<ledger::Writer> writer;
+  if (read_only_reason.empty()) {
+    auto started = ledger::Writer::start(ledger::database_path(dir), clock, log_key.value());
+    if (!started) return fail(started.error());
+    writer = std::move(started.value());
+  }
 
   Services services;
   // Tokens are looked up in the ledger through the calling I/O thread's own Reader.
   LedgerTokenStore tokens([&services]() -> ledger::Reader& { return services.reader(); });
   services.tokens = &tokens;
-  services.writer = writer.value().get();
+  services.writer = writer.get();
+  services.read_only_reason = std::move(read_only_reason);
   services.verifier_key_line = crypto::format_verifier_key(verifier.value());
   services.access_log = [](std::string_view line) { write_access_log_line(line); };
   return run_server(options, services, std::move(readers));

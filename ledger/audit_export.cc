@@ -109,6 +109,11 @@ Result<ExportSummary> write_files(AuditSource& source, std::uint64_t tree_size,
 
 }  // namespace
 
+std::unique_ptr<AuditSource> open_ledger_snapshot(Reader& reader, std::string note,
+                                                  std::string data_dir) {
+  return std::make_unique<LedgerSnapshot>(reader, std::move(note), std::move(data_dir));
+}
+
 Result<ExportSummary> write_export(AuditSource& source, std::uint64_t tree_size,
                                    const std::string& out_dir) {
   namespace fs = std::filesystem;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "ledger/audit_source.h"
@@ -19,6 +20,14 @@ namespace pardner::ledger {
 struct ExportSummary {
   std::uint64_t entries = 0;  // the checkpoint's tree size, unless the source holds fewer
 };
+
+class Reader;
+
+// The ledger's own database as an AuditSource: `note` is the checkpoint it speaks for, and the
+// entries are read through `reader`, inside a read transaction the caller holds open for as
+// long as the source is used.
+std::unique_ptr<AuditSource> open_ledger_snapshot(Reader& reader, std::string note,
+                                                  std::string data_dir);
 
 // Exports one snapshot of the ledger in `data_dir`: the latest checkpoint and exactly the
 // entries it covers. Refuses with already_exists if `out_dir` exists and is not empty.

@@ -172,6 +172,22 @@ struct Fingerprint {
             {"amount", amount(c.amount_minor)},
             {"value_date", optional_int(c.value_date)}};
   }
+  boost::json::object operator()(const ChargeLateFees& c) const {
+    return {{"command", "charge_late_fees"},
+            {"actor", amount(c.actor)},
+            {"as_of", optional_int(c.as_of)},
+            {"loan", optional_int(c.loan)}};
+  }
+  boost::json::object operator()(const WriteOffLoan& c) const {
+    return {{"command", "write_off_loan"}, {"actor", amount(c.actor)}, {"loan", amount(c.loan)}};
+  }
+  boost::json::object operator()(const RecordRecovery& c) const {
+    return {{"command", "record_recovery"},
+            {"actor", amount(c.actor)},
+            {"loan", amount(c.loan)},
+            {"source_account", amount(c.source_account)},
+            {"amount", amount(c.amount_minor)}};
+  }
 };
 
 struct KeyOf {
@@ -209,7 +225,9 @@ bool requires_idempotency_key(const Command& command) {
          std::holds_alternative<VoidPending>(command) ||
          std::holds_alternative<ReverseTransaction>(command) ||
          // Every loan command is a decision about money an auditor follows, and the ones that
-         // reserve or release cash make transactions carrying the same key.
+         // reserve or release cash make transactions carrying the same key. ChargeLateFees is
+         // not among them: it charges an instalment at most once by its own rule, so a retry
+         // without a key charges nothing twice, and the writer's scheduled run needs no key.
          std::holds_alternative<CreateLoanFund>(command) ||
          std::holds_alternative<CreateLoanProduct>(command) ||
          std::holds_alternative<ApplyForLoan>(command) ||
@@ -217,7 +235,9 @@ bool requires_idempotency_key(const Command& command) {
          std::holds_alternative<RejectLoan>(command) ||
          std::holds_alternative<WithdrawLoan>(command) ||
          std::holds_alternative<DisburseLoan>(command) ||
-         std::holds_alternative<RepayLoan>(command);
+         std::holds_alternative<RepayLoan>(command) ||
+         std::holds_alternative<WriteOffLoan>(command) ||
+         std::holds_alternative<RecordRecovery>(command);
 }
 
 std::string command_fingerprint(const Command& command) {

@@ -105,12 +105,12 @@ struct ExpirePending {
   TransactionId transaction = 0;
 };
 
-using Command = std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus, OpenAccount, CloseAccount,
-                             SetAccountFloor, CreateTransaction, PostPending, VoidPending,
-                             ReverseTransaction, CreateAccessToken, RevokeAccessToken,
-                             ExpirePending, CreateLoanFund, CreateLoanProduct, ApplyForLoan,
-                             ApproveLoan, RejectLoan, WithdrawLoan, DisburseLoan,
-                             RepayLoan>;
+using Command =
+    std::variant<CreateMember, SetMemberProfile, ChangeMemberStatus, OpenAccount, CloseAccount,
+                 SetAccountFloor, CreateTransaction, PostPending, VoidPending, ReverseTransaction,
+                 CreateAccessToken, RevokeAccessToken, ExpirePending, CreateLoanFund,
+                 CreateLoanProduct, ApplyForLoan, ApproveLoan, RejectLoan, WithdrawLoan,
+                 DisburseLoan, RepayLoan, ChargeLateFees, WriteOffLoan, RecordRecovery>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

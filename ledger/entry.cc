@@ -27,12 +27,16 @@ std::string_view wire_name(EntryKind kind) {
     case EntryKind::loan_withdrawn: return "loan_withdrawn";
     case EntryKind::loan_disbursed: return "loan_disbursed";
     case EntryKind::loan_repaid: return "loan_repaid";
+    case EntryKind::loan_late_fee_charged: return "loan_late_fee_charged";
+    case EntryKind::loan_writeoff_approved: return "loan_writeoff_approved";
+    case EntryKind::loan_written_off: return "loan_written_off";
+    case EntryKind::loan_recovered: return "loan_recovered";
   }
   return "unknown";
 }
 
 std::optional<EntryKind> entry_kind_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(EntryKind::loan_repaid); ++i) {
+  for (int i = 0; i <= static_cast<int>(EntryKind::loan_recovered); ++i) {
     auto kind = static_cast<EntryKind>(i);
     if (wire_name(kind) == name) return kind;
   }

@@ -37,6 +37,10 @@ enum class EntryKind : std::uint8_t {
   loan_withdrawn,
   loan_disbursed,  // names the approvals that authorised it; the schedule follows from the log
   loan_repaid,     // one repayment and its allocation; the loan closes when nothing is owed
+  loan_late_fee_charged,   // the product's late fee on one instalment; moves no money
+  loan_writeoff_approved,  // one admin's approval to write a loan off
+  loan_written_off,        // names the approvals that made quorum and the principal written off
+  loan_recovered,          // money recovered on a written-off loan
 };
 std::string_view wire_name(EntryKind kind);
 std::optional<EntryKind> entry_kind_from(std::string_view name);

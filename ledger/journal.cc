@@ -74,7 +74,11 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::loan_rejected:
     case EntryKind::loan_withdrawn:
     case EntryKind::loan_disbursed:
-    case EntryKind::loan_repaid: return;
+    case EntryKind::loan_repaid:
+    case EntryKind::loan_late_fee_charged:  // late fees are income when paid, as interest is
+    case EntryKind::loan_writeoff_approved:
+    case EntryKind::loan_written_off:
+    case EntryKind::loan_recovered: return;
   }
 }
 

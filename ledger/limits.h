@@ -55,6 +55,9 @@ inline constexpr std::int64_t loan_date_max = 2'932'896;
 // a loan's purpose or a rejection's reason (references, not names: they enter the log).
 inline constexpr std::int64_t loan_approval_quorum_max = 16;
 inline constexpr std::size_t loan_text_bytes_max = 256;
+// Late fees one ChargeLateFees command charges (one entry each); a run that reaches it is run
+// again, so one batch never grows without bound however many loans fall late on one day.
+inline constexpr std::int64_t late_fee_charges_per_command_max = 1'000;
 
 static_assert(batch_commands_max <= writer_queue_commands_max);
 // A batch holds at most max(batch_commands_max, atomic_group_commands_max) queued commands (plus

@@ -110,4 +110,43 @@ struct RepayLoan {
   std::optional<Date> value_date;  // the payment date; defaults to the entry's date
 };
 
+// Charges every late fee due on `as_of` (arrears_on(state, as_of).late_fees_due) on the disbursed
+// loans, or on `loan` alone: one loan_late_fee_charged entry per instalment charged, never two
+// for one instalment, so running it again charges nothing. A charge moves no money (late fees are
+// income when paid, as interest is); the next repayment pays it first. At most
+// late_fee_charges_per_command_max instalments per command: Applied::id is the number charged
+// (the seq of the last entry, or -1 when nothing was due), so a caller that gets the maximum runs
+// it again. Charging is idempotent by its nature, so the key is optional here.
+struct ChargeLateFees {
+  std::string idempotency_key;  // optional
+  // An admin; 0 only for the writer's own scheduled run (Writer::charge_late_fees_today). The
+  // API must always fill it in from the bearer token.
+  ActorToken actor = 0;
+  std::optional<Date> as_of;   // defaults to today by the writer's clock; never after it
+  std::optional<LoanId> loan;  // all disbursed loans when empty
+};
+
+// One admin's approval to write a disbursed loan off, by the same rules as approving it: distinct
+// admins, the fund's approval_quorum, never the borrower themself. The approval that reaches the
+// quorum also writes the outstanding principal off in one balanced transaction (loan-loss expense
+// debited, loans receivable credited) and ends the loan as written_off. Unpaid interest, fees and
+// late fees were never income (cash basis), so they lapse.
+struct WriteOffLoan {
+  std::string idempotency_key;
+  ActorToken actor = 0;  // an admin other than the borrower
+  LoanId loan = 0;
+};
+
+// Money recovered on a written-off loan, by an admin: `source_account` (the member's account or
+// a cash-in clearing account, in the fund's currency) debited, loan-loss expense credited, so the
+// loss the fund reports shrinks by what came back. At most the principal written off less the
+// recoveries so far.
+struct RecordRecovery {
+  std::string idempotency_key;
+  ActorToken actor = 0;  // an admin
+  LoanId loan = 0;
+  AccountId source_account = 0;
+  Minor amount_minor = 0;
+};
+
 }  // namespace pardner::ledger

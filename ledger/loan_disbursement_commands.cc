@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "ledger/loan_quorum.h"
 #include "ledger/loan_schedule.h"
 #include "ledger/loan_store.h"
 #include "ledger/operations.h"
@@ -22,24 +23,6 @@ namespace {
 boost::json::value optional_id(const std::optional<std::int64_t>& id) {
   if (id) return *id;
   return nullptr;
-}
-
-// The named seqs must be exactly the loan's approvals: each once, none missing, none other.
-// Approvals stop when the quorum is reached (a later one is refused with loan_status), so the
-// loan's approvals are those that made its quorum.
-Result<Ok> check_approvals(WriteTxn& txn, const Loan& loan, std::vector<Seq> named) {
-  auto approvals = load_loan_approvals(txn.db(), loan.id);
-  if (!approvals) return approvals.error();
-  std::vector<Seq> made_quorum;
-  for (const LoanApproval& approval : approvals.value()) made_quorum.push_back(approval.seq);
-  std::sort(named.begin(), named.end());
-  if (named != made_quorum) {
-    std::string list;
-    for (Seq seq : made_quorum) list += (list.empty() ? "" : ", ") + std::to_string(seq);
-    return Error{Errc::approvals_mismatch,
-                 "loan " + std::to_string(loan.id) + " was approved by the entries " + list};
-  }
-  return Ok{};
 }
 
 }  // namespace
@@ -55,7 +38,18 @@ Result<Applied> apply(WriteTxn& txn, const DisburseLoan& command) {
                  "loan " + std::to_string(l.id) + " is " + std::string(wire_name(l.status))};
   }
   PARDNER_ASSERT(l.reservation_transaction.has_value());  // the projection sets it on approval
-  if (auto ok = check_approvals(txn, l, command.approval_seqs); !ok) return ok.error();
+  // The named seqs must be exactly the loan's approvals: each once, none missing, none other.
+  // Approvals stop when the quorum is reached (a later one is refused with loan_status), so the
+  // loan's approvals are those that made its quorum. The projection checks the same again.
+  auto approvals = load_loan_approvals(txn.db(), l.id);
+  if (!approvals) return approvals.error();
+  auto fund_rules = load_loan_fund(txn.db(), l.fund);
+  if (!fund_rules) return fund_rules.error();
+  if (auto ok = check_quorum(approvals.value(), command.approval_seqs,
+                             fund_rules.value().approval_quorum, l.id, l.member, "disbursement");
+      !ok) {
+    return ok.error();
+  }
   Date value_date = command.value_date.value_or(date_of(txn.now()));
   if (command.value_date) {
     auto ok = check_value_date(*command.value_date, txn.now(), txn.settings());

@@ -1,6 +1,6 @@
 // A disbursed loan's LoanState (ledger/loan_state.h) rebuilt from the derived tables: the stored
-// schedule, then every repayment in log order through apply_repayment. Never writes; the same on
-// the writer's connection and a reader's.
+// schedule, then every repayment (apply_repayment) and late-fee charge (charge_late_fee) in log
+// order. Never writes; the same on the writer's connection and a reader's.
 #pragma once
 
 #include "ledger/error.h"

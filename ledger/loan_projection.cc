@@ -1,9 +1,15 @@
 // Loan entries onto the loan tables. A status change names the states it may leave, so a log
-// that approves a rejected loan (or the like) fails replay instead of being applied.
+// that approves a rejected loan (or the like) fails replay instead of being applied. What the log
+// alone determines is recomputed and compared, not copied: a disbursement's quorum and a
+// repayment's allocation (ledger/loan_writeoff_projection.cc does the same for late fees and
+// write-offs), so `pardner verify` refuses a log whose writer broke the fund's rules.
 #include "ledger/loan_projection.h"
 
 #include <boost/json.hpp>
 
+#include "ledger/loan_ledger_state.h"
+#include "ledger/loan_quorum.h"
+#include "ledger/loan_repayment.h"
 #include "ledger/loan_schedule.h"
 #include "ledger/loan_store.h"
 
@@ -12,6 +18,33 @@ namespace {
 
 Result<Ok> expect_one_change(Database& db, std::string_view what) {
   if (db.changes() != 1) return Error{Errc::loan_status, std::string(what) + " applies to no loan"};
+  return Ok{};
+}
+
+// "loan L at seq S: " for the details of refusals that name both.
+std::string at(std::int64_t loan, Seq seq) {
+  return "loan " + std::to_string(loan) + " at seq " + std::to_string(seq) + ": ";
+}
+
+// The allocation apply_repayment gives from the state the log gives, field by field against the
+// entry's; the first difference refuses.
+Result<Ok> check_allocation(const boost::json::object& f, const RepaymentAllocation& a,
+                            const std::string& where) {
+  const std::pair<const char*, Minor> expected[] = {
+      {"late_fee", a.late_fee_minor},
+      {"fee", a.fee_minor},
+      {"interest", a.interest_minor},
+      {"principal", a.principal_minor},
+      {"prepaid_principal", a.prepaid_principal_minor}};
+  for (const auto& [name, value] : expected) {
+    auto stated = int_field(f, name);
+    if (!stated) return stated.error();
+    if (stated.value() != value) {
+      return Error{Errc::invalid_argument, where + "the entry allocates " +
+                                               std::to_string(stated.value()) + " to " + name +
+                                               ", the log gives " + std::to_string(value)};
+    }
+  }
   return Ok{};
 }
 
@@ -180,8 +213,20 @@ Result<Ok> apply_loan_disbursed(Database& db, const Entry& entry) {
   if (!value_date) return value_date.error();
   auto date = parse_date(value_date.value());
   if (!date) return Error{Errc::invalid_argument, "bad value_date"};
+  auto named = seq_array_field(entry.fields, "approval_seqs");
+  if (!named) return named.error();
   auto loan = load_loan(db, id.value());
   if (!loan) return loan.error();
+  auto fund = load_loan_fund(db, loan.value().fund);
+  if (!fund) return fund.error();
+  auto approvals = load_loan_approvals(db, id.value());
+  if (!approvals) return approvals.error();
+  if (auto ok =
+          check_quorum(approvals.value(), named.value(), fund.value().approval_quorum, id.value(),
+                       loan.value().member, "disbursement at seq " + std::to_string(entry.seq));
+      !ok) {
+    return ok;
+  }
   auto product = load_loan_product(db, loan.value().product);
   if (!product) return product.error();
   auto schedule = make_loan_schedule(product.value().terms, loan.value().principal_minor, *date);
@@ -213,8 +258,9 @@ Result<Ok> apply_loan_disbursed(Database& db, const Entry& entry) {
   return Ok{};
 }
 
-// Stores the allocation the entry states; the command computed it with apply_repayment from the
-// state the log gives, and `closed` says the loan owes nothing after it.
+// Recomputes the allocation with apply_repayment from the state the log gives (the schedule, the
+// earlier repayments and late fees) and refuses the entry unless it states exactly that
+// allocation and `closed` flag; then stores it.
 Result<Ok> apply_loan_repaid(Database& db, const Entry& entry) {
   const auto& f = entry.fields;
   auto loan = int_field(f, "loan");
@@ -235,6 +281,25 @@ Result<Ok> apply_loan_repaid(Database& db, const Entry& entry) {
   if (closed == nullptr || !closed->is_bool()) {
     return Error{Errc::invalid_argument, "missing closed flag"};
   }
+  auto paid_date = parse_date(paid_on.value());
+  if (!paid_date) return Error{Errc::invalid_argument, "bad paid_on"};
+  std::string where = at(loan.value(), entry.seq);
+  auto state = load_loan_state(db, loan.value());
+  if (!state) return Error{state.error().code, where + state.error().detail};
+  auto status = load_loan(db, loan.value());
+  if (!status) return status.error();
+  if (status.value().status != LoanStatus::disbursed) {
+    return Error{Errc::loan_status,
+                 where + "repaid while " + std::string(wire_name(status.value().status))};
+  }
+  auto repaid = apply_repayment(state.value(), *paid_date, amount.value());
+  if (!repaid) return Error{repaid.error().code, where + repaid.error().detail};
+  if (auto ok = check_allocation(f, repaid.value().allocation, where); !ok) return ok;
+  if (repaid.value().allocation.closed != closed->get_bool()) {
+    return Error{Errc::invalid_argument, where + "the entry says closed is " +
+                                             (closed->get_bool() ? "true" : "false") +
+                                             ", the log gives the opposite"};
+  }
   auto inserted =
       db.cached(
             "INSERT INTO loan_repayments (loan_id, seq, paid_on, amount_minor, late_fee_minor,"
@@ -253,13 +318,13 @@ Result<Ok> apply_loan_repaid(Database& db, const Entry& entry) {
           .run();
   if (!inserted) return inserted;
   if (!closed->get_bool()) return Ok{};
-  auto repaid = db.cached(
-                      "UPDATE loans SET status = 'repaid', resolved_seq = ?"
-                      " WHERE id = ? AND status = 'disbursed'")
-                    .bind(1, entry.seq)
-                    .bind(2, loan.value())
-                    .run();
-  if (!repaid) return repaid;
+  auto ended = db.cached(
+                     "UPDATE loans SET status = 'repaid', resolved_seq = ?"
+                     " WHERE id = ? AND status = 'disbursed'")
+                   .bind(1, entry.seq)
+                   .bind(2, loan.value())
+                   .run();
+  if (!ended) return ended;
   return expect_one_change(db, "loan_repaid");
 }
 

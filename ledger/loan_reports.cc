@@ -3,6 +3,7 @@
 #include "ledger/loan_reports.h"
 
 #include "ledger/loan_ledger_state.h"
+#include "ledger/loan_writeoff_store.h"
 
 namespace pardner::ledger {
 namespace {
@@ -10,6 +11,21 @@ namespace {
 // A sum of principals times 10,000 can pass int64 (2^63 / 10^4 < 2^50 per loan summed), so the
 // ratio goes through 128 bits, as in ledger/loan_schedule.cc.
 __extension__ typedef __int128 Wide;
+
+std::optional<NextPayment> next_payment(const LoanState& state) {
+  for (const InstalmentState& instalment : state.instalments) {
+    Minor owed = unpaid_total(instalment);
+    if (owed > 0) return NextPayment{instalment.number, instalment.due_date, owed};
+  }
+  return std::nullopt;
+}
+
+Result<Ok> add_to(Minor& total, Minor amount) {
+  auto sum = checked_add(total, amount);
+  if (!sum) return sum.error();
+  total = sum.value();
+  return Ok{};
+}
 
 }  // namespace
 
@@ -22,11 +38,35 @@ Result<LoanReport> loan_report(Database& db, LoanId id, Date on) {
   auto schedule = load_loan_instalments(db, id);
   if (!schedule) return schedule.error();
   report.schedule = std::move(schedule.value());
+  if (loan.value().status == LoanStatus::written_off) {
+    // What was unpaid lapsed with the write-off: the loan owes nothing the fund still books.
+    auto writeoff = load_loan_writeoff(db, id);
+    if (!writeoff) return writeoff.error();
+    PARDNER_ASSERT(writeoff.value().has_value());
+    report.written_off_principal_minor = writeoff.value()->principal_minor;
+    report.recovered_minor = writeoff.value()->recovered_minor;
+    return report;
+  }
   auto state = load_loan_state(db, id);
   if (!state) return state.error();
   report.outstanding = outstanding(state.value());
-  report.arrears = arrears_on(state.value(), on);
+  if (loan.value().status == LoanStatus::disbursed) {
+    report.arrears = arrears_on(state.value(), on);
+    report.next_payment = next_payment(state.value());
+  }
   return report;
+}
+
+Result<std::vector<LoanReport>> member_loan_reports(Database& db, MemberId member, Date on) {
+  auto loans = load_member_loans(db, member);
+  if (!loans) return loans.error();
+  std::vector<LoanReport> reports;
+  for (const Loan& loan : loans.value()) {
+    auto report = loan_report(db, loan.id, on);
+    if (!report) return report.error();
+    reports.push_back(std::move(report.value()));
+  }
+  return reports;
 }
 
 Result<LoanPortfolio> loan_portfolio(Database& db, LoanFundId fund_id, Date on) {
@@ -64,7 +104,17 @@ Result<LoanPortfolio> loan_portfolio(Database& db, LoanFundId fund_id, Date on) 
       case LoanStatus::written_off: {
         if (*status == LoanStatus::disbursed) ++portfolio.loans_disbursed;
         if (*status == LoanStatus::repaid) ++portfolio.loans_repaid;
-        if (*status == LoanStatus::written_off) ++portfolio.loans_written_off;
+        if (*status == LoanStatus::written_off) {
+          ++portfolio.loans_written_off;
+          auto writeoff = load_loan_writeoff(db, id);
+          if (!writeoff) return writeoff.error();
+          PARDNER_ASSERT(writeoff.value().has_value());
+          auto added =
+              add_to(portfolio.written_off_principal_minor, writeoff.value()->principal_minor);
+          if (!added) return added.error();
+          added = add_to(portfolio.recovered_minor, writeoff.value()->recovered_minor);
+          if (!added) return added.error();
+        }
         auto state = load_loan_state(db, id);
         if (!state) return state.error();
         Minor left = outstanding(state.value()).principal_minor;

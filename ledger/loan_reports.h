@@ -3,6 +3,7 @@
 // holds a read transaction when it wants one snapshot across several reports.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "ledger/error.h"
@@ -13,15 +14,30 @@
 
 namespace pardner::ledger {
 
+// The member's "next payment": the oldest instalment with anything unpaid (overdue or not), its
+// due date and what is still owed on it (principal, interest, fee and any late fee charged).
+struct NextPayment {
+  std::int64_t number = 0;
+  Date due_date = 0;
+  Minor amount_minor = 0;
+};
+
 struct LoanReport {
   Loan loan;
   std::vector<ScheduledInstalment> schedule;  // fixed at disbursement; empty before
-  LoanOutstanding outstanding;                // zero before disbursement
-  Arrears arrears;                            // on the date asked for; zero before disbursement
+  LoanOutstanding outstanding;                // zero before disbursement and once written off
+  Arrears arrears;  // on the date asked for; zero unless the loan is disbursed
+  std::optional<NextPayment> next_payment;  // disbursed loans only (nothing is due otherwise)
+  Minor written_off_principal_minor = 0;    // written_off loans: principal written off
+  Minor recovered_minor = 0;                // written_off loans: recovered so far
 };
 
 // not_found for an unknown loan.
 Result<LoanReport> loan_report(Database& db, LoanId id, Date on);
+
+// loan_report on `on` for each of the member's loans, by id (what a member sees as "my loans",
+// with the next payment due on each). An unknown member has no loans.
+Result<std::vector<LoanReport>> member_loan_reports(Database& db, MemberId member, Date on);
 
 struct LoanPortfolio {
   std::int64_t loans_applied = 0;  // waiting for approval
@@ -37,6 +53,8 @@ struct LoanPortfolio {
   Minor at_risk_30_principal_minor = 0;
   std::int64_t par30_bps = 0;
   Minor cash_available_minor = 0;
+  Minor written_off_principal_minor = 0;  // principal written off to loan-loss expense
+  Minor recovered_minor = 0;              // recovered on loans written off
 };
 
 // not_found for an unknown fund.

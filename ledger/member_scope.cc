@@ -79,7 +79,11 @@ Result<bool> MemberScope::touches(const Entry& entry) {
     case EntryKind::loan_rejected:
     case EntryKind::loan_withdrawn:
     case EntryKind::loan_disbursed:
-    case EntryKind::loan_repaid: {
+    case EntryKind::loan_repaid:
+    case EntryKind::loan_late_fee_charged:
+    case EntryKind::loan_writeoff_approved:
+    case EntryKind::loan_written_off:
+    case EntryKind::loan_recovered: {
       auto member = int_field(fields, "member");
       if (!member) return member.error();
       return member.value() == member_;

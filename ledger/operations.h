@@ -35,5 +35,10 @@ Result<Applied> apply(WriteTxn& txn, const WithdrawLoan& command);
 Result<Applied> apply(WriteTxn& txn, const DisburseLoan& command);
 // loan_repayment_commands.cc
 Result<Applied> apply(WriteTxn& txn, const RepayLoan& command);
+// loan_late_fee_commands.cc
+Result<Applied> apply(WriteTxn& txn, const ChargeLateFees& command);
+// loan_writeoff_commands.cc
+Result<Applied> apply(WriteTxn& txn, const WriteOffLoan& command);
+Result<Applied> apply(WriteTxn& txn, const RecordRecovery& command);
 
 }  // namespace pardner::ledger

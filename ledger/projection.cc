@@ -304,6 +304,10 @@ Result<Ok> project(Database& db, const Entry& entry) {
     case EntryKind::loan_withdrawn: return apply_loan_closed_early(db, entry, "withdrawn");
     case EntryKind::loan_disbursed: return apply_loan_disbursed(db, entry);
     case EntryKind::loan_repaid: return apply_loan_repaid(db, entry);
+    case EntryKind::loan_late_fee_charged: return apply_loan_late_fee_charged(db, entry);
+    case EntryKind::loan_writeoff_approved: return apply_loan_writeoff_approved(db, entry);
+    case EntryKind::loan_written_off: return apply_loan_written_off(db, entry);
+    case EntryKind::loan_recovered: return apply_loan_recovered(db, entry);
   }
   return Error{Errc::invalid_argument, "unknown entry kind"};
 }

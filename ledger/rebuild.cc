@@ -32,6 +32,10 @@ constexpr DerivedTable derived_tables[] = {
     {"loan_approvals", "SELECT * FROM loan_approvals ORDER BY loan_id, seq"},
     {"loan_instalments", "SELECT * FROM loan_instalments ORDER BY loan_id, number"},
     {"loan_repayments", "SELECT * FROM loan_repayments ORDER BY loan_id, seq"},
+    {"loan_late_fees", "SELECT * FROM loan_late_fees ORDER BY loan_id, number"},
+    {"loan_writeoff_approvals", "SELECT * FROM loan_writeoff_approvals ORDER BY loan_id, seq"},
+    {"loan_writeoffs", "SELECT * FROM loan_writeoffs ORDER BY loan_id"},
+    {"loan_recoveries", "SELECT * FROM loan_recoveries ORDER BY loan_id, seq"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

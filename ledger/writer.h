@@ -91,6 +91,14 @@ class Writer {
   void submit_atomic(std::vector<Command> commands, GroupCompletion done);
   std::future<std::vector<Result<Applied>>> submit_atomic(std::vector<Command> commands);
 
+  // Charges every late fee due today by the writer's clock: submits ChargeLateFees with no
+  // key, actor 0 (the writer's own run) and as_of left to the writer, which takes the date from
+  // its Clock when it applies the command. The server calls it periodically; running it twice
+  // in a day charges nothing the second time. Applied::id is the number of instalments charged;
+  // when it is late_fee_charges_per_command_max, more may be due and the caller runs it again.
+  std::future<Result<Applied>> charge_late_fees_today();
+  void charge_late_fees_today(Completion done);
+
   // Makes the writer look for expired pending transactions now (tests move a manual clock).
   void wake();
   // Finishes every queued command, then stops the thread. Idempotent.

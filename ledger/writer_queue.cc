@@ -137,6 +137,12 @@ std::future<std::vector<Result<Applied>>> Writer::submit_atomic(std::vector<Comm
   return future;
 }
 
+// As date_of(now()) inside the batch: as_of stays empty so the command takes the writer's own
+// date when it runs, never a date read on another thread a moment before.
+std::future<Result<Applied>> Writer::charge_late_fees_today() { return submit(ChargeLateFees{}); }
+
+void Writer::charge_late_fees_today(Completion done) { submit(ChargeLateFees{}, std::move(done)); }
+
 void Writer::wake() {
   std::lock_guard lock(mutex_);
   expiry_check_requested_ = true;

@@ -42,6 +42,9 @@ void reject_loan(Exchange& ex);
 void withdraw_loan(Exchange& ex);
 void disburse_loan(Exchange& ex);
 void repay_loan(Exchange& ex);
+void write_off_loan(Exchange& ex);
+void record_recovery(Exchange& ex);
+void charge_late_fees(Exchange& ex);
 // api/handlers/loan_reads.cc: funds with their portfolio, products, loans, a member's loans.
 void get_loan_fund(Exchange& ex);
 void get_loan_product(Exchange& ex);

@@ -17,8 +17,10 @@ void readyz(Exchange& ex) {
   if (ex.services().writer == nullptr || !ex.services().writer->healthy()) {
     // After a failed commit the writer takes no more writes (docs/ledger.md); a restart after
     // the storage is checked is the way back.
-    Problem problem = problem_from(
-        ledger::Error{ledger::Errc::storage_failed, "the writer is not taking writes"});
+    // A ledger that failed its start-up check is served read-only, and says why.
+    const std::string& reason = ex.services().read_only_reason;
+    Problem problem = problem_from(ledger::Error{
+        ledger::Errc::storage_failed, reason.empty() ? "the writer is not taking writes" : reason});
     return ex.fail(problem);
   }
   ex.reply_json(200, R"({"status":"ready"})");

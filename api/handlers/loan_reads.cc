@@ -12,9 +12,9 @@
 #include "api/limits.h"
 #include "api/params.h"
 #include "ledger/loan_ledger_state.h"
-#include "ledger/loan_next_payment.h"
 #include "ledger/loan_reports.h"
 #include "ledger/loan_store.h"
+#include "ledger/loan_writeoff_store.h"
 
 namespace pardner::api::handlers {
 namespace {
@@ -109,6 +109,33 @@ json::object outstanding_json(const ledger::LoanOutstanding& o) {
           {"total", o.total_minor}};
 }
 
+json::array approvals_json(const std::vector<ledger::LoanApproval>& approvals) {
+  json::array out;
+  for (const ledger::LoanApproval& approval : approvals) {
+    json::object item{{"seq", approval.seq}, {"admin_token", approval.admin_token}};
+    if (approval.admin_member) item["admin_member"] = *approval.admin_member;
+    out.emplace_back(std::move(item));
+  }
+  return out;
+}
+
+// What a report adds to the loan's record: outstanding, the next payment due, and for a loan
+// written off, what was written off and recovered.
+void add_report(json::object& out, const ledger::LoanReport& report) {
+  if (!report.loan.disbursement_date) return;
+  out["outstanding"] = outstanding_json(report.outstanding);
+  if (report.next_payment) {
+    out["next_payment"] =
+        json::object{{"instalment", report.next_payment->number},
+                     {"due_date", ledger::format_date(report.next_payment->due_date)},
+                     {"amount", report.next_payment->amount_minor}};
+  }
+  if (report.loan.status == ledger::LoanStatus::written_off) {
+    out["written_off_principal"] = report.written_off_principal_minor;
+    out["recovered"] = report.recovered_minor;
+  }
+}
+
 json::object arrears_json(const ledger::Arrears& a, ledger::Date on) {
   json::array late_fees_due;
   for (std::int64_t number : a.late_fees_due) late_fees_due.emplace_back(number);
@@ -166,7 +193,9 @@ void get_loan_fund(Exchange& ex) {
                      {"reserved", p.reserved_minor},
                      {"at_risk_30_principal", p.at_risk_30_principal_minor},
                      {"par30_bps", p.par30_bps},
-                     {"cash_available", p.cash_available_minor}}}};
+                     {"cash_available", p.cash_available_minor},
+                     {"written_off_principal", p.written_off_principal_minor},
+                     {"recovered", p.recovered_minor}}}};
   ex.reply_json(200, json::serialize(out));
 }
 
@@ -201,12 +230,8 @@ void get_loan(Exchange& ex) {
     return ex.fail(not_found("no " + what));
   auto approvals = ledger::load_loan_approvals(db, id.value());
   if (!approvals) return ex.fail(approvals.error());
-  json::array approved_by;
-  for (const ledger::LoanApproval& approval : approvals.value()) {
-    json::object item{{"seq", approval.seq}, {"admin_token", approval.admin_token}};
-    if (approval.admin_member) item["admin_member"] = *approval.admin_member;
-    approved_by.emplace_back(std::move(item));
-  }
+  auto writeoff_approvals = ledger::load_loan_writeoff_approvals(db, id.value());
+  if (!writeoff_approvals) return ex.fail(writeoff_approvals.error());
   json::array schedule;
   for (const ledger::ScheduledInstalment& instalment : r.schedule) {
     schedule.emplace_back(json::object{{"number", instalment.number},
@@ -216,9 +241,12 @@ void get_loan(Exchange& ex) {
                                        {"fee", instalment.fee_minor}});
   }
   json::object out = loan_json(r.loan);
-  out["approvals"] = std::move(approved_by);
+  out["approvals"] = approvals_json(approvals.value());
+  out["writeoff_approvals"] = approvals_json(writeoff_approvals.value());
   out["schedule"] = std::move(schedule);
-  if (r.loan.disbursement_date) {
+  add_report(out, r);
+  if (r.loan.status == ledger::LoanStatus::disbursed ||
+      r.loan.status == ledger::LoanStatus::repaid) {
     // The instalments as they stand: re-laid by any prepayment, with what each has been paid.
     auto state = ledger::load_loan_state(db, id.value());
     if (!state) return ex.fail(state.error());
@@ -237,7 +265,6 @@ void get_loan(Exchange& ex) {
     }
     out["instalments"] = std::move(instalments);
   }
-  out["outstanding"] = outstanding_json(r.outstanding);
   out["arrears"] = arrears_json(r.arrears, on.value());
   ex.reply_json(200, json::serialize(out));
 }
@@ -245,32 +272,30 @@ void get_loan(Exchange& ex) {
 void member_loans(Exchange& ex) {
   auto id = id_param(ex, "id");
   if (!id) return ex.fail(id.error());
+  auto on = report_date(ex);
+  if (!on) return ex.fail(on.error());
   const std::string what = "member " + std::to_string(id.value());
-  if (auto me = calling_member(ex); me && *me != id.value())
+  if (auto me = calling_member(ex); me && *me != id.value()) {
     return ex.fail(not_found("no " + what));
+  }
   ledger::Database& db = ex.reader().db();
   ReadSnapshot snapshot(db);
   if (!snapshot.ok()) return ex.fail(no_snapshot());
   auto member = ex.reader().member(id.value());
   if (!member) return ex.fail(from_ledger(member.error(), what));
-  auto loans = ledger::load_member_loans(db, id.value());
-  if (!loans) return ex.fail(loans.error());
+  auto reports = ledger::member_loan_reports(db, id.value(), on.value());
+  if (!reports) return ex.fail(reports.error());
   json::array items;
-  for (const ledger::Loan& loan : loans.value()) {
-    json::object item = loan_json(loan);
-    if (loan.disbursement_date) {
-      auto state = ledger::load_loan_state(db, loan.id);
-      if (!state) return ex.fail(state.error());
-      item["outstanding"] = outstanding_json(ledger::outstanding(state.value()));
-      if (auto next = ledger::next_payment(state.value())) {
-        item["next_payment"] = json::object{{"instalment", next->instalment},
-                                            {"due_date", ledger::format_date(next->due_date)},
-                                            {"amount", next->amount_minor}};
-      }
+  for (const ledger::LoanReport& report : reports.value()) {
+    json::object item = loan_json(report.loan);
+    add_report(item, report);
+    if (report.loan.status == ledger::LoanStatus::disbursed) {
+      item["arrears"] = arrears_json(report.arrears, on.value());
     }
     items.emplace_back(std::move(item));
   }
-  json::object out{{"member", id.value()}, {"loans", std::move(items)}};
+  json::object out{
+      {"member", id.value()}, {"on", ledger::format_date(on.value())}, {"loans", std::move(items)}};
   ex.reply_json(200, json::serialize(out));
 }
 

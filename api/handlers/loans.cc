@@ -1,11 +1,13 @@
 // The loan writes: POST /v1/loan-funds and /v1/loan-funds/{id}/products (admin), POST /v1/loans
-// (a member for themself, an admin for any member) and the actions on a loan: approve, reject,
-// disburse (admin), withdraw and repay (admin or the borrower). Each moves money or decides on
+// (a member for themself, an admin for any member), the actions on a loan: approve, reject,
+// disburse, write-off, recoveries (admin), withdraw and repay (admin or the borrower), and
+// POST /v1/loan-late-fees (admin). Each moves money or decides on
 // it, so each takes an idempotency key. The actor is the bearer token's id: ledger/ decides who
 // may do what (an admin cannot approve their own loan, approvals come from distinct admins);
 // here a member only learns that another member's loan does not exist (404).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <limits>
 
 #include "api/handlers/decode.h"
@@ -305,6 +307,68 @@ void repay_loan(Exchange& ex) {
                               .amount_minor = amount.value(),
                               .value_date = value_date.value()},
             &reply_applied);
+}
+
+// One admin's approval toward writing the loan off; the one that reaches the fund's quorum writes
+// the outstanding principal off. 200 {id: the loan, seq: this approval's entry}.
+void write_off_loan(Exchange& ex) {
+  auto id = id_param(ex, "id");
+  if (!id) return ex.fail(id.error());
+  auto body = decode_optional_body(ex.request(), flat_body_depth_max, {"idempotency_key"});
+  if (!body) return ex.fail(body.error());
+  auto key = idempotency_key(ex.request(), body.value());
+  if (!key) return ex.fail(key.error());
+  ex.submit(
+      ledger::WriteOffLoan{
+          .idempotency_key = std::move(key.value()), .actor = actor_of(ex), .loan = id.value()},
+      &reply_applied);
+}
+
+void record_recovery(Exchange& ex) {
+  auto id = id_param(ex, "id");
+  if (!id) return ex.fail(id.error());
+  auto body = decode_body(ex.request(), flat_body_depth_max,
+                          {"source_account", "amount", "idempotency_key"});
+  if (!body) return ex.fail(body.error());
+  const boost::json::object& fields = body.value();
+  auto source = required_integer(fields, "source_account", 0, id_max);
+  if (!source) return ex.fail(source.error());
+  const boost::json::value* amount_field = fields.if_contains("amount");
+  if (amount_field == nullptr) return ex.fail(invalid(R"("amount" is required)"));
+  auto amount = amount_of(*amount_field, "amount");
+  if (!amount) return ex.fail(amount.error());
+  auto key = idempotency_key(ex.request(), fields);
+  if (!key) return ex.fail(key.error());
+  ex.submit(ledger::RecordRecovery{.idempotency_key = std::move(key.value()),
+                                   .actor = actor_of(ex),
+                                   .loan = id.value(),
+                                   .source_account = source.value(),
+                                   .amount_minor = amount.value()},
+            &reply_created);
+}
+
+// Charges the late fees due on `as_of` (default today) on every disbursed loan, or on `loan`:
+// 200 {"charged": instalments charged, "seq": the last charge's entry, or -1}. Charging twice
+// charges nothing more; a caller that sees late_fee_charges_per_command_max charged runs it again.
+void charge_late_fees(Exchange& ex) {
+  auto body =
+      decode_optional_body(ex.request(), flat_body_depth_max, {"as_of", "loan", "idempotency_key"});
+  if (!body) return ex.fail(body.error());
+  auto as_of = optional_date(body.value(), "as_of");
+  if (!as_of) return ex.fail(as_of.error());
+  auto loan = optional_integer(body.value(), "loan", 0, id_max);
+  if (!loan) return ex.fail(loan.error());
+  auto key = idempotency_key(ex.request(), body.value());
+  if (!key) return ex.fail(key.error());
+  ex.submit(ledger::ChargeLateFees{.idempotency_key = std::move(key.value()),
+                                   .actor = actor_of(ex),
+                                   .as_of = as_of.value(),
+                                   .loan = loan.value()},
+            [](Exchange& done_ex, const ledger::Result<ledger::Applied>& done) {
+              if (!done) return done_ex.fail(done.error());
+              boost::json::object out{{"charged", done.value().id}, {"seq", done.value().seq}};
+              done_ex.reply_json(200, boost::json::serialize(out));
+            });
 }
 
 }  // namespace pardner::api::handlers

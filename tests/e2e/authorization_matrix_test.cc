@@ -102,9 +102,10 @@ class AuthorizationMatrix : public ServerTest {
         .actor = admin_a,
         .fund = fund_,
         .terms = {.instalment_count = 3, .frequency = ledger::LoanFrequency::monthly}});
-    int n = 0;
+    int count = 0;
+    auto n = [&] { return std::to_string(count++); };
     auto apply = [&](ledger::MemberId member, ledger::AccountId payout) {
-      return id_of(ledger::ApplyForLoan{.idempotency_key = "loan-" + std::to_string(n++),
+      return id_of(ledger::ApplyForLoan{.idempotency_key = "loan-" + n(),
                                         .actor = admin_a,
                                         .fund = fund_,
                                         .product = product_,
@@ -113,8 +114,8 @@ class AuthorizationMatrix : public ServerTest {
                                         .principal_minor = 3'000});
     };
     auto approve = [&](ledger::LoanId loan, ledger::ActorToken admin) {
-      auto done = writer.submit_and_wait(ledger::ApproveLoan{
-          .idempotency_key = "approve-" + std::to_string(n++), .actor = admin, .loan = loan});
+      auto done = writer.submit_and_wait(
+          ledger::ApproveLoan{.idempotency_key = "approve-" + n(), .actor = admin, .loan = loan});
       EXPECT_TRUE(done) << (done ? "" : done.error().detail);
       return done ? done.value().seq : 0;
     };
@@ -132,6 +133,22 @@ class AuthorizationMatrix : public ServerTest {
         .loan = to_repay_,
         .approval_seqs = {approve(to_repay_, admin_a), approve(to_repay_, admin_b)}};
     id_of(payout);
+    // Paid out, to be written off by the admin's row; and one written off, to recover on.
+    auto disbursed = [&](const std::string& key) {
+      ledger::LoanId loan = apply(member1_, savings1_);
+      id_of(
+          ledger::DisburseLoan{.idempotency_key = key,
+                               .actor = admin_a,
+                               .loan = loan,
+                               .approval_seqs = {approve(loan, admin_a), approve(loan, admin_b)}});
+      return loan;
+    };
+    to_write_off_ = disbursed("payout-write-off");
+    to_recover_ = disbursed("payout-recover");
+    for (ledger::ActorToken admin : {admin_a, admin_b}) {
+      id_of(ledger::WriteOffLoan{
+          .idempotency_key = "write-off-" + n(), .actor = admin, .loan = to_recover_});
+    }
   }
 
   std::vector<MatrixRow> rows() const {
@@ -329,6 +346,22 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/loans/" + n(other_loan_) + "/repay",
          R"({"source_account":)" + n(savings1_) + R"(,"amount":100})",
          {401, 403, 404, 200, 200}},
+        // The admin's is the first of two write-off approvals: the loan stays disbursed.
+        {"POST /v1/loans/{id}/write-off",
+         "/v1/loans/" + n(to_write_off_) + "/write-off",
+         "/v1/loans/" + n(other_loan_) + "/write-off",
+         "{}",
+         {401, 403, 403, 403, 200}},
+        {"POST /v1/loans/{id}/recoveries",
+         "/v1/loans/" + n(to_recover_) + "/recoveries",
+         "/v1/loans/" + n(other_loan_) + "/recoveries",
+         R"({"source_account":)" + n(savings1_) + R"(,"amount":100})",
+         {401, 403, 403, 403, 201}},
+        {"POST /v1/loan-late-fees",
+         "/v1/loan-late-fees",
+         "/v1/loan-late-fees",
+         "{}",
+         {401, 403, 403, 403, 200}},
     };
   }
 
@@ -389,7 +422,7 @@ class AuthorizationMatrix : public ServerTest {
   ledger::LoanFundId fund_ = 0;
   ledger::LoanProductId product_ = 0;
   ledger::LoanId own_loan_ = 0, other_loan_ = 0, to_approve_ = 0, to_reject_ = 0, to_withdraw_ = 0,
-                 to_disburse_ = 0, to_repay_ = 0;
+                 to_disburse_ = 0, to_repay_ = 0, to_write_off_ = 0, to_recover_ = 0;
   std::vector<ledger::Seq> disburse_seqs_;
 };
 

@@ -2,8 +2,9 @@
 // would drive it: the fund's accounts opened and capitalised by an ordinary transaction, a fund
 // and a product made, a member applying, two distinct admins approving (an admin who is also a
 // member cannot approve their own loan), the payout naming its approval entries, on-time, late
-// and early repayments, closure; and two loans racing for the last of a fund's cash. After each
-// step the fund's portfolio and PAR30 are checked, and the trial balance must balance; at the
+// and early repayments, closure; a second loan that defaults, is charged a late fee, written off
+// by two admins and partly recovered; and two loans racing for the last of a fund's cash. After
+// each step the fund's portfolio and PAR30 are checked, and the trial balance must balance; at the
 // end `pardner verify --url` checks the whole log. The server keeps the real clock: payments
 // carry value dates in the past (the ledger is made with a wide value-date window) and reports
 // are asked for `on` a date.
@@ -392,6 +393,87 @@ TEST_F(LoanLifecycle, ALoanFromApplicationToClosure) {
   // Repaying a closed loan is refused, by the member and by an admin.
   EXPECT_EQ(refused(repay, repayment(100, due(12)), 422, member1_token_), "loan_closed");
   EXPECT_EQ(refused(repay, repayment(100, due(12)), 422), "loan_closed");
+
+  // A second loan defaults: member 2's 600.00 over 6 months, interest-free, with a late fee of
+  // 5.00 once an instalment is 7 days late. Paid out on the same day, never repaid.
+  auto strict = post_json("/v1/loan-funds/" + n(fund.id) + "/products",
+                          R"({"instalment_count":6,"frequency":"monthly","interest_method":"zero",)"
+                          R"("late_fee":500,"late_fee_grace_days":7})",
+                          201)
+                    .at("id")
+                    .as_int64();
+  auto bad_loan =
+      post_json("/v1/loans",
+                R"({"fund":)" + n(fund.id) + R"(,"product":)" + n(strict) + R"(,"member":)" +
+                    n(member2_) + R"(,"payout_account":)" + n(savings2_) + R"(,"principal":60000})",
+                201)
+          .at("id")
+          .as_int64();
+  const std::string bad = "/v1/loans/" + n(bad_loan);
+  auto bad_first = post_json(bad + "/approve", "{}", 200).at("seq").as_int64();
+  auto bad_second = post_json(bad + "/approve", "{}", 200, admin_b_).at("seq").as_int64();
+  post_json(bad + "/disburse",
+            R"({"approval_seqs":[)" + n(bad_first) + "," + n(bad_second) + R"(],"value_date":")" +
+                paid_out + "\"}",
+            200);
+  expect_books_balance("second loan paid out");
+
+  // Seven days after #1 fell due there is no fee yet; on the eighth there is, charged once.
+  const std::string charge = "/v1/loan-late-fees";
+  EXPECT_EQ(
+      post_json(charge,
+                R"({"loan":)" + n(bad_loan) + R"(,"as_of":")" + plus_days(due(1), 7) + "\"}", 200)
+          .at("charged")
+          .as_int64(),
+      0);
+  const std::string fee_day = plus_days(due(1), 8);
+  EXPECT_EQ(post_json(charge, R"({"loan":)" + n(bad_loan) + R"(,"as_of":")" + fee_day + "\"}", 200)
+                .at("charged")
+                .as_int64(),
+            1);
+  EXPECT_EQ(post_json(charge, R"({"as_of":")" + fee_day + "\"}", 200).at("charged").as_int64(), 0);
+  auto charged = loan(bad_loan, fee_day);
+  EXPECT_EQ(charged.at("instalments").as_array()[0].at("late_fee").as_int64(), 500);
+  EXPECT_EQ(charged.at("arrears").at("overdue_late_fee").as_int64(), 500);
+  EXPECT_EQ(charged.at("arrears").at("overdue").as_int64(), 10000 + 500);
+  expect_books_balance("late fee charged");  // a charge moves no money
+
+  // Past 30 days late, all of the fund's outstanding principal is at risk.
+  auto defaulted = portfolio(fund, plus_days(due(1), 31));
+  EXPECT_EQ(defaulted.at("outstanding_principal").as_int64(), 60000);
+  EXPECT_EQ(defaulted.at("at_risk_30_principal").as_int64(), 60000);
+  EXPECT_EQ(defaulted.at("par30_bps").as_int64(), 10'000);
+
+  // Written off by two distinct admins: the first approval changes nothing yet.
+  auto write_off = post_json(bad + "/write-off", "{}", 200, admin_b_);
+  EXPECT_EQ(refused(bad + "/write-off", "{}", 409, admin_b_), "duplicate_approval");
+  EXPECT_EQ(loan(bad_loan, fee_day).at("status").as_string(), "disbursed");
+  post_json(bad + "/write-off", "{}", 200);
+  auto written_off = loan(bad_loan, fee_day, auditor_token_);
+  EXPECT_EQ(written_off.at("status").as_string(), "written_off");
+  EXPECT_EQ(written_off.at("written_off_principal").as_int64(), 60000);
+  ASSERT_EQ(written_off.at("writeoff_approvals").as_array().size(), 2u);
+  EXPECT_EQ(written_off.at("writeoff_approvals").as_array()[0].at("seq").as_int64(),
+            write_off.at("seq").as_int64());
+  auto after_write_off = portfolio(fund, plus_days(due(1), 31));
+  EXPECT_EQ(after_write_off.at("loans_written_off").as_int64(), 1);
+  EXPECT_EQ(after_write_off.at("written_off_principal").as_int64(), 60000);
+  EXPECT_EQ(after_write_off.at("outstanding_principal").as_int64(), 0);
+  EXPECT_EQ(after_write_off.at("par30_bps").as_int64(), 0);
+  expect_books_balance("written off");
+  EXPECT_EQ(
+      refused(bad + "/repay", R"({"source_account":)" + n(savings2_) + R"(,"amount":100})", 422),
+      "loan_closed");
+
+  // Later 7.00 is recovered from the member's savings; no more than what was written off.
+  post_json(bad + "/recoveries", R"({"source_account":)" + n(savings2_) + R"(,"amount":700})", 201);
+  EXPECT_EQ(refused(bad + "/recoveries",
+                    R"({"source_account":)" + n(savings2_) + R"(,"amount":59301})", 400),
+            "invalid_argument");
+  auto recovered = portfolio(fund, fee_day);
+  EXPECT_EQ(recovered.at("recovered").as_int64(), 700);
+  EXPECT_EQ(loan(bad_loan, fee_day).at("recovered").as_int64(), 700);
+  expect_books_balance("recovered");
 
   EXPECT_EQ(run_verify(), 0);
 }

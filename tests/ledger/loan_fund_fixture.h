@@ -77,6 +77,14 @@ class LoanFundTest : public LedgerTest {
                      .annual_rate_bps = 1'200};
   }
 
+  // The same with a late fee of 5.00 once an instalment is more than 5 days late.
+  static LoanTerms late_fee_terms() {
+    LoanTerms terms = monthly_terms();
+    terms.late_fee_minor = 5'00;
+    terms.late_fee_grace_days = 5;
+    return terms;
+  }
+
   void create_fund_and_product(CreateLoanFund command) {
     auto fund = submit(command);
     ASSERT_TRUE(fund) << fund.error().detail;
@@ -107,6 +115,39 @@ class LoanFundTest : public LedgerTest {
   Result<Applied> approve(LoanId loan, ActorToken admin) {
     return submit(ApproveLoan{.idempotency_key = next_key(), .actor = admin, .loan = loan});
   }
+
+  // Makes a product of fund_ with `terms` the one later applications use.
+  void use_product(const LoanTerms& terms) {
+    auto product = submit(CreateLoanProduct{
+        .idempotency_key = next_key(), .actor = admin_a_, .fund = fund_, .terms = terms});
+    ASSERT_TRUE(product) << product.error().detail;
+    product_ = product.value().id;
+  }
+
+  // A loan of `principal` for the borrower under product_, approved by admins a and b and paid
+  // out by admin c today.
+  LoanId lend(Minor principal) {
+    LoanId id = apply_for(principal);
+    auto first = approve(id, admin_a_);
+    auto second = approve(id, admin_b_);
+    EXPECT_TRUE(first && second);
+    if (!first || !second) return id;
+    auto done = submit(DisburseLoan{.idempotency_key = next_key(),
+                                    .actor = admin_c_,
+                                    .loan = id,
+                                    .approval_seqs = {first.value().seq, second.value().seq}});
+    EXPECT_TRUE(done) << (done ? "" : done.error().detail);
+    return id;
+  }
+
+  void advance_days(std::int64_t days) {
+    clock_.advance_micros(days * 24 * 3600 * micros_per_second);
+  }
+
+  Date today() const { return date_of(clock_.now()); }
+
+  // Moves the clock to noon on `date` (never backwards in a test: entry times must not go back).
+  void set_today(Date date) { clock_.set(date * micros_per_day + micros_per_day / 2); }
 
   Loan loan(LoanId id) {
     auto found = load_loan(reader_->db(), id);

@@ -68,5 +68,49 @@ TEST_F(LoanReports, PortfolioCountsLoansParAndCash) {
   EXPECT_REFUSED(loan_portfolio(reader_->db(), 999, 0), Errc::not_found);
 }
 
+TEST_F(LoanReports, AMemberSeesTheNextPaymentDueOnEachLoan) {
+  LoanId id = disbursed_loan(1'000'00);
+  LoanId waiting = apply_for(200'00);
+  Date today = date_of(clock_.now());
+  auto reports = member_loan_reports(reader_->db(), borrower_, today);
+  ASSERT_TRUE(reports) << reports.error().detail;
+  ASSERT_EQ(reports.value().size(), 2u);
+  EXPECT_EQ(reports.value()[0].loan.id, id);
+  EXPECT_EQ(reports.value()[1].loan.id, waiting);
+  EXPECT_FALSE(reports.value()[1].next_payment.has_value());  // nothing is due before payout
+  const std::vector<ScheduledInstalment>& schedule = reports.value()[0].schedule;
+  ASSERT_TRUE(reports.value()[0].next_payment.has_value());
+  // docs/loans.md's table: every instalment of the annuity is 88.85.
+  NextPayment next = *reports.value()[0].next_payment;
+  EXPECT_EQ(next.number, 1);
+  EXPECT_EQ(next.due_date, schedule[0].due_date);
+  EXPECT_EQ(next.amount_minor, 88'85);
+
+  auto repay = [&](Minor amount) {
+    auto paid = submit(RepayLoan{.idempotency_key = next_key(),
+                                 .actor = borrower_token_,
+                                 .loan = id,
+                                 .source_account = savings_,
+                                 .amount_minor = amount});
+    ASSERT_TRUE(paid) << paid.error().detail;
+  };
+  auto next_of = [&]() {
+    auto report = loan_report(reader_->db(), id, today);
+    EXPECT_TRUE(report && report.value().next_payment.has_value());
+    return report && report.value().next_payment ? *report.value().next_payment : NextPayment{};
+  };
+  repay(50'00);  // part of instalment 1: what is still owed on it
+  EXPECT_EQ(next_of().number, 1);
+  EXPECT_EQ(next_of().amount_minor, 38'85);
+  repay(38'85);  // instalment 1 paid: instalment 2 is next
+  EXPECT_EQ(next_of().number, 2);
+  EXPECT_EQ(next_of().due_date, schedule[1].due_date);
+  EXPECT_EQ(next_of().amount_minor, 88'85);
+  // Another member has no loans.
+  auto none = member_loan_reports(reader_->db(), admin_borrower_member_, today);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none.value().empty());
+}
+
 }  // namespace
 }  // namespace pardner::ledger::testing

@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "api/access_log.h"
 #include "api/auth.h"
 #include "api/params.h"
+#include "api/scheduled_work.h"
 #include "api/server.h"
 #include "crypto/key_file.h"
 #include "crypto/secure_file.h"
@@ -19,6 +21,10 @@
 
 namespace pardner::api {
 namespace {
+
+// How often the server runs its scheduled work (api/scheduled_work.h). Late fees are owed by
+// the day; ten minutes keeps a fee that fell due overnight from waiting long after midnight.
+constexpr std::chrono::minutes scheduled_work_interval{10};
 
 // PEM certificate chains and keys are a few kilobytes; this bounds what a bad path can load.
 constexpr std::size_t pem_file_bytes_max = 64 * 1024;
@@ -150,6 +156,10 @@ int run_serve(const ServeCommand& command) {
   services.read_only_reason = std::move(read_only_reason);
   services.verifier_key_line = crypto::format_verifier_key(verifier.value());
   services.access_log = [](std::string_view line) { write_access_log_line(line); };
+  // Late fees are charged by the server's own clock: at start, then every ten minutes. Declared
+  // after the writer, so it stops before the writer does.
+  std::optional<ScheduledWork> scheduled;
+  if (writer) scheduled.emplace(*writer, scheduled_work_interval);
   return run_server(options, services, std::move(readers));
 }
 

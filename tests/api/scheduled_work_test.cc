@@ -1,0 +1,88 @@
+// The server's scheduled work over a real ledger and writer: its first run, at once on start,
+// charges the late fees due by the writer's clock; a run that hits the per-command limit goes
+// again until none are left; a run with nothing due writes nothing.
+#include "api/scheduled_work.h"
+
+#include <thread>
+
+#include "ledger/loan_ledger_state.h"
+#include "ledger/loan_store.h"
+#include "tests/ledger/loan_fund_fixture.h"
+
+namespace pardner::ledger::testing {
+namespace {
+
+class ScheduledLateFees : public LoanFundTest {
+ protected:
+  void SetUp() override {
+    LoanFundTest::SetUp();
+    create_fund_and_product(fund_command());
+  }
+
+  // Runs the scheduled work (an interval far longer than the test, so only the run made at
+  // start counts) until `done` holds or ten seconds pass.
+  template <class Done>
+  void run_until(Done done) {
+    api::ScheduledWork work(*writer_, std::chrono::hours(24));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  std::int64_t charged(LoanId id) {
+    auto state = load_loan_state(reader_->db(), id);
+    EXPECT_TRUE(state) << (state ? "" : state.error().detail);
+    std::int64_t count = 0;
+    if (state) {
+      for (const auto& instalment : state.value().instalments) {
+        count += instalment.late_fee_charged ? 1 : 0;
+      }
+    }
+    return count;
+  }
+
+  Date last_due(LoanId id) {
+    auto schedule = load_loan_instalments(reader_->db(), id);
+    EXPECT_TRUE(schedule && !schedule.value().empty());
+    return schedule ? schedule.value().back().due_date : 0;
+  }
+
+  std::int64_t log_size() {
+    auto checkpoint = reader_->latest_checkpoint();
+    EXPECT_TRUE(checkpoint);
+    return checkpoint ? static_cast<std::int64_t>(checkpoint.value().tree_size) : 0;
+  }
+};
+
+TEST_F(ScheduledLateFees, NothingDueWritesNothing) {
+  use_product(late_fee_terms());
+  LoanId loan = lend(1'000'00);
+  std::int64_t before = log_size();
+  std::uint64_t commands = writer_->stats().commands;
+  run_until([&] { return writer_->stats().commands > commands; });
+  EXPECT_EQ(writer_->stats().commands, commands + 1) << "the run at start, and only it";
+  EXPECT_EQ(charged(loan), 0);
+  EXPECT_EQ(log_size(), before);
+}
+
+TEST_F(ScheduledLateFees, ARunChargesEveryDueFeeEvenPastThePerCommandLimit) {
+  // Two loans of 520 weekly instalments, all late: 1,040 fees, more than one command charges.
+  LoanTerms weekly = late_fee_terms();
+  weekly.instalment_count = loan_instalments_max;
+  weekly.frequency = LoanFrequency::weekly;
+  weekly.interest_method = InterestMethod::zero;
+  weekly.annual_rate_bps = 0;
+  use_product(weekly);
+  LoanId first = lend(1'040'00);
+  LoanId second = lend(1'040'00);
+  set_today(last_due(first) + 30);
+  run_until([&] { return charged(second) == loan_instalments_max; });
+  EXPECT_EQ(charged(first), loan_instalments_max);
+  EXPECT_EQ(charged(second), loan_instalments_max);
+  expect_books_balance();
+  expect_rebuild_agrees();
+}
+
+}  // namespace
+}  // namespace pardner::ledger::testing

@@ -71,6 +71,15 @@ inline constexpr std::size_t batch_body_bytes_max = body_bytes_max;
 // Actions on one resource (post, void, reverse, close, revoke): a flat object of at most a memo,
 // an amount, a date and an idempotency key; the body may also be empty.
 inline constexpr std::size_t action_body_bytes_max = 4 * 1024;
+// Loan routes (POST /v1/loan-funds, .../products, /v1/loans and the actions on a loan): flat
+// objects of ids, amounts, short names, a date, a reference text and a key; a disbursement also
+// names its approval entries, at most one per admin of the largest quorum.
+inline constexpr std::size_t loan_body_bytes_max = 4 * 1024;
+inline constexpr std::size_t approval_seqs_max = ledger::loan_approval_quorum_max;
+// A loan body is flat, or object -> approval_seqs.
+inline constexpr std::size_t loan_body_depth_max = 2;
+// The wire names of loan terms ("declining_balance", "with_instalments", ...).
+inline constexpr std::size_t loan_term_name_bytes_max = 32;
 // POST /v1/tokens: {role, member?, label?}.
 inline constexpr std::size_t token_body_bytes_max = 1024;
 // A token's label (the ledger refuses a longer one too) and a role's name.
@@ -137,6 +146,13 @@ static_assert(6 * (ledger::display_name_bytes_max + ledger::contact_bytes_max) +
               member_body_bytes_max);
 static_assert(6 * ledger::account_code_bytes_max + 256 < account_body_bytes_max);
 static_assert(action_body_bytes_max <= body_bytes_max);
+static_assert(loan_body_bytes_max <= body_bytes_max);
+// The longest loan body: an application's purpose and key sent as \u00XX escapes, with its ids,
+// amount and names; a disbursement's seqs of up to 20 digits each.
+static_assert(6 * (ledger::loan_text_bytes_max + ledger::idempotency_key_bytes_max) + 512 <
+              loan_body_bytes_max);
+static_assert(approval_seqs_max * 21 + 6 * ledger::idempotency_key_bytes_max + 256 <
+              loan_body_bytes_max);
 static_assert(6 * (ledger::memo_bytes_max + ledger::idempotency_key_bytes_max) + 128 <
               action_body_bytes_max);
 static_assert(6 * (token_label_bytes_max + role_bytes_max) + 64 < token_body_bytes_max);

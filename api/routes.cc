@@ -12,6 +12,8 @@ constexpr Roles everyone_signed_in{Role::admin, Role::member, Role::auditor};
 constexpr Roles public_route{};
 constexpr Roles admin_only{Role::admin};
 constexpr Roles readers{Role::admin, Role::auditor};
+// A borrower acts on their own loan; ledger/ checks the rest (an admin may act for a member).
+constexpr Roles borrowers{Role::admin, Role::member};
 
 constexpr ParamDoc entries_query[] = {
     {"start", "seq of the first entry (default 0)", false, true},
@@ -54,6 +56,9 @@ constexpr ParamDoc account_transactions_query[] = {
 };
 constexpr ParamDoc trial_balance_query[] = {
     {"as_of", "the trial balance just after this entry's seq (default: now)", false, true},
+};
+constexpr ParamDoc loan_report_query[] = {
+    {"on", "the day the figures are for, YYYY-MM-DD (default: today, UTC)", false, false},
 };
 constexpr ParamDoc receipt_query[] = {
     {"seq", "the entry's seq", true, true},
@@ -308,6 +313,157 @@ std::vector<Route> api_routes() {
        &handlers::trial_balance,
        read_body_bytes_max,
        {"The trial balance per currency", trial_balance_query, "application/json", "TrialBalance"}},
+      {"POST",
+       "/v1/loan-funds",
+       admin_only,
+       &handlers::create_loan_fund,
+       loan_body_bytes_max,
+       {"Create a loan fund over six existing accounts (Idempotency-Key required): {currency, "
+        "cash_account, receivable_account, interest_income_account, fee_income_account, "
+        "loss_expense_account, capital_account, loan_max, approval_quorum?, "
+        "cash_share_max_bps?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/loan-funds/{id}",
+       readers,
+       &handlers::get_loan_fund,
+       read_body_bytes_max,
+       {"A loan fund's terms and its portfolio on a day: loans by status, principal outstanding, "
+        "repaid and reserved, PAR30 and cash available",
+        loan_report_query, "application/json", "LoanFund"}},
+      {"POST",
+       "/v1/loan-funds/{id}/products",
+       admin_only,
+       &handlers::create_loan_product,
+       loan_body_bytes_max,
+       {"Create a loan product of the fund (Idempotency-Key required): {instalment_count, "
+        "frequency, interest_method, annual_rate_bps?, upfront_fee_kind?, upfront_fee_value?, "
+        "fee_collection?, grace_instalments?, late_fee?, late_fee_grace_days?}; answers 201 "
+        "{id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/loan-products/{id}",
+       everyone_signed_in,
+       &handlers::get_loan_product,
+       read_body_bytes_max,
+       {"A loan product's terms (a member reads them before applying)",
+        {},
+        "application/json",
+        "LoanProduct"}},
+      {"POST",
+       "/v1/loans",
+       borrowers,
+       &handlers::apply_for_loan,
+       loan_body_bytes_max,
+       {"Apply for a loan (Idempotency-Key required): {fund, product, member?, payout_account, "
+        "principal, purpose?}; a member applies for themself, an admin for any member (member "
+        "defaults to the token's); answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/loans/{id}",
+       everyone_signed_in,
+       &handlers::get_loan,
+       read_body_bytes_max,
+       {"A loan: status, approvals (entry seqs and admin tokens), schedule, outstanding and "
+        "arrears on a day; a member reads only their own (others answer 404)",
+        loan_report_query, "application/json", "Loan"}},
+      {"GET",
+       "/v1/members/{id}/loans",
+       everyone_signed_in,
+       &handlers::member_loans,
+       read_body_bytes_max,
+       {"A member's loans with what is outstanding, arrears on a day and the next payment due; "
+        "a member reads only their own (others answer 404)",
+        loan_report_query, "application/json", "MemberLoans"}},
+      {"POST",
+       "/v1/loans/{id}/approve",
+       admin_only,
+       &handlers::approve_loan,
+       loan_body_bytes_max,
+       {"One admin's approval (Idempotency-Key required); the one that completes the fund's "
+        "quorum reserves the principal from the fund's cash; answers 200 {id: the loan, seq: "
+        "the approval entry}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/reject",
+       admin_only,
+       &handlers::reject_loan,
+       loan_body_bytes_max,
+       {"Reject a loan before disbursement (Idempotency-Key required), {reason}; voids any "
+        "reservation; answers 200 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/withdraw",
+       borrowers,
+       &handlers::withdraw_loan,
+       loan_body_bytes_max,
+       {"The applicant withdraws their loan before disbursement (Idempotency-Key required); "
+        "voids any reservation; answers 200 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/disburse",
+       admin_only,
+       &handlers::disburse_loan,
+       loan_body_bytes_max,
+       {"Pay an approved loan out (Idempotency-Key required), {approval_seqs, value_date?}: the "
+        "seqs of the approvals that made its quorum; fixes the schedule; answers 200 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/repay",
+       borrowers,
+       &handlers::repay_loan,
+       loan_body_bytes_max,
+       {"Repay a loan (Idempotency-Key required), {source_account, amount, value_date?}: late "
+        "fees, fees, interest, then principal, oldest first; the rest prepays; answers 200 {id, "
+        "seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/write-off",
+       admin_only,
+       &handlers::write_off_loan,
+       loan_body_bytes_max,
+       {"One admin's approval to write a disbursed loan off (Idempotency-Key required); the one "
+        "that reaches the fund's quorum writes the outstanding principal off to loan-loss "
+        "expense; answers 200 {id: the loan, seq: the approval entry}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/recoveries",
+       admin_only,
+       &handlers::record_recovery,
+       loan_body_bytes_max,
+       {"Record money recovered on a written-off loan (Idempotency-Key required), "
+        "{source_account, amount}: loan-loss expense credited; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loan-late-fees",
+       admin_only,
+       &handlers::charge_late_fees,
+       loan_body_bytes_max,
+       {"Charge the late fees due (Idempotency-Key required), {as_of?, loan?}: on every disbursed "
+        "loan or one, once per instalment; answers 200 {charged, seq}",
+        {},
+        "application/json",
+        "LateFeesCharged"}},
   };
 }
 

@@ -44,7 +44,7 @@ static_assert(std::size(batch_commands_bounds) <= histogram_bounds_max);
 struct WriterStats {
   std::uint64_t batches = 0;
   std::uint64_t commands = 0;
-  std::uint64_t entries = 0;           // the log size after the last commit
+  std::uint64_t entries = 0;  // the log size after the last commit
   std::uint64_t last_batch_commands = 0;
   std::uint64_t last_commit_micros = 0;
   std::uint64_t queue_commands = 0;  // waiting when stats() was called
@@ -106,6 +106,9 @@ class Writer {
 
   bool healthy() const { return healthy_.load(); }
   WriterStats stats() const;
+  // The clock that dates entries: readers take "today" from it, so a report's default date is
+  // the day the engine would give a command now.
+  const Clock& clock() const { return clock_; }
 
  private:
   struct Item {

@@ -17,6 +17,7 @@
 #include "crypto/utf8.h"
 #include "ledger/limits.h"
 #include "ledger/money.h"
+#include "ledger/time.h"
 
 namespace pardner::api::handlers {
 namespace {
@@ -201,6 +202,16 @@ Decoded<std::optional<ledger::Minor>> optional_amount(const boost::json::object&
   auto amount = amount_of(*value, name);
   if (!amount) return amount.error();
   return std::optional<ledger::Minor>(amount.value());
+}
+
+Decoded<std::optional<ledger::Date>> optional_date(const boost::json::object& object,
+                                                   std::string_view name) {
+  auto text = optional_string(object, name, value_date_bytes_max);
+  if (!text) return text.error();
+  if (!text.value()) return std::optional<ledger::Date>{};
+  auto date = ledger::parse_date(*text.value());
+  if (!date) return invalid(in_quotes(name) + " must be a date, YYYY-MM-DD");
+  return std::optional<ledger::Date>(*date);
 }
 
 Decoded<std::optional<bool>> optional_bool(const boost::json::object& object,

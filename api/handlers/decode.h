@@ -15,6 +15,7 @@
 #include "api/exchange.h"
 #include "api/problem.h"
 #include "crypto/result.h"
+#include "ledger/time.h"
 #include "ledger/types.h"
 
 namespace pardner::api::handlers {
@@ -61,6 +62,10 @@ Decoded<std::int64_t> required_integer(const boost::json::object& object, std::s
 Decoded<ledger::Minor> amount_of(const boost::json::value& value, std::string_view name);
 Decoded<std::optional<ledger::Minor>> optional_amount(const boost::json::object& object,
                                                       std::string_view name);
+
+// Field `name` as a date, YYYY-MM-DD (nullopt when absent).
+Decoded<std::optional<ledger::Date>> optional_date(const boost::json::object& object,
+                                                   std::string_view name);
 
 Decoded<std::optional<bool>> optional_bool(const boost::json::object& object,
                                            std::string_view name);

@@ -33,6 +33,24 @@ void close_account(Exchange& ex);
 void account_statement(Exchange& ex);
 void trial_balance(Exchange& ex);
 
+// api/handlers/loans.cc: community loan funds' writes (ledger/loan_commands.h).
+void create_loan_fund(Exchange& ex);
+void create_loan_product(Exchange& ex);
+void apply_for_loan(Exchange& ex);
+void approve_loan(Exchange& ex);
+void reject_loan(Exchange& ex);
+void withdraw_loan(Exchange& ex);
+void disburse_loan(Exchange& ex);
+void repay_loan(Exchange& ex);
+void write_off_loan(Exchange& ex);
+void record_recovery(Exchange& ex);
+void charge_late_fees(Exchange& ex);
+// api/handlers/loan_reads.cc: funds with their portfolio, products, loans, a member's loans.
+void get_loan_fund(Exchange& ex);
+void get_loan_product(Exchange& ex);
+void get_loan(Exchange& ex);
+void member_loans(Exchange& ex);
+
 // api/handlers/tokens.cc: API access tokens (admin only).
 void create_token(Exchange& ex);
 void revoke_token(Exchange& ex);

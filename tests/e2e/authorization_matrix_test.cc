@@ -27,6 +27,7 @@ struct MatrixRow {
   std::string other_target;  // other_member's: the same route on member 2's resources
   std::string body;          // sent with Content-Type application/json when not empty
   int status[callers_count];
+  std::string other_body;  // other_member's body, when the body names the member (else `body`)
 };
 
 class AuthorizationMatrix : public ServerTest {
@@ -55,8 +56,99 @@ class AuthorizationMatrix : public ServerTest {
           .token_hash = crypto::access_token_hash(crypto::generate_access_token()),
           .role = ledger::Role::auditor});
       to_revoke_ = token.value().id;
+      make_loans(writer);
     });
     if (!HasFatalFailure()) start_server();
+  }
+
+  // A capitalised loan fund with a product, and a loan for each loan route in the state it
+  // needs: member 1's to read, approve, reject, withdraw, disburse and repay, and member 2's,
+  // which member 1 must not see.
+  void make_loans(ledger::Writer& writer) {
+    auto id_of = [&](const auto& command) {
+      auto done = writer.submit_and_wait(command);
+      EXPECT_TRUE(done) << (done ? "" : done.error().detail);
+      return done ? done.value().id : 0;
+    };
+    auto admin_token = [&] {
+      return id_of(ledger::CreateAccessToken{
+          .token_hash = crypto::access_token_hash(crypto::generate_access_token()),
+          .role = ledger::Role::admin});
+    };
+    ledger::ActorToken admin_a = admin_token(), admin_b = admin_token();
+    auto open = [&](const std::string& code, ledger::AccountType type) {
+      return id_of(ledger::OpenAccount{.code = code, .type = type});
+    };
+    fund_accounts_ = {open("assets:fund:cash", ledger::AccountType::asset),
+                      open("assets:fund:loans", ledger::AccountType::asset),
+                      open("income:fund:interest", ledger::AccountType::income),
+                      open("income:fund:fees", ledger::AccountType::income),
+                      open("expenses:fund:losses", ledger::AccountType::expense),
+                      open("equity:fund:capital", ledger::AccountType::equity)};
+    id_of(ledger::make_transfer("capital", fund_accounts_[0], fund_accounts_[5], 1'000'000));
+    fund_ = id_of(ledger::CreateLoanFund{.idempotency_key = "fund",
+                                         .actor = admin_a,
+                                         .currency = "GBP",
+                                         .cash_account = fund_accounts_[0],
+                                         .receivable_account = fund_accounts_[1],
+                                         .interest_income_account = fund_accounts_[2],
+                                         .fee_income_account = fund_accounts_[3],
+                                         .loss_expense_account = fund_accounts_[4],
+                                         .capital_account = fund_accounts_[5],
+                                         .approval_quorum = 2,
+                                         .loan_max_minor = 100'000});
+    product_ = id_of(ledger::CreateLoanProduct{
+        .idempotency_key = "product",
+        .actor = admin_a,
+        .fund = fund_,
+        .terms = {.instalment_count = 3, .frequency = ledger::LoanFrequency::monthly}});
+    int count = 0;
+    auto n = [&] { return std::to_string(count++); };
+    auto apply = [&](ledger::MemberId member, ledger::AccountId payout) {
+      return id_of(ledger::ApplyForLoan{.idempotency_key = "loan-" + n(),
+                                        .actor = admin_a,
+                                        .fund = fund_,
+                                        .product = product_,
+                                        .member = member,
+                                        .payout_account = payout,
+                                        .principal_minor = 3'000});
+    };
+    auto approve = [&](ledger::LoanId loan, ledger::ActorToken admin) {
+      auto done = writer.submit_and_wait(
+          ledger::ApproveLoan{.idempotency_key = "approve-" + n(), .actor = admin, .loan = loan});
+      EXPECT_TRUE(done) << (done ? "" : done.error().detail);
+      return done ? done.value().seq : 0;
+    };
+    own_loan_ = apply(member1_, savings1_);
+    other_loan_ = apply(member2_, savings2_);
+    to_approve_ = apply(member1_, savings1_);
+    to_reject_ = apply(member1_, savings1_);
+    to_withdraw_ = apply(member1_, savings1_);
+    to_disburse_ = apply(member1_, savings1_);
+    disburse_seqs_ = {approve(to_disburse_, admin_a), approve(to_disburse_, admin_b)};
+    to_repay_ = apply(member1_, savings1_);
+    ledger::DisburseLoan payout{
+        .idempotency_key = "payout",
+        .actor = admin_a,
+        .loan = to_repay_,
+        .approval_seqs = {approve(to_repay_, admin_a), approve(to_repay_, admin_b)}};
+    id_of(payout);
+    // Paid out, to be written off by the admin's row; and one written off, to recover on.
+    auto disbursed = [&](const std::string& key) {
+      ledger::LoanId loan = apply(member1_, savings1_);
+      id_of(
+          ledger::DisburseLoan{.idempotency_key = key,
+                               .actor = admin_a,
+                               .loan = loan,
+                               .approval_seqs = {approve(loan, admin_a), approve(loan, admin_b)}});
+      return loan;
+    };
+    to_write_off_ = disbursed("payout-write-off");
+    to_recover_ = disbursed("payout-recover");
+    for (ledger::ActorToken admin : {admin_a, admin_b}) {
+      id_of(ledger::WriteOffLoan{
+          .idempotency_key = "write-off-" + n(), .actor = admin, .loan = to_recover_});
+    }
   }
 
   std::vector<MatrixRow> rows() const {
@@ -188,7 +280,105 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/reports/trial-balance",
          "",
          {401, 200, 403, 403, 200}},
+        {"POST /v1/loan-funds",
+         "/v1/loan-funds",
+         "/v1/loan-funds",
+         fund_body(),
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/loan-funds/{id}",
+         "/v1/loan-funds/" + n(fund_),
+         "/v1/loan-funds/" + n(fund_),
+         "",
+         {401, 200, 403, 403, 200}},
+        {"POST /v1/loan-funds/{id}/products",
+         "/v1/loan-funds/" + n(fund_) + "/products",
+         "/v1/loan-funds/" + n(fund_) + "/products",
+         R"({"instalment_count":6,"frequency":"weekly","interest_method":"zero"})",
+         {401, 403, 403, 403, 201}},
+        // Product terms are no one's personal data: a member reads them before applying.
+        {"GET /v1/loan-products/{id}",
+         "/v1/loan-products/" + n(product_),
+         "/v1/loan-products/" + n(product_),
+         "",
+         {401, 200, 200, 200, 200}},
+        // A member applies for themself; for another member the ledger refuses the actor.
+        {"POST /v1/loans",
+         "/v1/loans",
+         "/v1/loans",
+         application(member1_, savings1_),
+         {401, 403, 403, 201, 201},
+         application(member2_, savings2_)},
+        {"GET /v1/loans/{id}",
+         "/v1/loans/" + n(own_loan_),
+         "/v1/loans/" + n(other_loan_),
+         "",
+         {401, 200, 404, 200, 200}},
+        {"GET /v1/members/{id}/loans",
+         "/v1/members/" + n(member1_) + "/loans",
+         "/v1/members/" + n(member2_) + "/loans",
+         "",
+         {401, 200, 404, 200, 200}},
+        {"POST /v1/loans/{id}/approve",
+         "/v1/loans/" + n(to_approve_) + "/approve",
+         "/v1/loans/" + n(other_loan_) + "/approve",
+         "{}",
+         {401, 403, 403, 403, 200}},
+        {"POST /v1/loans/{id}/reject",
+         "/v1/loans/" + n(to_reject_) + "/reject",
+         "/v1/loans/" + n(other_loan_) + "/reject",
+         R"({"reason":"matrix"})",
+         {401, 403, 403, 403, 200}},
+        // Only the applicant withdraws: the member's withdrawal takes effect, and the admin
+        // (no member of their own) is refused by the ledger.
+        {"POST /v1/loans/{id}/withdraw",
+         "/v1/loans/" + n(to_withdraw_) + "/withdraw",
+         "/v1/loans/" + n(other_loan_) + "/withdraw",
+         "{}",
+         {401, 403, 404, 200, 403}},
+        {"POST /v1/loans/{id}/disburse",
+         "/v1/loans/" + n(to_disburse_) + "/disburse",
+         "/v1/loans/" + n(other_loan_) + "/disburse",
+         R"({"approval_seqs":[)" + n(disburse_seqs_[0]) + "," + n(disburse_seqs_[1]) + "]}",
+         {401, 403, 403, 403, 200}},
+        // The borrower repays from their own account, and so may an admin for them.
+        {"POST /v1/loans/{id}/repay",
+         "/v1/loans/" + n(to_repay_) + "/repay",
+         "/v1/loans/" + n(other_loan_) + "/repay",
+         R"({"source_account":)" + n(savings1_) + R"(,"amount":100})",
+         {401, 403, 404, 200, 200}},
+        // The admin's is the first of two write-off approvals: the loan stays disbursed.
+        {"POST /v1/loans/{id}/write-off",
+         "/v1/loans/" + n(to_write_off_) + "/write-off",
+         "/v1/loans/" + n(other_loan_) + "/write-off",
+         "{}",
+         {401, 403, 403, 403, 200}},
+        {"POST /v1/loans/{id}/recoveries",
+         "/v1/loans/" + n(to_recover_) + "/recoveries",
+         "/v1/loans/" + n(other_loan_) + "/recoveries",
+         R"({"source_account":)" + n(savings1_) + R"(,"amount":100})",
+         {401, 403, 403, 403, 201}},
+        {"POST /v1/loan-late-fees",
+         "/v1/loan-late-fees",
+         "/v1/loan-late-fees",
+         "{}",
+         {401, 403, 403, 403, 200}},
     };
+  }
+
+  std::string fund_body() const {
+    std::string out = R"({"currency":"GBP","loan_max":5000)";
+    const char* roles[] = {"cash_account",       "receivable_account",   "interest_income_account",
+                           "fee_income_account", "loss_expense_account", "capital_account"};
+    for (std::size_t i = 0; i < fund_accounts_.size(); ++i) {
+      out += ",\"" + std::string(roles[i]) + "\":" + std::to_string(fund_accounts_[i]);
+    }
+    return out + "}";
+  }
+
+  std::string application(ledger::MemberId member, ledger::AccountId payout) const {
+    return R"({"fund":)" + std::to_string(fund_) + R"(,"product":)" + std::to_string(product_) +
+           R"(,"member":)" + std::to_string(member) + R"(,"payout_account":)" +
+           std::to_string(payout) + R"(,"principal":1000})";
   }
 
   std::string token_of(Caller caller) const {
@@ -210,21 +400,30 @@ class AuthorizationMatrix : public ServerTest {
   std::string request(const MatrixRow& row, Caller caller, int n) const {
     std::string method = row.route.substr(0, row.route.find(' '));
     const std::string& target = caller == other_member ? row.other_target : row.own_target;
+    const std::string& body =
+        caller == other_member && !row.other_body.empty() ? row.other_body : row.body;
     std::string out = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (caller != anonymous) out += "Authorization: Bearer " + token_of(caller) + "\r\n";
     if (method == "POST") out += "Content-Type: application/json\r\n";
     // The money routes need the header; the batch refuses it (each item carries its own key).
-    if (row.route.starts_with("POST /v1/transactions") &&
-        row.route != "POST /v1/transactions/batch") {
+    if ((row.route.starts_with("POST /v1/transactions") &&
+         row.route != "POST /v1/transactions/batch") ||
+        row.route.starts_with("POST /v1/loan")) {
       out += "Idempotency-Key: matrix-" + std::to_string(n) + "\r\n";
     }
-    out += "Content-Length: " + std::to_string(row.body.size()) + "\r\n\r\n";
-    return out + row.body;
+    out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    return out + body;
   }
 
   ledger::TransactionId to_post_ = 0, to_void_ = 0, to_reverse_ = 0;
   ledger::AccountId to_close_ = 0;
   std::int64_t to_revoke_ = 0;
+  std::vector<ledger::AccountId> fund_accounts_;
+  ledger::LoanFundId fund_ = 0;
+  ledger::LoanProductId product_ = 0;
+  ledger::LoanId own_loan_ = 0, other_loan_ = 0, to_approve_ = 0, to_reject_ = 0, to_withdraw_ = 0,
+                 to_disburse_ = 0, to_repay_ = 0, to_write_off_ = 0, to_recover_ = 0;
+  std::vector<ledger::Seq> disburse_seqs_;
 };
 
 TEST_F(AuthorizationMatrix, EveryRouteAnswersEveryCallerAsItsRowSays) {

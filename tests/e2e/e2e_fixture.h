@@ -54,9 +54,15 @@ class ServerTest : public ::testing::Test {
     certs_ = nullptr;
   }
 
-  void SetUp() override {
+  // The ledger's settings at init; a test may widen them (how far back a value date may go).
+  virtual ledger::Settings ledger_settings() const {
     ledger::Settings settings;
     settings.name = "e2e";
+    return settings;
+  }
+
+  void SetUp() override {
+    ledger::Settings settings = ledger_settings();
     auto admin = ledger::init_ledger(data_dir(), settings);
     ASSERT_TRUE(admin) << admin.error().detail;
     admin_token_ = admin.value();

@@ -204,6 +204,12 @@ Decoded<std::optional<ledger::Minor>> optional_amount(const boost::json::object&
   return std::optional<ledger::Minor>(amount.value());
 }
 
+Decoded<ledger::Minor> required_amount(const boost::json::object& object, std::string_view name) {
+  const boost::json::value* value = object.if_contains(name);
+  if (value == nullptr) return invalid(in_quotes(name) + " is required");
+  return amount_of(*value, name);
+}
+
 Decoded<std::optional<ledger::Date>> optional_date(const boost::json::object& object,
                                                    std::string_view name) {
   auto text = optional_string(object, name, value_date_bytes_max);

@@ -62,6 +62,8 @@ Decoded<std::int64_t> required_integer(const boost::json::object& object, std::s
 Decoded<ledger::Minor> amount_of(const boost::json::value& value, std::string_view name);
 Decoded<std::optional<ledger::Minor>> optional_amount(const boost::json::object& object,
                                                       std::string_view name);
+// As optional_amount, for a field the body must have.
+Decoded<ledger::Minor> required_amount(const boost::json::object& object, std::string_view name);
 
 // Field `name` as a date, YYYY-MM-DD (nullopt when absent).
 Decoded<std::optional<ledger::Date>> optional_date(const boost::json::object& object,

@@ -115,6 +115,24 @@ Decoded<std::vector<ledger::Seq>> decode_approval_seqs(const boost::json::object
   return out;
 }
 
+// The loan actions whose body holds at most an idempotency key: the command is the key, the actor
+// and the loan. With `borrower_may_act`, a member acting must be the loan's borrower.
+template <class Command>
+void submit_loan_action(Exchange& ex, bool borrower_may_act) {
+  auto id = id_param(ex, "id");
+  if (!id) return ex.fail(id.error());
+  auto body = decode_optional_body(ex.request(), flat_body_depth_max, {"idempotency_key"});
+  if (!body) return ex.fail(body.error());
+  auto key = idempotency_key(ex.request(), body.value());
+  if (!key) return ex.fail(key.error());
+  if (borrower_may_act) {
+    if (auto scope = check_member_scope(ex, id.value()); !scope) return ex.fail(scope.error());
+  }
+  ex.submit(
+      Command{.idempotency_key = std::move(key.value()), .actor = actor_of(ex), .loan = id.value()},
+      &reply_applied);
+}
+
 }  // namespace
 
 void create_loan_fund(Exchange& ex) {
@@ -146,9 +164,7 @@ void create_loan_fund(Exchange& ex) {
   auto quorum = optional_integer(fields, "approval_quorum", 0, id_max);
   if (!quorum) return ex.fail(quorum.error());
   if (quorum.value()) command.approval_quorum = *quorum.value();
-  const boost::json::value* loan_max = fields.if_contains("loan_max");
-  if (loan_max == nullptr) return ex.fail(invalid(R"("loan_max" is required)"));
-  auto max = amount_of(*loan_max, "loan_max");
+  auto max = required_amount(fields, "loan_max");
   if (!max) return ex.fail(max.error());
   command.loan_max_minor = max.value();
   auto share = optional_integer(fields, "cash_share_max_bps", 0, id_max);
@@ -199,9 +215,7 @@ void apply_for_loan(Exchange& ex) {
   if (!borrower) return ex.fail(invalid(R"("member" is required)"));
   auto payout = required_integer(fields, "payout_account", 0, id_max);
   if (!payout) return ex.fail(payout.error());
-  const boost::json::value* principal = fields.if_contains("principal");
-  if (principal == nullptr) return ex.fail(invalid(R"("principal" is required)"));
-  auto amount = amount_of(*principal, "principal");
+  auto amount = required_amount(fields, "principal");
   if (!amount) return ex.fail(amount.error());
   auto purpose = optional_string(fields, "purpose", ledger::loan_text_bytes_max);
   if (!purpose) return ex.fail(purpose.error());
@@ -219,18 +233,7 @@ void apply_for_loan(Exchange& ex) {
 }
 
 // 200 {id: the loan, seq: the approval entry}; the seq is what a disbursement names.
-void approve_loan(Exchange& ex) {
-  auto id = id_param(ex, "id");
-  if (!id) return ex.fail(id.error());
-  auto body = decode_optional_body(ex.request(), flat_body_depth_max, {"idempotency_key"});
-  if (!body) return ex.fail(body.error());
-  auto key = idempotency_key(ex.request(), body.value());
-  if (!key) return ex.fail(key.error());
-  ex.submit(
-      ledger::ApproveLoan{
-          .idempotency_key = std::move(key.value()), .actor = actor_of(ex), .loan = id.value()},
-      &reply_applied);
-}
+void approve_loan(Exchange& ex) { submit_loan_action<ledger::ApproveLoan>(ex, false); }
 
 void reject_loan(Exchange& ex) {
   auto id = id_param(ex, "id");
@@ -248,19 +251,7 @@ void reject_loan(Exchange& ex) {
             &reply_applied);
 }
 
-void withdraw_loan(Exchange& ex) {
-  auto id = id_param(ex, "id");
-  if (!id) return ex.fail(id.error());
-  auto body = decode_optional_body(ex.request(), flat_body_depth_max, {"idempotency_key"});
-  if (!body) return ex.fail(body.error());
-  auto key = idempotency_key(ex.request(), body.value());
-  if (!key) return ex.fail(key.error());
-  if (auto scope = check_member_scope(ex, id.value()); !scope) return ex.fail(scope.error());
-  ex.submit(
-      ledger::WithdrawLoan{
-          .idempotency_key = std::move(key.value()), .actor = actor_of(ex), .loan = id.value()},
-      &reply_applied);
-}
+void withdraw_loan(Exchange& ex) { submit_loan_action<ledger::WithdrawLoan>(ex, true); }
 
 void disburse_loan(Exchange& ex) {
   auto id = id_param(ex, "id");
@@ -291,9 +282,7 @@ void repay_loan(Exchange& ex) {
   const boost::json::object& fields = body.value();
   auto source = required_integer(fields, "source_account", 0, id_max);
   if (!source) return ex.fail(source.error());
-  const boost::json::value* amount_field = fields.if_contains("amount");
-  if (amount_field == nullptr) return ex.fail(invalid(R"("amount" is required)"));
-  auto amount = amount_of(*amount_field, "amount");
+  auto amount = required_amount(fields, "amount");
   if (!amount) return ex.fail(amount.error());
   auto value_date = optional_date(fields, "value_date");
   if (!value_date) return ex.fail(value_date.error());
@@ -311,18 +300,7 @@ void repay_loan(Exchange& ex) {
 
 // One admin's approval toward writing the loan off; the one that reaches the fund's quorum writes
 // the outstanding principal off. 200 {id: the loan, seq: this approval's entry}.
-void write_off_loan(Exchange& ex) {
-  auto id = id_param(ex, "id");
-  if (!id) return ex.fail(id.error());
-  auto body = decode_optional_body(ex.request(), flat_body_depth_max, {"idempotency_key"});
-  if (!body) return ex.fail(body.error());
-  auto key = idempotency_key(ex.request(), body.value());
-  if (!key) return ex.fail(key.error());
-  ex.submit(
-      ledger::WriteOffLoan{
-          .idempotency_key = std::move(key.value()), .actor = actor_of(ex), .loan = id.value()},
-      &reply_applied);
-}
+void write_off_loan(Exchange& ex) { submit_loan_action<ledger::WriteOffLoan>(ex, false); }
 
 void record_recovery(Exchange& ex) {
   auto id = id_param(ex, "id");
@@ -333,9 +311,7 @@ void record_recovery(Exchange& ex) {
   const boost::json::object& fields = body.value();
   auto source = required_integer(fields, "source_account", 0, id_max);
   if (!source) return ex.fail(source.error());
-  const boost::json::value* amount_field = fields.if_contains("amount");
-  if (amount_field == nullptr) return ex.fail(invalid(R"("amount" is required)"));
-  auto amount = amount_of(*amount_field, "amount");
+  auto amount = required_amount(fields, "amount");
   if (!amount) return ex.fail(amount.error());
   auto key = idempotency_key(ex.request(), fields);
   if (!key) return ex.fail(key.error());

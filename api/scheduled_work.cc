@@ -5,11 +5,16 @@
 #include <cstdio>
 
 #include "ledger/limits.h"
+#include "ledger/pool_round_store.h"
 
 namespace pardner::api {
 
-ScheduledWork::ScheduledWork(ledger::Writer& writer, std::chrono::milliseconds interval)
-    : writer_(writer), interval_(interval), thread_([this] { run(); }) {}
+ScheduledWork::ScheduledWork(ledger::Writer& writer, std::string db_path,
+                             std::chrono::milliseconds interval)
+    : writer_(writer),
+      db_path_(std::move(db_path)),
+      interval_(interval),
+      thread_([this] { run(); }) {}
 
 ScheduledWork::~ScheduledWork() {
   {
@@ -21,10 +26,16 @@ ScheduledWork::~ScheduledWork() {
 }
 
 void ScheduledWork::run() {
+  auto reader = ledger::Reader::open(db_path_);
+  if (!reader) {
+    std::fprintf(stderr, "pardner: scheduled work cannot read the ledger: %s\n",
+                 reader.error().detail.c_str());
+  }
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
     charge_late_fees();
+    if (reader) close_due_rounds(reader.value());
     lock.lock();
     wake_.wait_for(lock, interval_, [this] { return stopping_; });
   }
@@ -47,6 +58,26 @@ void ScheduledWork::charge_late_fees() {
     if (charged.value().id < ledger::late_fee_charges_per_command_max) return;
     std::lock_guard lock(mutex_);
     if (stopping_) return;
+  }
+}
+
+void ScheduledWork::close_due_rounds(ledger::Reader& reader) {
+  // At most round_closes_per_call_max a call; the rest wait for the next tick. A close the
+  // ledger refuses (say the pool cannot cover a fixed amount) stays due and is tried again.
+  auto due = ledger::rounds_due_to_close(reader.db(), writer_.clock().now(),
+                                         ledger::round_closes_per_call_max);
+  if (!due) {
+    std::fprintf(stderr, "pardner: finding rounds to close failed: %s\n",
+                 due.error().detail.c_str());
+    return;
+  }
+  for (ledger::CloseRound& close : due.value()) {
+    ledger::RoundId round = close.round;
+    auto closed = writer_.submit(std::move(close)).get();
+    if (!closed) {
+      std::fprintf(stderr, "pardner: closing round %lld failed: %s\n",
+                   static_cast<long long>(round), closed.error().detail.c_str());
+    }
   }
 }
 

@@ -156,10 +156,10 @@ int run_serve(const ServeCommand& command) {
   services.read_only_reason = std::move(read_only_reason);
   services.verifier_key_line = crypto::format_verifier_key(verifier.value());
   services.access_log = [](std::string_view line) { write_access_log_line(line); };
-  // Late fees are charged by the server's own clock: at start, then every ten minutes. Declared
-  // after the writer, so it stops before the writer does.
+  // Late fees charged and ended rounds closed by the server's own clock: at start, then every
+  // ten minutes. Declared after the writer, so it stops before the writer does.
   std::optional<ScheduledWork> scheduled;
-  if (writer) scheduled.emplace(*writer, scheduled_work_interval);
+  if (writer) scheduled.emplace(*writer, ledger::database_path(dir), scheduled_work_interval);
   return run_server(options, services, std::move(readers));
 }
 

@@ -1,13 +1,16 @@
 // The server's scheduled work over a real ledger and writer: its first run, at once on start,
 // charges the late fees due by the writer's clock; a run that hits the per-command limit goes
-// again until none are left; a run with nothing due writes nothing.
+// again until none are left; a run with nothing due writes nothing; a funding round whose voting
+// window has ended is closed and paid.
 #include "api/scheduled_work.h"
 
 #include <thread>
 
 #include "ledger/loan_ledger_state.h"
 #include "ledger/loan_store.h"
+#include "ledger/pool_round_store.h"
 #include "tests/ledger/loan_fund_fixture.h"
+#include "tests/ledger/pool_fixture.h"
 
 namespace pardner::ledger::testing {
 namespace {
@@ -23,7 +26,7 @@ class ScheduledLateFees : public LoanFundTest {
   // start counts) until `done` holds or ten seconds pass.
   template <class Done>
   void run_until(Done done) {
-    api::ScheduledWork work(*writer_, std::chrono::hours(24));
+    api::ScheduledWork work(*writer_, db_path(), std::chrono::hours(24));
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!done() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -80,6 +83,53 @@ TEST_F(ScheduledLateFees, ARunChargesEveryDueFeeEvenPastThePerCommandLimit) {
   run_until([&] { return charged(second) == loan_instalments_max; });
   EXPECT_EQ(charged(first), loan_instalments_max);
   EXPECT_EQ(charged(second), loan_instalments_max);
+  expect_books_balance();
+  expect_rebuild_agrees();
+}
+
+}  // namespace
+}  // namespace pardner::ledger::testing
+
+namespace pardner::ledger::testing {
+namespace {
+
+// A round whose window has ended is closed by the scheduled work, once, and its winner paid.
+class ScheduledRoundClose : public PoolTest {};
+
+TEST_F(ScheduledRoundClose, AnEndedRoundIsClosedAndPaid) {
+  create_pool();
+  ASSERT_TRUE(contribute(admin_, income_, 500'00));
+  MemberId project = member();
+  AccountId project_account = open_for(project, "liabilities:projects:fridge");
+  ActorToken voter = token(Role::member, member());
+  constexpr Timestamp hour = 3600 * micros_per_second;
+  OpenRound open{.idempotency_key = next_key(),
+                 .actor = admin_,
+                 .pool = pool_,
+                 .amount_minor = 200'00,
+                 .voting_start = clock_.now(),
+                 .voting_end = clock_.now() + hour};
+  open.candidates.push_back({project, project_account, "community fridge"});
+  auto opened = submit(open);
+  ASSERT_TRUE(opened) << opened.error().detail;
+  RoundId round = opened.value().id;
+  ASSERT_TRUE(submit(
+      CastVote{.idempotency_key = next_key(), .actor = voter, .round = round, .ballot = {{1, 1}}}));
+  clock_.advance_micros(2 * hour);
+
+  {
+    api::ScheduledWork work(*writer_, db_path(), std::chrono::hours(24));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto loaded = load_round(reader_->db(), round);
+      if (loaded && loaded.value().closed) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  auto closed = load_round(reader_->db(), round);
+  ASSERT_TRUE(closed);
+  EXPECT_TRUE(closed.value().closed);
+  EXPECT_EQ(balance(project_account), 200'00);
   expect_books_balance();
   expect_rebuild_agrees();
 }

@@ -1,5 +1,5 @@
-// Fuzzes the JSON request decoding of every endpoint that takes a body (except the loan
-// endpoints, fuzzed once they settle) by running the real handler: decode_body and its field
+// Fuzzes the JSON request decoding of every endpoint that takes a body, the loan endpoints
+// included, by running the real handler: decode_body and its field
 // decoders, decode_transaction, the batch decoder and the idempotency-key rules, exactly as
 // the router calls them. The Exchange has no writer, so a body that decodes completely is
 // answered 503 unavailable where the server would submit it; nothing touches a ledger.
@@ -42,6 +42,18 @@ constexpr Endpoint endpoints[] = {
     {"reverse", &handlers::reverse_transaction, true},
     {"tokens", &handlers::create_token, false},
     {"revoke", &handlers::revoke_token, true},
+    // Loans, as an admin: no member scope to look up, so no reader is needed.
+    {"loan_funds", &handlers::create_loan_fund, false},
+    {"loan_products", &handlers::create_loan_product, true},
+    {"loans", &handlers::apply_for_loan, false},
+    {"approve", &handlers::approve_loan, true},
+    {"reject", &handlers::reject_loan, true},
+    {"withdraw", &handlers::withdraw_loan, true},
+    {"disburse", &handlers::disburse_loan, true},
+    {"repay", &handlers::repay_loan, true},
+    {"write_off", &handlers::write_off_loan, true},
+    {"recoveries", &handlers::record_recovery, true},
+    {"late_fees", &handlers::charge_late_fees, false},
 };
 
 // The text up to the next newline, removed from `input` with the newline; nullopt without one.

@@ -135,6 +135,7 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
     report.accounts += line.accounts;
   }
   report.trial_balance = std::move(trial.value());
+  if (options.on_replayed) options.on_replayed(replay.value().db());
   return report;
 }
 

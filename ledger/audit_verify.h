@@ -14,6 +14,7 @@
 #include "crypto/checkpoint.h"
 #include "ledger/audit_source.h"
 #include "ledger/error.h"
+#include "ledger/sqlite.h"
 #include "ledger/state.h"
 
 namespace pardner::ledger {
@@ -28,6 +29,9 @@ struct VerifyOptions {
   std::optional<std::string> since_checkpoint;
   // Called now and then with (entries done, entries in all).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // Called once the whole log has verified, with the database it was replayed into: the
+  // integrity check compares it with the stored tables, so the log is replayed only once.
+  std::function<void(Database& replayed)> on_replayed;
 };
 
 struct VerifyReport {

@@ -1,6 +1,6 @@
 // The integrity check. Every read goes through one read-only connection inside one read
-// transaction (rebuild opens its own), and each check turns what it finds into report lines
-// rather than stopping the others.
+// transaction (the fallback replay, when the log fails, opens its own), and each check turns
+// what it finds into report lines rather than stopping the others.
 #include "ledger/integrity_check.h"
 
 #include <filesystem>
@@ -132,24 +132,34 @@ Result<crypto::VerifierKey> trusted_key(const std::string& data_dir,
   return std::move(key).value();
 }
 
-void check_log(Reader& reader, const std::string& data_dir, const IntegrityOptions& options,
-               IntegrityReport& report) {
+// Verifies the log and, when it verifies, compares the stored derived tables (in the caller's
+// read transaction) with the log's replay. Returns those differences, or nullopt when the log
+// failed and nothing was compared.
+std::optional<Result<std::vector<std::string>>> check_log(Reader& reader,
+                                                          const std::string& data_dir,
+                                                          const IntegrityOptions& options,
+                                                          IntegrityReport& report) {
   Findings findings(report, "log");
   auto checkpoint = reader.latest_checkpoint();
   if (!checkpoint) {
     findings.add("no readable checkpoint: " + checkpoint.error().detail);
-    return;
+    return std::nullopt;
   }
   VerifyOptions verify;  // without a pinned key, the source's: the directory's verifier.key
   verify.pinned_key = options.pinned_key;
   verify.since_checkpoint = options.since_checkpoint;
+  std::optional<Result<std::vector<std::string>>> differences;
+  verify.on_replayed = [&](Database& replayed) {
+    differences = derived_table_differences(reader.db(), replayed);
+  };
   auto source = open_ledger_snapshot(reader, checkpoint.value().note, data_dir);
   auto verified = verify_log(*source, verify);
   if (!verified) {
     findings.add(verified.error().detail);
-    return;
+    return std::nullopt;
   }
   report.entries = verified.value().entries;
+  return differences;
 }
 
 // Level 0 holds each leaf's hash; a node above holds the hash of its two children. Every node
@@ -289,14 +299,26 @@ void check_checkpoints(Database& db, const crypto::VerifierKey& key, IntegrityRe
   }
 }
 
-void check_derived_tables(const std::string& data_dir, IntegrityReport& report) {
+// The derived tables against a replay: the one the log check made, or, when the log failed
+// (and so was not replayed to the end), a replay of its own that checks no signatures.
+void check_derived_tables(const std::string& data_dir,
+                          const std::optional<Result<std::vector<std::string>>>& compared,
+                          IntegrityReport& report) {
   Findings findings(report, "derived");
-  auto rebuilt = rebuild(database_path(data_dir));
-  if (!rebuilt) {
+  Result<std::vector<std::string>> differences = std::vector<std::string>{};
+  if (compared) {
+    differences = *compared;
+  } else if (auto rebuilt = rebuild(database_path(data_dir))) {
+    differences = std::move(rebuilt.value().differences);
+  } else {
     findings.add("replay failed: " + rebuilt.error().detail);
     return;
   }
-  for (const std::string& difference : rebuilt.value().differences) {
+  if (!differences) {
+    findings.add("cannot compare: " + differences.error().detail);
+    return;
+  }
+  for (const std::string& difference : differences.value()) {
     if (!findings.add(difference)) return;
   }
 }
@@ -325,7 +347,7 @@ Result<IntegrityReport> check_ledger_integrity(const std::string& data_dir,
     (void)db.exec("COMMIT");
     return report;
   }
-  check_log(reader.value(), data_dir, options, report);
+  auto compared = check_log(reader.value(), data_dir, options, report);
   check_merkle_nodes(db, report);
   if (auto key = trusted_key(data_dir, options)) {
     check_checkpoints(db, key.value(), report);
@@ -333,7 +355,7 @@ Result<IntegrityReport> check_ledger_integrity(const std::string& data_dir,
     report.problems.push_back("checkpoint: no verifier key: " + key.error().detail);
   }
   (void)db.exec("COMMIT");
-  check_derived_tables(data_dir, report);
+  check_derived_tables(data_dir, compared, report);
   return report;
 }
 

@@ -12,7 +12,8 @@
 //      the only way to see a rollback or truncation);
 //   3. the stored Merkle tree (the nodes proofs are served from) recomputed from the leaves;
 //   4. every stored checkpoint: its signature, and its root against the tree at its size;
-//   5. every table derived from the log against a replay into a fresh database (rebuild).
+//   5. every table derived from the log against its replay (the one check 2 made, so the log is
+//      replayed once; a replay of its own when check 2 failed).
 // A failure of one check is reported and the later ones still run where they can, so one
 // report names everything found.
 #pragma once

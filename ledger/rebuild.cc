@@ -79,8 +79,8 @@ Result<Ok> compare_table(Database& stored, Database& replayed, const DerivedTabl
     std::string stored_row = l.value() ? row_text(left.value(), columns) : "(none)";
     std::string replayed_row = r.value() ? row_text(right.value(), columns) : "(none)";
     if (stored_row != replayed_row) {
-      differences.push_back(std::string(table.name) + ": stored " + stored_row +
-                            ", replay gives " + replayed_row);
+      differences.push_back(std::string(table.name) + ": stored " + stored_row + ", replay gives " +
+                            replayed_row);
       ++found;
     }
   }
@@ -88,6 +88,16 @@ Result<Ok> compare_table(Database& stored, Database& replayed, const DerivedTabl
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> derived_table_differences(Database& stored, Database& replayed) {
+  std::vector<std::string> differences;
+  for (const DerivedTable& table : derived_tables) {
+    if (auto done = compare_table(stored, replayed, table, differences); !done) {
+      return done.error();
+    }
+  }
+  return differences;
+}
 
 Result<RebuildReport> rebuild(const std::string& db_path) {
   auto stored = Database::open(db_path, Database::Mode::read_only);
@@ -115,12 +125,9 @@ Result<RebuildReport> rebuild(const std::string& db_path) {
     if (!applied) return applied.error();
     report.entries += 1;
   }
-  for (const DerivedTable& table : derived_tables) {
-    if (auto done = compare_table(stored.value(), replay.value().db(), table, report.differences);
-        !done) {
-      return done.error();
-    }
-  }
+  auto differences = derived_table_differences(stored.value(), replay.value().db());
+  if (!differences) return differences.error();
+  report.differences = std::move(differences.value());
   (void)stored.value().exec("COMMIT");
   return report;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ledger/error.h"
+#include "ledger/sqlite.h"
 
 namespace pardner::ledger {
 
@@ -19,5 +20,9 @@ struct RebuildReport {
 // replayed: a gap in seq, a ts going back, an undecodable entry, or an entry the projection
 // refuses. Those come back with the seq of the first bad entry in the detail.
 Result<RebuildReport> rebuild(const std::string& db_path);
+
+// The differences between the derived tables of `stored` and those of `replayed` (a Replay's
+// database), as rebuild reports them. For callers that replayed the log already.
+Result<std::vector<std::string>> derived_table_differences(Database& stored, Database& replayed);
 
 }  // namespace pardner::ledger

@@ -3,6 +3,7 @@
 #include "api/scheduled_work.h"
 
 #include <cstdio>
+#include <optional>
 
 #include "ledger/limits.h"
 #include "ledger/pool_round_store.h"
@@ -31,17 +32,21 @@ void ScheduledWork::run() {
     std::fprintf(stderr, "pardner: scheduled work cannot read the ledger: %s\n",
                  reader.error().detail.c_str());
   }
+  // Late fees fall due by the day, so one successful run a day is enough: the check of every
+  // disbursed loan runs on the writer thread, and repeating it every tick would only cost it time.
+  std::optional<ledger::Date> charged_on;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    charge_late_fees();
+    ledger::Date today = ledger::date_of(writer_.clock().now());
+    if (charged_on != today && charge_late_fees()) charged_on = today;
     if (reader) close_due_rounds(reader.value());
     lock.lock();
     wake_.wait_for(lock, interval_, [this] { return stopping_; });
   }
 }
 
-void ScheduledWork::charge_late_fees() {
+bool ScheduledWork::charge_late_fees() {
   // One command charges at most late_fee_charges_per_command_max instalments (one entry each);
   // a full run means more may be due, so it goes again at once.
   while (true) {
@@ -49,15 +54,15 @@ void ScheduledWork::charge_late_fees() {
     if (!charged) {
       std::fprintf(stderr, "pardner: charging late fees failed: %s\n",
                    charged.error().detail.c_str());
-      return;
+      return false;
     }
     if (charged.value().id > 0) {
       std::fprintf(stderr, "pardner: charged %lld late fees\n",
                    static_cast<long long>(charged.value().id));
     }
-    if (charged.value().id < ledger::late_fee_charges_per_command_max) return;
+    if (charged.value().id < ledger::late_fee_charges_per_command_max) return true;
     std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    if (stopping_) return false;
   }
 }
 

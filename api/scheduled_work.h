@@ -1,7 +1,8 @@
 // The work the server asks of the ledger on a timer rather than on a request: charging the late
 // fees that have fallen due (ledger/loan_commands.h ChargeLateFees) and closing the funding
 // rounds whose voting window has ended (ledger/pool_round_commands.h CloseRound). Runs once at
-// start and then every `interval` on a thread of its own, until destroyed. The rules and the
+// start and then every `interval` on a thread of its own, until destroyed; late fees once a day
+// (the first tick of each day, by the writer's clock). The rules and the
 // idempotency are the ledger's: a run with nothing due writes nothing, an instalment is never
 // charged twice and a round never closed twice, so running often is harmless.
 #pragma once
@@ -28,7 +29,8 @@ class ScheduledWork {
 
  private:
   void run();
-  void charge_late_fees();
+  // True when every fee due today was charged.
+  bool charge_late_fees();
   void close_due_rounds(ledger::Reader& reader);
 
   ledger::Writer& writer_;

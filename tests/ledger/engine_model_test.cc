@@ -648,6 +648,9 @@ TEST(EngineModel, EngineAndModelAgreeAfterEveryStepOfSeededWorkloads) {
     expired += run.expired();
     for (const auto& [code, n] : run.refusals()) refusals[code] += n;
     if (!agreed) return;
+    if ((i + 1) % 100 == 0) {
+      std::fprintf(stderr, "engine model: %lld seeds agreed\n", static_cast<long long>(i + 1));
+    }
   }
   // Enough of both for the comparison to mean something.
   EXPECT_GT(accepted, seeds * steps / 4);

@@ -2,6 +2,7 @@
 // did not give refused), a missing pool or round answering 404, a replayed key answering 200 with
 // the first result, the round's JSON while open and once closed by an admin, and the caller's
 // ballot before and after voting. Time moves on the writer's manual clock.
+#include "api/limits.h"
 #include "crypto/access_token.h"
 #include "ledger/time.h"
 #include "tests/api/api_fixture.h"
@@ -149,6 +150,49 @@ TEST_F(PoolEndpoints, ARoundShowsItsTallyAndTheCallersBallot) {
   EXPECT_EQ(closed.at("payout_basis").as_string(), "paid");
   EXPECT_EQ(closed.at("candidates").at(0).at("payout").as_int64(), 1000);
   EXPECT_FALSE(closed.at("transaction").is_null());
+}
+
+// Each list at its limit is decoded and reaches the ledger, which accepts it: 32 shares, 64
+// candidates, a ballot of 64 lines (one past each is refused in tests/e2e/hostile_pool_input).
+TEST_F(PoolEndpoints, ListsAtTheirLimitsAreAccepted) {
+  std::string shares;
+  for (std::size_t i = 0; i < policy_shares_max; ++i) {
+    ledger::AccountId account =
+        must(ledger::OpenAccount{.code = "equity:share:" + n(static_cast<std::int64_t>(i)),
+                                 .type = ledger::AccountType::equity})
+            .id;
+    std::int64_t bps =
+        i == 0 ? 10'000 - 312 * (static_cast<std::int64_t>(policy_shares_max) - 1) : 312;
+    shares += std::string(i ? "," : "") + R"({"name":"s","account":)" + n(account) + R"(,"bps":)" +
+              n(bps) + "}";
+  }
+  auto policy =
+      keyed("/v1/pools/" + n(pool_) + "/policy", R"({"shares":[)" + shares + "]}", admin_);
+  EXPECT_EQ(policy.status, 201) << policy.body;
+
+  std::string candidates, ballot;
+  for (std::size_t i = 0; i < round_candidates_max; ++i) {
+    ledger::MemberId member = must(ledger::CreateMember{}).id;
+    ledger::AccountId account =
+        must(ledger::OpenAccount{.code = "liabilities:project:" + n(static_cast<std::int64_t>(i)),
+                                 .type = ledger::AccountType::liability,
+                                 .member = member})
+            .id;
+    candidates += std::string(i ? "," : "") + R"({"member":)" + n(member) + R"(,"account":)" +
+                  n(account) + R"(,"description":"p"})";
+    ballot +=
+        std::string(i ? "," : "") + R"({"candidate":)" + n(static_cast<std::int64_t>(i + 1)) + "}";
+  }
+  std::string start = ledger::format_timestamp(clock_.now());
+  std::string end = ledger::format_timestamp(clock_.now() + 3600 * ledger::micros_per_second);
+  std::int64_t round = id_of(
+      keyed("/v1/rounds",
+            R"({"pool":)" + n(pool_) + R"(,"rule":"proportional","votes_per_member":)" +
+                n(static_cast<std::int64_t>(ballot_lines_max)) + R"(,"candidates":[)" + candidates +
+                R"(],"voting_start":")" + start + R"(","voting_end":")" + end + "\"}",
+            admin_));
+  auto cast = keyed("/v1/rounds/" + n(round) + "/votes", R"({"ballot":[)" + ballot + "]}", voter_);
+  EXPECT_EQ(cast.status, 201) << cast.body;
 }
 
 }  // namespace

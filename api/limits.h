@@ -80,6 +80,23 @@ inline constexpr std::size_t approval_seqs_max = ledger::loan_approval_quorum_ma
 inline constexpr std::size_t loan_body_depth_max = 2;
 // The wire names of loan terms ("declining_balance", "with_instalments", ...).
 inline constexpr std::size_t loan_term_name_bytes_max = 32;
+// Pool and round routes (api/handlers/pools.cc, rounds.cc). Flat bodies (a pool, a
+// contribution, a distribution, a close) hold ids, an amount, a reference text and a key. A
+// policy is object -> shares -> share, a round object -> candidates -> candidate, a ballot
+// object -> ballot -> line; each list is bounded by the ledger's own maximum before any item is
+// read, and each item's text by ledger::pool_text_bytes_max.
+inline constexpr std::size_t pool_body_bytes_max = 4 * 1024;
+inline constexpr std::size_t pool_policy_body_bytes_max = 64 * 1024;
+inline constexpr std::size_t round_body_bytes_max = 128 * 1024;
+inline constexpr std::size_t vote_body_bytes_max = 8 * 1024;
+inline constexpr std::size_t pool_list_body_depth_max = 3;
+inline constexpr std::size_t policy_shares_max = ledger::pool_policy_shares_max;
+inline constexpr std::size_t round_candidates_max = ledger::round_candidates_max;
+inline constexpr std::size_t ballot_lines_max = ledger::round_candidates_max;
+// The wire names of round rules and tie-breaks ("winner_takes_all", "split_equally"), and a
+// voting window's bound: RFC 3339 UTC, "2026-11-22T19:31:00Z" or with six fractional digits.
+inline constexpr std::size_t round_term_name_bytes_max = 32;
+inline constexpr std::size_t timestamp_bytes_max = 27;
 // POST /v1/tokens: {role, member?, label?}.
 inline constexpr std::size_t token_body_bytes_max = 1024;
 // A token's label (the ledger refuses a longer one too) and a role's name.
@@ -156,6 +173,18 @@ static_assert(approval_seqs_max * 21 + 6 * ledger::idempotency_key_bytes_max + 2
 static_assert(6 * (ledger::memo_bytes_max + ledger::idempotency_key_bytes_max) + 128 <
               action_body_bytes_max);
 static_assert(6 * (token_label_bytes_max + role_bytes_max) + 64 < token_body_bytes_max);
+// Pools and rounds: every text and key sent as \u00XX escapes, with room for ids and amounts.
+static_assert(6 * (ledger::pool_text_bytes_max + ledger::idempotency_key_bytes_max) + 512 <
+              pool_body_bytes_max);
+static_assert(policy_shares_max * (6 * ledger::pool_text_bytes_max + 128) +
+                  6 * ledger::idempotency_key_bytes_max + 128 <
+              pool_policy_body_bytes_max);
+static_assert(round_candidates_max * (6 * ledger::pool_text_bytes_max + 128) +
+                  6 * ledger::idempotency_key_bytes_max + 1024 <
+              round_body_bytes_max);
+static_assert(ballot_lines_max * 64 + 6 * ledger::idempotency_key_bytes_max + 128 <
+              vote_body_bytes_max);
+static_assert(round_body_bytes_max <= body_bytes_max);
 static_assert(statement_page_default <= ledger::statement_page_max);
 static_assert(list_page_default <= ledger::list_page_max);
 static_assert(io_threads_count >= 1);

@@ -121,6 +121,11 @@ int run(int argc, char** argv) {
       ->add_option("--idle-timeout-ms", serve_command.idle_timeout_ms,
                    "Close a connection idle this long (default 30000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+  serve
+      ->add_option("--scheduled-work-interval-ms", serve_command.scheduled_work_interval_ms,
+                   "Run the scheduled work (late fees, closing ended rounds) this often "
+                   "(default 600000)")
+      ->check(CLI::Range(std::int64_t{100}, std::int64_t{86'400'000}));
   serve->add_flag("--skip-startup-check", serve_command.skip_startup_check,
                   "Do not check the ledger's integrity before serving (run `pardner check`)");
 

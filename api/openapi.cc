@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "api/openapi_loans.h"
+#include "api/openapi_pools.h"
 
 namespace pardner::api {
 namespace {
@@ -264,6 +265,9 @@ json::object operation(const Route& route) {
   for (const RequestBodyDoc& body : loan_request_bodies) {
     if (body.operation == key) body_schema = body.schema;
   }
+  for (const RequestBodyDoc& body : pool_request_bodies) {
+    if (body.operation == key) body_schema = body.schema;
+  }
   if (!body_schema.empty()) {
     op["requestBody"] = json::object{
         {"required", true},
@@ -285,6 +289,10 @@ std::string openapi_document(std::span<const Route> routes) {
   json::object schemas = json::parse(schemas_json).as_object();
   const json::value loan_schemas = json::parse(loan_schemas_json);
   for (const auto& schema : loan_schemas.as_object()) {
+    schemas[schema.key()] = schema.value();
+  }
+  const json::value pool_schemas = json::parse(pool_schemas_json);
+  for (const auto& schema : pool_schemas.as_object()) {
     schemas[schema.key()] = schema.value();
   }
   json::object paths;

@@ -66,6 +66,15 @@ Mapping mapping(ledger::Errc code) {
       return {409, "The approvals named are not those that made the quorum"};
     case Errc::loan_closed:
       return {422, "The loan is closed"};
+    // Funding rounds: the state of the round or of the member's ballot, not who asks.
+    case Errc::already_voted:
+      return {409, "The member already has a ballot in this round"};
+    case Errc::voting_not_open:
+      return {409, "The round is not taking votes now"};
+    case Errc::voting_open:
+      return {409, "The round's voting window has not ended"};
+    case Errc::round_closed:
+      return {409, "The round is closed"};
   }
   return {500, "Unknown error"};  // unreachable: every enumerator returns above
 }

@@ -14,6 +14,10 @@ constexpr Roles admin_only{Role::admin};
 constexpr Roles readers{Role::admin, Role::auditor};
 // A borrower acts on their own loan; ledger/ checks the rest (an admin may act for a member).
 constexpr Roles borrowers{Role::admin, Role::member};
+// Pools and rounds: an admin or a member pays in (a member from their own account, ledger/
+// checks); only a member's own token votes, so no admin ever votes on another's behalf.
+constexpr Roles contributors{Role::admin, Role::member};
+constexpr Roles voters{Role::member};
 
 constexpr ParamDoc entries_query[] = {
     {"start", "seq of the first entry (default 0)", false, true},
@@ -59,6 +63,10 @@ constexpr ParamDoc trial_balance_query[] = {
 };
 constexpr ParamDoc loan_report_query[] = {
     {"on", "the day the figures are for, YYYY-MM-DD (default: today, UTC)", false, false},
+};
+constexpr ParamDoc pool_list_query[] = {
+    {"cursor", "next_cursor from the previous page (default: the first)", false, false},
+    {"limit", "items per page, 1..1000 (default 100)", false, true},
 };
 constexpr ParamDoc receipt_query[] = {
     {"seq", "the entry's seq", true, true},
@@ -464,6 +472,144 @@ std::vector<Route> api_routes() {
         {},
         "application/json",
         "LateFeesCharged"}},
+      // Pools and funding rounds (api/handlers/pools.cc, pool_reads.cc, rounds.cc).
+      {"POST",
+       "/v1/pools",
+       admin_only,
+       &handlers::create_pool,
+       pool_body_bytes_max,
+       {"Create a reinvestment pool over an existing equity or liability account "
+        "(Idempotency-Key required): {currency, account, description?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}",
+       everyone_signed_in,
+       &handlers::get_pool,
+       read_body_bytes_max,
+       {"A pool: its balance, available balance, the policy in force, contributions and "
+        "distributions counted and summed (the community's money: anyone signed in)",
+        {},
+        "application/json",
+        "Pool"}},
+      {"POST",
+       "/v1/pools/{id}/contributions",
+       contributors,
+       &handlers::contribute_to_pool,
+       pool_body_bytes_max,
+       {"Contribute to a pool (Idempotency-Key required): {source_account, amount, "
+        "contributor?, reason?}; a member only from their own account (another's answers "
+        "404); answers 201 {id: the transaction, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}/contributions",
+       readers,
+       &handlers::pool_contributions,
+       read_body_bytes_max,
+       {"A pool's contributions in log order, paged by an opaque cursor (they name who paid "
+        "in from which account: admins and auditors only)",
+        pool_list_query, "application/json", "PoolContributions"}},
+      {"POST",
+       "/v1/pools/{id}/policy",
+       admin_only,
+       &handlers::set_pool_policy,
+       pool_policy_body_bytes_max,
+       {"Set a new version of the pool's allocation policy (Idempotency-Key required): "
+        "{shares: [{name, account, bps}]}, bps summing to 10000; answers 201 {id: the "
+        "version, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}/policy",
+       everyone_signed_in,
+       &handlers::pool_policy_history,
+       read_body_bytes_max,
+       {"Every version of the pool's allocation policy, oldest first, paged by an opaque "
+        "cursor; the last is in force",
+        pool_list_query, "application/json", "PoolPolicyHistory"}},
+      {"POST",
+       "/v1/pools/{id}/distributions",
+       admin_only,
+       &handlers::distribute_pool,
+       pool_body_bytes_max,
+       {"Distribute by the policy in force, exact by largest remainder (Idempotency-Key "
+        "required): {amount?}, default the whole available balance; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}/distributions",
+       everyone_signed_in,
+       &handlers::pool_distributions,
+       read_body_bytes_max,
+       {"A pool's distributions with their splits, in log order, paged by an opaque cursor",
+        pool_list_query, "application/json", "PoolDistributions"}},
+      {"POST",
+       "/v1/rounds",
+       admin_only,
+       &handlers::open_round,
+       round_body_bytes_max,
+       {"Open a funding round on a pool (Idempotency-Key required): {pool, amount?, "
+        "candidates, voting_start, voting_end, rule, tie_break?, cap?, min_share_bps?, "
+        "votes_per_member?, candidates_may_self_vote?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/rounds/{id}",
+       everyone_signed_in,
+       &handlers::get_round,
+       read_body_bytes_max,
+       {"A round: its rules, candidates with their votes from the ballots in force, the "
+        "number of ballots, and each payout: paid once closed, else what closing now would pay",
+        {},
+        "application/json",
+        "Round"}},
+      {"POST",
+       "/v1/rounds/{id}/votes",
+       voters,
+       &handlers::cast_vote,
+       vote_body_bytes_max,
+       {"Cast the caller's first ballot (a member's token, Idempotency-Key required): "
+        "{ballot: [{candidate, votes?}]}; answers 201 {id: the round, seq}; 409 already_voted "
+        "when the member has one (change it with PUT .../votes/mine)",
+        {},
+        "application/json",
+        "Created"}},
+      {"PUT",
+       "/v1/rounds/{id}/votes/mine",
+       voters,
+       &handlers::change_vote,
+       vote_body_bytes_max,
+       {"Change the caller's ballot until the window ends (Idempotency-Key required): {ballot}; "
+        "replaces the ballot in force (or casts the first); answers 200 {id: the round, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/rounds/{id}/votes/mine",
+       voters,
+       &handlers::my_ballot,
+       read_body_bytes_max,
+       {"The caller's ballot in force in the round (seq null and ballot [] before any)",
+        {},
+        "application/json",
+        "Ballot"}},
+      {"POST",
+       "/v1/rounds/{id}/close",
+       admin_only,
+       &handlers::close_round,
+       action_body_bytes_max,
+       {"Close a round once its window has ended (Idempotency-Key required): tally the ballots "
+        "in force and pay the winners from the pool in one transaction; answers 200 {id, seq}. "
+        "The server also closes ended rounds itself on its schedule",
+        {},
+        "application/json",
+        "Created"}},
   };
 }
 

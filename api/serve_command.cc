@@ -157,9 +157,14 @@ int run_serve(const ServeCommand& command) {
   services.verifier_key_line = crypto::format_verifier_key(verifier.value());
   services.access_log = [](std::string_view line) { write_access_log_line(line); };
   // Late fees charged and ended rounds closed by the server's own clock: at start, then every
-  // ten minutes. Declared after the writer, so it stops before the writer does.
+  // ten minutes (or --scheduled-work-interval-ms). Declared after the writer, so it stops before
+  // the writer does.
   std::optional<ScheduledWork> scheduled;
-  if (writer) scheduled.emplace(*writer, ledger::database_path(dir), scheduled_work_interval);
+  std::chrono::milliseconds interval = scheduled_work_interval;
+  if (command.scheduled_work_interval_ms > 0) {
+    interval = std::chrono::milliseconds(command.scheduled_work_interval_ms);
+  }
+  if (writer) scheduled.emplace(*writer, ledger::database_path(dir), interval);
   return run_server(options, services, std::move(readers));
 }
 

@@ -17,6 +17,9 @@ struct ServeCommand {
   std::string passphrase_file;            // for a sealed signing key
   std::size_t max_connections = 0;        // 0: api::connections_max
   std::int64_t idle_timeout_ms = 0;       // 0: api::idle_timeout_ms
+  // How often the scheduled work runs (late fees, ending rounds); 0: every ten minutes. Shorter
+  // for a Soup evening whose round should close the moment its window ends, and for tests.
+  std::int64_t scheduled_work_interval_ms = 0;
   // The start-up integrity check (ledger/integrity_check.h) reads the whole ledger; a ledger too
   // large to check at every start can skip it and run `pardner check` on its own schedule.
   bool skip_startup_check = false;

@@ -249,10 +249,14 @@ struct Fingerprint {
       ballot.push_back(
           boost::json::object{{"candidate", amount(v.candidate)}, {"votes", amount(v.votes)}});
     }
-    return {{"command", "cast_vote"},
-            {"actor", amount(c.actor)},
-            {"round", amount(c.round)},
-            {"ballot", std::move(ballot)}};
+    boost::json::object out{{"command", "cast_vote"},
+                            {"actor", amount(c.actor)},
+                            {"round", amount(c.round)},
+                            {"ballot", std::move(ballot)}};
+    // Only when set, so a first ballot's fingerprint is what it was before `replace` existed
+    // and a key remembered then still replays.
+    if (c.replace) out["replace"] = true;
+    return out;
   }
   boost::json::object operator()(const CloseRound& c) const {
     return {{"command", "close_round"},

@@ -27,12 +27,16 @@ std::string_view wire_name(Errc code) {
     case Errc::loan_status: return "loan_status";
     case Errc::approvals_mismatch: return "approvals_mismatch";
     case Errc::loan_closed: return "loan_closed";
+    case Errc::already_voted: return "already_voted";
+    case Errc::voting_not_open: return "voting_not_open";
+    case Errc::voting_open: return "voting_open";
+    case Errc::round_closed: return "round_closed";
   }
   return "unknown";
 }
 
 bool errc_from_wire_name(std::string_view name, Errc& out) {
-  for (int i = 0; i <= static_cast<int>(Errc::loan_closed); ++i) {
+  for (int i = 0; i <= static_cast<int>(Errc::round_closed); ++i) {
     auto code = static_cast<Errc>(i);
     if (wire_name(code) == name) {
       out = code;

@@ -34,6 +34,11 @@ enum class Errc : std::uint8_t {
   loan_status,           // the loan is not in a state that allows the command
   approvals_mismatch,    // a disbursement names other approvals than those that made quorum
   loan_closed,           // a repayment to a loan that owes nothing
+  // Funding rounds (ledger/pool_round_commands.h).
+  already_voted,    // a first ballot from a member who has one in force (send replace to change)
+  voting_not_open,  // a vote before the round's window opens or after it ends
+  voting_open,      // closing a round before its voting window has ended
+  round_closed,     // a vote on, or a close of, a round already closed
 };
 
 // The stable wire name ("insufficient_funds"). A switch with no default: -Wswitch sees gaps.

@@ -183,22 +183,33 @@ Result<Applied> apply(WriteTxn& txn, const OpenRound& command) {
 }
 
 // Guard order: not_permitted (not a member's own token, member not active) -> not_found (round)
-// -> not_permitted (round closed, outside the voting window) -> invalid_argument (the ballot) ->
-// not_permitted (a candidate voting for themself where the round forbids it).
+// -> round_closed -> voting_not_open (before or after the window) -> invalid_argument (the
+// ballot) -> not_permitted (a candidate voting for themself where the round forbids it) ->
+// already_voted (a ballot in force and no `replace`).
 Result<Applied> apply(WriteTxn& txn, const CastVote& command) {
   auto voter = check_voter(txn, command.actor);
   if (!voter) return voter.error();
   auto round = load_round(txn.db(), command.round);
   if (!round) return round.error();
   const Round& r = round.value();
-  if (r.closed) return Error{Errc::not_permitted, "the round is closed"};
-  if (txn.now() < r.voting_start || txn.now() >= r.voting_end) {
-    return Error{Errc::not_permitted, "outside the round's voting window"};
+  if (r.closed) return Error{Errc::round_closed, "the round is closed"};
+  if (txn.now() < r.voting_start) {
+    return Error{Errc::voting_not_open, "voting opens at " + format_timestamp(r.voting_start)};
+  }
+  if (txn.now() >= r.voting_end) {
+    return Error{Errc::voting_not_open, "voting ended at " + format_timestamp(r.voting_end)};
   }
   auto lines = check_ballot(command, r, voter.value());
   if (!lines) return lines.error();
   auto earlier = load_ballot(txn.db(), command.round, voter.value());
   if (!earlier) return earlier.error();
+  if (earlier.value().seq && !command.replace) {
+    return Error{Errc::already_voted,
+                 "this member already voted in round " + std::to_string(command.round) +
+                     " (entry " + std::to_string(*earlier.value().seq) +
+                     "); to change the vote, cast the new ballot with replace set before the "
+                     "window ends"};
+  }
 
   // Validated. From here on a failure is storage_failed.
   boost::json::array ballot;
@@ -217,8 +228,8 @@ Result<Applied> apply(WriteTxn& txn, const CastVote& command) {
 }
 
 // Guard order: not_permitted (an actor that is not an admin) -> not_found (round) ->
-// not_permitted (already closed; window not yet ended) -> insufficient_funds (the amount is more
-// than the pool has available) -> the transaction's own guards.
+// round_closed (already closed) -> voting_open (window not yet ended) -> insufficient_funds (the
+// amount is more than the pool has available) -> the transaction's own guards.
 Result<Applied> apply(WriteTxn& txn, const CloseRound& command) {
   std::optional<MemberId> admin_member;
   if (command.actor) {
@@ -229,9 +240,9 @@ Result<Applied> apply(WriteTxn& txn, const CloseRound& command) {
   auto round = load_round(txn.db(), command.round);
   if (!round) return round.error();
   const Round& r = round.value();
-  if (r.closed) return Error{Errc::not_permitted, "the round is already closed"};
+  if (r.closed) return Error{Errc::round_closed, "the round is already closed"};
   if (txn.now() < r.voting_end) {
-    return Error{Errc::not_permitted, "the voting window has not ended"};
+    return Error{Errc::voting_open, "the voting window ends at " + format_timestamp(r.voting_end)};
   }
   auto pool = load_pool(txn.db(), r.pool);
   if (!pool) return pool.error();

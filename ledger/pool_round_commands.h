@@ -46,14 +46,18 @@ struct VoteFor {
   std::int64_t votes = 0;      // >= 1
 };
 
-// A member's ballot: 1..votes_per_member votes spread over candidates. It replaces the member's
-// earlier ballot in the round. The actor must be a member token for an active member: an admin
-// token, even one of a member, cannot vote (nobody votes on another's behalf).
+// A member's ballot: 1..votes_per_member votes spread over candidates. The actor must be a
+// member token for an active member: an admin token, even one of a member, cannot vote (nobody
+// votes on another's behalf). One ballot per member is in force: without `replace`, a member who
+// has one is refused (already_voted), so a repeated first vote cannot silently change it; with
+// `replace`, the new ballot replaces the one in force (its entry names it in replaces_seq), and
+// with no ballot yet it is simply the first.
 struct CastVote {
   std::string idempotency_key;
   ActorToken actor = 0;
   RoundId round = 0;
   std::vector<VoteFor> ballot;
+  bool replace = false;
 };
 
 // Tallies the stored ballots and pays the winners from the pool in one transaction. By an admin

@@ -51,6 +51,23 @@ void get_loan_product(Exchange& ex);
 void get_loan(Exchange& ex);
 void member_loans(Exchange& ex);
 
+// api/handlers/pools.cc, pool_reads.cc, rounds.cc: reinvestment pools and funding rounds
+// (ledger/pool_commands.h, pool_round_commands.h).
+void create_pool(Exchange& ex);
+void contribute_to_pool(Exchange& ex);
+void set_pool_policy(Exchange& ex);
+void distribute_pool(Exchange& ex);
+void get_pool(Exchange& ex);
+void pool_contributions(Exchange& ex);
+void pool_policy_history(Exchange& ex);
+void pool_distributions(Exchange& ex);
+void open_round(Exchange& ex);
+void get_round(Exchange& ex);
+void cast_vote(Exchange& ex);
+void change_vote(Exchange& ex);
+void my_ballot(Exchange& ex);
+void close_round(Exchange& ex);
+
 // api/handlers/tokens.cc: API access tokens (admin only).
 void create_token(Exchange& ex);
 void revoke_token(Exchange& ex);

@@ -9,6 +9,7 @@
 
 #include "api/handlers/decode.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/read_snapshot.h"
 #include "api/limits.h"
 #include "api/params.h"
 #include "ledger/loan_ledger_state.h"
@@ -20,27 +21,6 @@ namespace pardner::api::handlers {
 namespace {
 
 namespace json = boost::json;
-
-// One read transaction around several ledger/ reads (loan_reports.h leaves it to the caller), so
-// a fund and its portfolio, or a member's loans, come from one snapshot of the log.
-class ReadSnapshot {
- public:
-  explicit ReadSnapshot(ledger::Database& db) : db_(db), ok_(db.exec("BEGIN").has_value()) {}
-  ~ReadSnapshot() {
-    if (ok_) (void)db_.exec("COMMIT");
-  }
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  ledger::Database& db_;
-  bool ok_;
-};
-
-Problem no_snapshot() {
-  return problem_from(ledger::Error{ledger::Errc::storage_failed, "cannot begin a read"});
-}
 
 Problem not_found(std::string what) {
   return problem_from(ledger::Error{ledger::Errc::not_found, std::move(what)});

@@ -27,6 +27,8 @@ TEST(Problem, MapsEveryLedgerCodeToItsStatus) {
       {Errc::not_permitted, 403},     {Errc::self_approval, 403},
       {Errc::duplicate_approval, 409}, {Errc::loan_status, 409},
       {Errc::approvals_mismatch, 409}, {Errc::loan_closed, 422},
+      {Errc::already_voted, 409},      {Errc::voting_not_open, 409},
+      {Errc::voting_open, 409},        {Errc::round_closed, 409},
   };
   std::size_t count = 0;
   for (const Row& row : rows) {
@@ -36,9 +38,9 @@ TEST(Problem, MapsEveryLedgerCodeToItsStatus) {
   // The table covers every code up to the last; wire_name would say "unknown" past it.
   ledger::Errc parsed;
   EXPECT_FALSE(ledger::errc_from_wire_name("unknown", parsed));
-  EXPECT_EQ(count, static_cast<std::size_t>(Errc::loan_closed) + 1);
-  EXPECT_TRUE(ledger::errc_from_wire_name("loan_closed", parsed));
-  EXPECT_EQ(parsed, Errc::loan_closed);
+  EXPECT_EQ(count, static_cast<std::size_t>(Errc::round_closed) + 1);
+  EXPECT_TRUE(ledger::errc_from_wire_name("round_closed", parsed));
+  EXPECT_EQ(parsed, Errc::round_closed);
 }
 
 TEST(Problem, MapsEveryApiCodeToItsStatus) {

@@ -57,6 +57,7 @@ class AuthorizationMatrix : public ServerTest {
           .role = ledger::Role::auditor});
       to_revoke_ = token.value().id;
       make_loans(writer);
+      make_pools(writer);
     });
     if (!HasFatalFailure()) start_server();
   }
@@ -151,11 +152,72 @@ class AuthorizationMatrix : public ServerTest {
     }
   }
 
+  // A pool with money and a policy, an equity account to make a second pool over, a target for
+  // a new policy, a project account of member 2, and two rounds on the pool: one taking votes
+  // (member 1 casts, changes and reads a ballot; the admin's close is refused, its window not
+  // having ended) and one whose window opens tomorrow (member 1's vote there is refused).
+  void make_pools(ledger::Writer& writer) {
+    auto id_of = [&](const auto& command) {
+      auto done = writer.submit_and_wait(command);
+      EXPECT_TRUE(done) << (done ? "" : done.error().detail);
+      return done ? done.value().id : 0;
+    };
+    ledger::ActorToken admin = id_of(ledger::CreateAccessToken{
+        .token_hash = crypto::access_token_hash(crypto::generate_access_token()),
+        .role = ledger::Role::admin});
+    auto open = [&](const std::string& code, ledger::AccountType type) {
+      return id_of(ledger::OpenAccount{.code = code, .type = type});
+    };
+    ledger::AccountId pool_account = open("equity:pool", ledger::AccountType::equity);
+    spare_pool_account_ = open("equity:pool:spare", ledger::AccountType::equity);
+    policy_target_ = open("equity:pool:reserve", ledger::AccountType::equity);
+    project_account_ = id_of(ledger::OpenAccount{.code = "liabilities:projects:0002",
+                                                 .type = ledger::AccountType::liability,
+                                                 .member = member2_});
+    pool_ = id_of(ledger::CreatePool{.idempotency_key = "pool",
+                                     .actor = admin,
+                                     .currency = "GBP",
+                                     .pool_account = pool_account});
+    id_of(ledger::Contribute{.idempotency_key = "pool-in",
+                             .actor = admin,
+                             .pool = pool_,
+                             .source_account = cash_,
+                             .amount_minor = 10'000});
+    id_of(ledger::SetAllocationPolicy{.idempotency_key = "pool-policy",
+                                      .actor = admin,
+                                      .pool = pool_,
+                                      .shares = {{"reserve", policy_target_, 10'000}}});
+    ledger::Timestamp now = ledger::SystemClock().now();
+    auto round = [&](const std::string& key, ledger::Timestamp start) {
+      return id_of(ledger::OpenRound{.idempotency_key = key,
+                                     .actor = admin,
+                                     .pool = pool_,
+                                     .amount_minor = 100,
+                                     .candidates = {{member2_, project_account_, "fridge"}},
+                                     .voting_start = start,
+                                     .voting_end = start + ledger::micros_per_day});
+    };
+    voting_round_ = round("round-voting", now);
+    later_round_ = round("round-later", now + ledger::micros_per_day);
+  }
+
+  std::string new_round_body() const {
+    ledger::Timestamp now = ledger::SystemClock().now();
+    return R"({"pool":)" + std::to_string(pool_) + R"(,"rule":"proportional","candidates":[)" +
+           R"({"member":)" + std::to_string(member2_) + R"(,"account":)" +
+           std::to_string(project_account_) + R"(,"description":"mural"}],"voting_start":")" +
+           ledger::format_timestamp(now) + R"(","voting_end":")" +
+           ledger::format_timestamp(now + ledger::micros_per_day) + "\"}";
+  }
+
   std::vector<MatrixRow> rows() const {
     auto n = [](std::int64_t v) { return std::to_string(v); };
     const std::string own_seq = n(deposit1_.seq), other_seq = n(deposit2_.seq);
     const std::string transfer = R"({"debit_account":)" + n(cash_) + R"(,"credit_account":)" +
                                  n(savings1_) + R"(,"amount":1})";
+    const std::string pool = "/v1/pools/" + n(pool_);
+    const std::string voting = "/v1/rounds/" + n(voting_round_);
+    const std::string later = "/v1/rounds/" + n(later_round_);
     //          anonymous auditor other own admin
     return {
         {"GET /healthz", "/healthz", "/healthz", "", {200, 200, 200, 200, 200}},
@@ -362,6 +424,75 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/loan-late-fees",
          "{}",
          {401, 403, 403, 403, 200}},
+        // Pools and rounds. A pool is the community's money: anyone signed in reads it.
+        {"POST /v1/pools",
+         "/v1/pools",
+         "/v1/pools",
+         R"({"currency":"GBP","account":)" + n(spare_pool_account_) + "}",
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/pools/{id}", pool, pool, "", {401, 200, 200, 200, 200}},
+        // A member pays in from their own account; another member's answers 404.
+        {"POST /v1/pools/{id}/contributions",
+         pool + "/contributions",
+         pool + "/contributions",
+         R"({"source_account":)" + n(savings1_) + R"(,"amount":1})",
+         {401, 403, 404, 201, 201},
+         R"({"source_account":)" + n(savings2_) + R"(,"amount":1})"},
+        // Contributions name who paid in from which account: admins and auditors only.
+        {"GET /v1/pools/{id}/contributions",
+         pool + "/contributions",
+         pool + "/contributions",
+         "",
+         {401, 200, 403, 403, 200}},
+        {"POST /v1/pools/{id}/policy",
+         pool + "/policy",
+         pool + "/policy",
+         R"({"shares":[{"name":"reserve","account":)" + n(policy_target_) + R"(,"bps":10000}]})",
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/pools/{id}/policy",
+         pool + "/policy",
+         pool + "/policy",
+         "",
+         {401, 200, 200, 200, 200}},
+        {"POST /v1/pools/{id}/distributions",
+         pool + "/distributions",
+         pool + "/distributions",
+         R"({"amount":1})",
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/pools/{id}/distributions",
+         pool + "/distributions",
+         pool + "/distributions",
+         "",
+         {401, 200, 200, 200, 200}},
+        {"POST /v1/rounds",
+         "/v1/rounds",
+         "/v1/rounds",
+         new_round_body(),
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/rounds/{id}", voting, voting, "", {401, 200, 200, 200, 200}},
+        // Only a member's own token votes. "Another's" is here the round not yet open: the route
+        // admits the member and the ledger refuses the vote.
+        {"POST /v1/rounds/{id}/votes",
+         voting + "/votes",
+         later + "/votes",
+         R"({"ballot":[{"candidate":1}]})",
+         {401, 403, 409, 201, 403}},
+        {"PUT /v1/rounds/{id}/votes/mine",
+         voting + "/votes/mine",
+         later + "/votes/mine",
+         R"({"ballot":[{"candidate":1,"votes":1}]})",
+         {401, 403, 409, 200, 403}},
+        {"GET /v1/rounds/{id}/votes/mine",
+         voting + "/votes/mine",
+         later + "/votes/mine",
+         "",
+         {401, 403, 200, 200, 403}},
+        // The admin is admitted; the ledger refuses to close before the window ends.
+        {"POST /v1/rounds/{id}/close",
+         voting + "/close",
+         voting + "/close",
+         "{}",
+         {401, 403, 403, 403, 409}},
     };
   }
 
@@ -404,11 +535,12 @@ class AuthorizationMatrix : public ServerTest {
         caller == other_member && !row.other_body.empty() ? row.other_body : row.body;
     std::string out = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (caller != anonymous) out += "Authorization: Bearer " + token_of(caller) + "\r\n";
-    if (method == "POST") out += "Content-Type: application/json\r\n";
+    if (method == "POST" || method == "PUT") out += "Content-Type: application/json\r\n";
     // The money routes need the header; the batch refuses it (each item carries its own key).
     if ((row.route.starts_with("POST /v1/transactions") &&
          row.route != "POST /v1/transactions/batch") ||
-        row.route.starts_with("POST /v1/loan")) {
+        row.route.starts_with("POST /v1/loan") || row.route.starts_with("POST /v1/pools") ||
+        row.route.starts_with("POST /v1/rounds") || method == "PUT") {
       out += "Idempotency-Key: matrix-" + std::to_string(n) + "\r\n";
     }
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
@@ -424,6 +556,9 @@ class AuthorizationMatrix : public ServerTest {
   ledger::LoanId own_loan_ = 0, other_loan_ = 0, to_approve_ = 0, to_reject_ = 0, to_withdraw_ = 0,
                  to_disburse_ = 0, to_repay_ = 0, to_write_off_ = 0, to_recover_ = 0;
   std::vector<ledger::Seq> disburse_seqs_;
+  ledger::AccountId spare_pool_account_ = 0, policy_target_ = 0, project_account_ = 0;
+  ledger::PoolId pool_ = 0;
+  ledger::RoundId voting_round_ = 0, later_round_ = 0;
 };
 
 TEST_F(AuthorizationMatrix, EveryRouteAnswersEveryCallerAsItsRowSays) {

@@ -1,5 +1,5 @@
-// Fuzzes the JSON request decoding of every endpoint that takes a body, the loan endpoints
-// included, by running the real handler: decode_body and its field
+// Fuzzes the JSON request decoding of every endpoint that takes a body, the loan, pool and round
+// endpoints included, by running the real handler: decode_body and its field
 // decoders, decode_transaction, the batch decoder and the idempotency-key rules, exactly as
 // the router calls them. The Exchange has no writer, so a body that decodes completely is
 // answered 503 unavailable where the server would submit it; nothing touches a ledger.
@@ -54,6 +54,16 @@ constexpr Endpoint endpoints[] = {
     {"write_off", &handlers::write_off_loan, true},
     {"recoveries", &handlers::record_recovery, true},
     {"late_fees", &handlers::charge_late_fees, false},
+    // Pools and rounds, as an admin (the handlers decode the same for any role; the router keeps
+    // votes to members): contributions look up a member's scope only for a member.
+    {"pools", &handlers::create_pool, false},
+    {"contributions", &handlers::contribute_to_pool, true},
+    {"policy", &handlers::set_pool_policy, true},
+    {"distributions", &handlers::distribute_pool, true},
+    {"rounds", &handlers::open_round, false},
+    {"votes", &handlers::cast_vote, true},
+    {"votes_mine", &handlers::change_vote, true},
+    {"close_round", &handlers::close_round, true},
 };
 
 // The text up to the next newline, removed from `input` with the newline; nullopt without one.

@@ -62,8 +62,11 @@ TEST_F(PoolReports, RoundTallyWhileVotingAndPayoutOnceClosed) {
   EXPECT_EQ(voting.value().amount_minor, 90'00);  // the whole pool, as things stand
   EXPECT_EQ(voting.value().payouts, (std::vector<RoundPayout>{{1, 90'00}, {2, 0}}));
   // Bob changes his vote: the tally follows the ballot in force.
-  ASSERT_TRUE(submit(CastVote{
-      .idempotency_key = next_key(), .actor = bob_token_, .round = round, .ballot = {{2, 1}}}));
+  ASSERT_TRUE(submit(CastVote{.idempotency_key = next_key(),
+                              .actor = bob_token_,
+                              .round = round,
+                              .ballot = {{2, 1}},
+                              .replace = true}));
   clock_.advance_micros(3600 * micros_per_second);
   ASSERT_TRUE(submit(CloseRound{.idempotency_key = next_key(), .actor = admin_, .round = round}));
   auto closed = round_report(reader_->db(), round);

@@ -50,9 +50,12 @@ class Rounds : public PoolTest {
     round_ = opened.value().id;
   }
 
-  Result<Applied> vote(ActorToken voter, std::vector<VoteFor> ballot) {
-    return submit(
-        CastVote{.idempotency_key = next_key(), .actor = voter, .round = round_, .ballot = ballot});
+  Result<Applied> vote(ActorToken voter, std::vector<VoteFor> ballot, bool replace = false) {
+    return submit(CastVote{.idempotency_key = next_key(),
+                           .actor = voter,
+                           .round = round_,
+                           .ballot = ballot,
+                           .replace = replace});
   }
 
   // What the server's periodic call does: ask for the closes due now and submit them.
@@ -79,13 +82,19 @@ TEST_F(Rounds, MembersVoteAndChangeTheirVoteAndTheWriterClosesOnTime) {
   ASSERT_TRUE(vote(voters_[1], {{2, 1}}));
   ASSERT_TRUE(vote(voters_[2], {{2, 1}}));
   ASSERT_TRUE(vote(alice_token_, {{3, 1}}));
-  // Alice changes her mind: her second ballot replaces the first, and names it.
-  auto changed = vote(alice_token_, {{1, 1}});
+  // A second first ballot is refused, not taken as a change: the ballot in force stands.
+  EXPECT_REFUSED(vote(alice_token_, {{1, 1}}), Errc::already_voted);
+  auto standing = load_ballot(reader_->db(), round_, alice_);
+  ASSERT_TRUE(standing);
+  ASSERT_EQ(standing.value().lines.size(), 1u);
+  EXPECT_EQ(standing.value().lines[0].candidate, 3);
+  // Alice changes her mind explicitly: the new ballot replaces the first, and names it.
+  auto changed = vote(alice_token_, {{1, 1}}, true);
   ASSERT_TRUE(changed) << changed.error().detail;
   auto entry = reader_->entry(changed.value().seq);
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry.value().kind, EntryKind::round_vote_cast);
-  EXPECT_FALSE(entry.value().fields.at("replaces_seq").is_null());
+  EXPECT_EQ(entry.value().fields.at("replaces_seq"), boost::json::value(*standing.value().seq));
   auto ballots = count_ballots(reader_->db(), round_);
   ASSERT_TRUE(ballots);
   EXPECT_EQ(ballots.value(), 4);
@@ -93,7 +102,7 @@ TEST_F(Rounds, MembersVoteAndChangeTheirVoteAndTheWriterClosesOnTime) {
   // Not before the window ends: neither an admin nor the writer closes it.
   EXPECT_REFUSED(
       submit(CloseRound{.idempotency_key = next_key(), .actor = admin_, .round = round_}),
-      Errc::not_permitted);
+      Errc::voting_open);
   EXPECT_TRUE(close_due().empty());
   clock_.advance_micros(hour);
   auto closed = close_due();
@@ -116,7 +125,10 @@ TEST_F(Rounds, MembersVoteAndChangeTheirVoteAndTheWriterClosesOnTime) {
   EXPECT_TRUE(closing.value().fields.at("closed_by").is_null());
   EXPECT_EQ(closing.value().fields.at("tally").as_array().size(), 4u);
   EXPECT_TRUE(close_due().empty());  // closed once
-  EXPECT_REFUSED(vote(voters_[0], {{2, 1}}), Errc::not_permitted);
+  EXPECT_REFUSED(vote(voters_[0], {{2, 1}}, true), Errc::round_closed);
+  EXPECT_REFUSED(
+      submit(CloseRound{.idempotency_key = next_key(), .actor = admin_, .round = round_}),
+      Errc::round_closed);
   expect_books_balance();
   expect_rebuild_agrees();
 }
@@ -159,7 +171,7 @@ TEST_F(Rounds, VoteRefusalsInGuardOrder) {
       {"auditor", auditor_, round_, {{1, 1}}, Errc::not_permitted},
       {"suspended member", suspended_token, round_, {{1, 1}}, Errc::not_permitted},
       {"missing round", alice_token_, 999, {{1, 1}}, Errc::not_found},
-      {"before the window", alice_token_, round_, {{1, 1}}, Errc::not_permitted},
+      {"before the window", alice_token_, round_, {{1, 1}}, Errc::voting_not_open},
   };
   for (const Row& row : before) {
     SCOPED_TRACE(row.what);
@@ -188,8 +200,34 @@ TEST_F(Rounds, VoteRefusalsInGuardOrder) {
   // Two votes spread over two projects, and a candidate voting for another project, are fine.
   EXPECT_TRUE(vote(alice_token_, {{1, 1}, {2, 1}}));
   EXPECT_TRUE(vote(carol_token_, {{2, 2}}));
+  // A ballot in force: a second first ballot is refused, after the ballot's own checks.
+  EXPECT_REFUSED(vote(alice_token_, {{1, 3}}), Errc::invalid_argument);
+  EXPECT_REFUSED(vote(alice_token_, {{3, 1}}), Errc::already_voted);
+  // replace with no ballot yet is simply a first ballot (replaces_seq null).
+  auto first = vote(bob_token_, {{3, 1}}, true);
+  ASSERT_TRUE(first) << first.error().detail;
+  auto entry = reader_->entry(first.value().seq);
+  ASSERT_TRUE(entry);
+  EXPECT_TRUE(entry.value().fields.at("replaces_seq").is_null());
   clock_.advance_micros(hour);
-  EXPECT_REFUSED(vote(bob_token_, {{1, 1}}), Errc::not_permitted);  // the window has ended
+  EXPECT_REFUSED(vote(bob_token_, {{1, 1}}, true), Errc::voting_not_open);  // the window ended
+  EXPECT_REFUSED(vote(voters_[0], {{1, 1}}), Errc::voting_not_open);
+}
+
+// The same key and ballot replay the first answer; a first ballot and a change with the same
+// key are different commands.
+TEST_F(Rounds, AVoteReplaysByItsKeyAndReplaceIsPartOfTheCommand) {
+  open_round(round_command(RoundRule::proportional));
+  CastVote first{
+      .idempotency_key = "vote-a", .actor = alice_token_, .round = round_, .ballot = {{1, 1}}};
+  auto cast = submit(first);
+  ASSERT_TRUE(cast) << cast.error().detail;
+  auto again = submit(first);
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_EQ(again.value().seq, cast.value().seq);
+  CastVote change = first;
+  change.replace = true;
+  EXPECT_REFUSED(submit(change), Errc::idempotency_conflict);
 }
 
 TEST_F(Rounds, OpenRefusalsInGuardOrder) {

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <functional>
 
+#include "ledger/audit_export.h"
+#include "ledger/audit_verify.h"
 #include "ledger/canonical_json.h"
 #include "ledger/replay.h"
 #include "tests/ledger/dividend_fixture.h"
@@ -92,6 +94,16 @@ TEST_F(DividendVerification, TheUntamperedLogReplaysAndRebuilds) {
   auto replayed = replay_with(-1, nullptr);
   EXPECT_TRUE(replayed) << replayed.error().detail;
   expect_rebuild_agrees();
+}
+
+// The auditor's path end to end: the signed export verifies, the dividend replayed with it.
+TEST_F(DividendVerification, TheSignedExportVerifies) {
+  std::string out = dir_.file("export");
+  auto summary = export_ledger(dir_.path(), out);
+  ASSERT_TRUE(summary) << summary.error().detail;
+  auto report = verify_export(out, VerifyOptions{});
+  ASSERT_TRUE(report) << report.error().detail;
+  EXPECT_EQ(report.value().entries, leaves_.size());
 }
 
 TEST_F(DividendVerification, APaymentMovedBetweenMembersIsRefused) {

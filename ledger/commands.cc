@@ -263,6 +263,17 @@ struct Fingerprint {
             {"actor", c.actor ? amount(*c.actor) : nullptr},
             {"round", amount(c.round)}};
   }
+  boost::json::object operator()(const DeclareDividend& c) const {
+    return {{"command", "declare_dividend"},
+            {"actor", amount(c.actor)},
+            {"source_pool", c.source_pool ? amount(*c.source_pool) : nullptr},
+            {"source_account", c.source_account ? amount(*c.source_account) : nullptr},
+            {"share_prefix", c.share_prefix},
+            {"payout_prefix", c.payout_prefix ? boost::json::value(*c.payout_prefix) : nullptr},
+            {"as_of_seq", amount(c.as_of_seq)},
+            {"amount", c.amount_minor ? amount(*c.amount_minor) : nullptr},
+            {"rate_bps", c.rate_bps ? amount(*c.rate_bps) : nullptr}};
+  }
 };
 
 struct KeyOf {
@@ -320,6 +331,7 @@ bool requires_idempotency_key(const Command& command) {
          std::holds_alternative<Distribute>(command) ||
          std::holds_alternative<OpenRound>(command) ||
          std::holds_alternative<CastVote>(command) ||
+         std::holds_alternative<DeclareDividend>(command) ||
          // A close the writer issues itself (no actor) has no client, so no key.
          (std::holds_alternative<CloseRound>(command) &&
           std::get<CloseRound>(command).actor.has_value());

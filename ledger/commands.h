@@ -10,6 +10,7 @@
 
 #include "crypto/sha256.h"
 #include "ledger/access_tokens.h"
+#include "ledger/dividend_commands.h"
 #include "ledger/loan_commands.h"
 #include "ledger/pool_commands.h"
 #include "ledger/pool_round_commands.h"
@@ -115,7 +116,9 @@ using Command =
                  DisburseLoan, RepayLoan, ChargeLateFees, WriteOffLoan, RecordRecovery,
                  // Pools (ledger/pool_commands.h).
                  CreatePool, Contribute, SetAllocationPolicy, Distribute, OpenRound, CastVote,
-                 CloseRound>;
+                 CloseRound,
+                 // Dividends (ledger/dividend_commands.h).
+                 DeclareDividend>;
 
 // The simple transfer form: `amount` from `credit_account` to `debit_account`.
 CreateTransaction make_transfer(std::string idempotency_key, AccountId debit_account,

@@ -38,6 +38,7 @@ std::string_view wire_name(EntryKind kind) {
     case EntryKind::round_opened: return "round_opened";
     case EntryKind::round_vote_cast: return "round_vote_cast";
     case EntryKind::round_closed: return "round_closed";
+    case EntryKind::dividend_declared: return "dividend_declared";
   }
   return "unknown";
 }

@@ -50,9 +50,12 @@ enum class EntryKind : std::uint8_t {
   round_opened,
   round_vote_cast,  // a member's ballot; replaces their earlier one in the round
   round_closed,     // the tally and the payout; replay recomputes both from the ballots
+  // Dividends (ledger/dividend_projection.cc): the inputs and the transactions that paid them;
+  // replay recomputes the split from the share balances as of the recorded seq.
+  dividend_declared,
 };
 // The last kind, for loops over all of them.
-inline constexpr EntryKind entry_kind_last = EntryKind::round_closed;
+inline constexpr EntryKind entry_kind_last = EntryKind::dividend_declared;
 std::string_view wire_name(EntryKind kind);
 std::optional<EntryKind> entry_kind_from(std::string_view name);
 

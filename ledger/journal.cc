@@ -86,7 +86,8 @@ void JournalWriter::add(const Entry& entry) {
     case EntryKind::pool_distributed:
     case EntryKind::round_opened:
     case EntryKind::round_vote_cast:
-    case EntryKind::round_closed: return;
+    case EntryKind::round_closed:
+    case EntryKind::dividend_declared: return;
   }
 }
 

@@ -70,6 +70,14 @@ inline constexpr std::size_t round_candidates_max = 64;
 inline constexpr std::int64_t round_votes_per_member_max = 1'000;
 // Writer-issued round closes per call of rounds_due_to_close.
 inline constexpr std::size_t round_closes_per_call_max = 64;
+// Dividends (ledger/dividend_*.cc): members' share accounts one dividend pays, its rate's
+// ceiling (the whole share capital), and members paid per transaction (one posting more: the
+// source), so every dividend transaction is an ordinary one within postings_per_transaction_max.
+inline constexpr std::size_t dividend_share_accounts_max = 100'000;
+inline constexpr std::int64_t dividend_rate_bps_max = 10'000;
+inline constexpr std::size_t dividend_payouts_per_transaction_max =
+    postings_per_transaction_max - 1;
+inline constexpr std::size_t dividend_prefix_bytes_max = account_code_bytes_max;
 
 static_assert(batch_commands_max <= writer_queue_commands_max);
 // A batch holds at most max(batch_commands_max, atomic_group_commands_max) queued commands (plus
@@ -81,5 +89,7 @@ static_assert(loan_date_min < loan_date_max);
 static_assert(loan_text_bytes_max <= memo_bytes_max);
 static_assert(pool_policy_shares_max + 1 <= postings_per_transaction_max);
 static_assert(round_candidates_max + 1 <= postings_per_transaction_max);
+static_assert(dividend_share_accounts_max <= split_recipients_max);
+static_assert(dividend_payouts_per_transaction_max >= 1);
 
 }  // namespace pardner::ledger

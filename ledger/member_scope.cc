@@ -115,6 +115,19 @@ Result<bool> MemberScope::touches(const Entry& entry) {
       if (!transaction) return transaction.error();
       return transaction_touches(transaction.value());
     }
+    // A dividend touches the members whose accounts one of its transactions paid.
+    case EntryKind::dividend_declared: {
+      const boost::json::value* named = fields.if_contains("transactions");
+      if (named == nullptr || !named->is_array()) return false;
+      for (const boost::json::value& element : named->get_array()) {
+        if (!element.is_object()) continue;
+        auto transaction = int_field(element.get_object(), "transaction");
+        if (!transaction) return transaction.error();
+        auto touched = transaction_touches(transaction.value());
+        if (!touched || touched.value()) return touched;
+      }
+      return false;
+    }
   }
   return false;  // unreachable: every kind returns above
 }

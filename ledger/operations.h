@@ -49,5 +49,7 @@ Result<Applied> apply(WriteTxn& txn, const Distribute& command);
 Result<Applied> apply(WriteTxn& txn, const OpenRound& command);
 Result<Applied> apply(WriteTxn& txn, const CastVote& command);
 Result<Applied> apply(WriteTxn& txn, const CloseRound& command);
+// Dividends: dividend_commands.cc.
+Result<Applied> apply(WriteTxn& txn, const DeclareDividend& command);
 
 }  // namespace pardner::ledger

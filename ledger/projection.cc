@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "ledger/dividend_projection.h"
 #include "ledger/loan_projection.h"
 #include "ledger/pool_projection.h"
 #include "ledger/pool_round_projection.h"
@@ -317,6 +318,7 @@ Result<Ok> project(Database& db, const Entry& entry) {
     case EntryKind::round_opened: return apply_round_opened(db, entry);
     case EntryKind::round_vote_cast: return apply_round_vote_cast(db, entry);
     case EntryKind::round_closed: return apply_round_closed(db, entry);
+    case EntryKind::dividend_declared: return apply_dividend_declared(db, entry);
   }
   return Error{Errc::invalid_argument, "unknown entry kind"};
 }

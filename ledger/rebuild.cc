@@ -49,6 +49,10 @@ constexpr DerivedTable derived_tables[] = {
     {"pool_round_ballots", "SELECT * FROM pool_round_ballots ORDER BY round_id, member_id"},
     {"pool_round_ballot_lines",
      "SELECT * FROM pool_round_ballot_lines ORDER BY round_id, member_id, candidate"},
+    // Dividends.
+    {"dividends", "SELECT * FROM dividends ORDER BY id"},
+    {"dividend_transactions", "SELECT * FROM dividend_transactions ORDER BY dividend_id, idx"},
+    {"dividend_lines", "SELECT * FROM dividend_lines ORDER BY dividend_id, share_account"},
 };
 
 constexpr std::size_t differences_per_table_max = 20;

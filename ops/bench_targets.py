@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Prints issue 7's targets as PASS/FAIL from one run's build/bench/results.json.
+"""Prints issue 7's targets, and issue 6's dividend target, as PASS/FAIL from one run's
+build/bench/results.json.
 
 Each target compares figures measured in the same run (ceilings by tests/bench/ceiling_bench,
-the engine by engine_bench, HTTPS by https_bench.sh); a target whose figures the run did not
-measure is said to be skipped. Medians throughout. Never fails the bench: it reports."""
+the engine by engine_bench and dividend_bench, HTTPS by https_bench.sh); a target whose figures
+the run did not measure is said to be skipped. Medians throughout. Never fails the bench: it reports."""
 import json
 import sys
 
@@ -66,6 +67,11 @@ def main(path):
     verdict("HTTPS member read p99 under writes vs nginx p99",
             reads["p99_us"] if reads else None, nginx["p99_us"] if nginx else None,
             ratio_max=2.0, unit="us")
+    # Issue 6: a dividend over 10,000 members computed and paid within one second of engine time.
+    dividend = next((r for r in rows if r.get("bench") == "dividend" and r.get("members") == 10000),
+                    None)
+    verdict("dividend over 10,000 members, engine time vs 1 s",
+            dividend["median_ms"] if dividend else None, 1000.0, ratio_max=1.0, unit="ms")
 
 
 if __name__ == "__main__":

@@ -185,6 +185,13 @@ std::string canonical_json(const boost::json::value& value) {
   return out;
 }
 
+std::string canonical_json(const boost::json::object& object) {
+  std::string out;
+  out.reserve(256);
+  append_object(out, object);
+  return out;
+}
+
 bool canonical_encodable(const boost::json::value& value) {
   switch (value.kind()) {
     case boost::json::kind::null:

@@ -3,7 +3,9 @@
 #include "ledger/canonical_json.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
+#include <span>
 #include <vector>
 
 #include "crypto/invariant.h"
@@ -49,13 +51,18 @@ std::u16string utf16_units(std::string_view text) {
 }
 
 // RFC 8785 §3.2.2.2: JSON.stringify escapes only '"', '\\' and controls below U+0020, the five
-// with short forms as \b \t \n \f \r and the rest as \u00xx in lower-case hex.
+// with short forms as \b \t \n \f \r and the rest as \u00xx in lower-case hex. Runs that need
+// no escape are copied whole.
 void append_string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (byte) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\b': out += "\\b"; break;
@@ -64,16 +71,69 @@ void append_string(std::string& out, std::string_view text) {
       case '\f': out += "\\f"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[byte >> 4]);
-          out.push_back(hex[byte & 0xF]);
-        } else {
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(hex[byte >> 4]);
+        out.push_back(hex[byte & 0xF]);
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
+}
+
+// UTF-8 byte order is UTF-16 code unit order except between a character above U+FFFF (lead
+// byte 0xF0..0xF4) and one in U+E000..U+FFFF (lead byte 0xEE or 0xEF). Names with no byte from
+// 0xEE up, which is every name of ours, can be sorted as bytes without a UTF-16 copy.
+bool sorts_as_bytes(std::string_view name) {
+  return std::none_of(name.begin(), name.end(),
+                      [](char c) { return static_cast<unsigned char>(c) >= 0xEE; });
+}
+
+void append_value(std::string& out, const boost::json::value& value);
+
+void append_members(std::string& out, std::span<const boost::json::key_value_pair*> members) {
+  out.push_back('{');
+  bool first = true;
+  for (const boost::json::key_value_pair* member : members) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_string(out, member->key());
+    out.push_back(':');
+    append_value(out, member->value());
+  }
+  out.push_back('}');
+}
+
+void append_object(std::string& out, const boost::json::object& object) {
+  // Entries and fingerprints have a dozen members or fewer: sorted in place on the stack.
+  constexpr std::size_t on_stack = 16;
+  std::array<const boost::json::key_value_pair*, on_stack> small{};
+  std::vector<const boost::json::key_value_pair*> large;
+  std::span<const boost::json::key_value_pair*> members;
+  if (object.size() <= on_stack) {
+    members = std::span(small.data(), object.size());
+  } else {
+    large.resize(object.size());
+    members = std::span(large);
+  }
+  bool as_bytes = true;
+  std::size_t i = 0;
+  for (const auto& member : object) {
+    members[i++] = &member;
+    as_bytes = as_bytes && sorts_as_bytes(member.key());
+  }
+  if (as_bytes) {
+    std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+      return std::string_view(a->key()) < std::string_view(b->key());  // as unsigned
+    });
+    return append_members(out, members);
+  }
+  std::vector<std::pair<std::u16string, const boost::json::key_value_pair*>> keyed;
+  keyed.reserve(object.size());
+  for (const auto* member : members) keyed.emplace_back(utf16_units(member->key()), member);
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t k = 0; k < keyed.size(); ++k) members[k] = keyed[k].second;
+  append_members(out, members);
 }
 
 void append_value(std::string& out, const boost::json::value& value) {
@@ -96,7 +156,9 @@ void append_value(std::string& out, const boost::json::value& value) {
       // No floats anywhere in an entry (DESIGN: the signed log).
       PARDNER_ASSERT(value.kind() != boost::json::kind::double_);
       break;
-    case boost::json::kind::string: append_string(out, value.get_string()); break;
+    case boost::json::kind::string:
+      append_string(out, value.get_string());
+      break;
     case boost::json::kind::array: {
       out.push_back('[');
       bool first = true;
@@ -108,25 +170,9 @@ void append_value(std::string& out, const boost::json::value& value) {
       out.push_back(']');
       break;
     }
-    case boost::json::kind::object: {
-      const auto& object = value.get_object();
-      std::vector<std::pair<std::u16string, const boost::json::key_value_pair*>> members;
-      members.reserve(object.size());
-      for (const auto& member : object) members.emplace_back(utf16_units(member.key()), &member);
-      std::sort(members.begin(), members.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-      out.push_back('{');
-      bool first = true;
-      for (const auto& [units, member] : members) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_string(out, member->key());
-        out.push_back(':');
-        append_value(out, member->value());
-      }
-      out.push_back('}');
+    case boost::json::kind::object:
+      append_object(out, value.get_object());
       break;
-    }
   }
 }
 
@@ -139,16 +185,25 @@ std::string canonical_json(const boost::json::value& value) {
   return out;
 }
 
+std::string canonical_json(const boost::json::object& object) {
+  std::string out;
+  out.reserve(256);
+  append_object(out, object);
+  return out;
+}
+
 bool canonical_encodable(const boost::json::value& value) {
   switch (value.kind()) {
     case boost::json::kind::null:
     case boost::json::kind::bool_:
-    case boost::json::kind::string: return true;
+    case boost::json::kind::string:
+      return true;
     case boost::json::kind::int64:
       return value.get_int64() >= -json_amount_max && value.get_int64() <= json_amount_max;
     case boost::json::kind::uint64:
       return value.get_uint64() <= static_cast<std::uint64_t>(json_amount_max);
-    case boost::json::kind::double_: return false;
+    case boost::json::kind::double_:
+      return false;
     case boost::json::kind::array:
       return std::all_of(value.get_array().begin(), value.get_array().end(),
                          [](const auto& element) { return canonical_encodable(element); });

@@ -11,6 +11,8 @@ namespace pardner::ledger {
 // Encodes `value` canonically: object members sorted by the UTF-16 code units of their names,
 // no insignificant whitespace, strings escaped as ECMAScript's JSON.stringify does.
 std::string canonical_json(const boost::json::value& value);
+// The same for an object, without first copying it into a value.
+std::string canonical_json(const boost::json::object& object);
 
 // True when every number in `value` is an integer within +-(2^53 - 1) and every string is
 // valid UTF-8 (Boost.JSON's parser guarantees the latter for parsed input).

@@ -4,9 +4,50 @@
 
 #include <boost/json.hpp>
 
+#include "crypto/utf8.h"
 #include "ledger/canonical_json.h"
+#include "ledger/make_entry.h"
 
 namespace pardner::ledger {
+namespace {
+
+// Whether parsing the canonical bytes of `value` gives `value` back, member order aside
+// (nothing reads an entry's members in order): strings and names strict UTF-8, so the bytes
+// parse; integers within the canonical range, made int64 here as the parser would make them.
+// canonical_json has already refused floats and integers out of range.
+bool reads_back_as_itself(boost::json::object& object);
+
+bool reads_back_as_itself(boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::null:
+    case boost::json::kind::bool_:
+    case boost::json::kind::int64: return true;
+    case boost::json::kind::uint64:
+      if (value.get_uint64() > static_cast<std::uint64_t>(json_amount_max)) return false;
+      value = static_cast<std::int64_t>(value.get_uint64());
+      return true;
+    case boost::json::kind::double_: return false;
+    case boost::json::kind::string: return crypto::is_valid_utf8(value.get_string());
+    case boost::json::kind::array:
+      for (auto& element : value.get_array()) {
+        if (!reads_back_as_itself(element)) return false;
+      }
+      return true;
+    case boost::json::kind::object: return reads_back_as_itself(value.get_object());
+  }
+  return false;
+}
+
+bool reads_back_as_itself(boost::json::object& object) {
+  for (auto& member : object) {
+    if (!crypto::is_valid_utf8(member.key()) || !reads_back_as_itself(member.value())) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 std::string_view wire_name(EntryKind kind) {
   switch (kind) {
@@ -51,7 +92,7 @@ std::optional<EntryKind> entry_kind_from(std::string_view name) {
   return std::nullopt;
 }
 
-std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::object fields) {
+Entry make_entry(Seq seq, Timestamp ts, EntryKind kind, boost::json::object fields) {
   PARDNER_ASSERT(!fields.contains("seq"));
   PARDNER_ASSERT(!fields.contains("ts"));
   PARDNER_ASSERT(!fields.contains("kind"));
@@ -59,7 +100,18 @@ std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::obje
   fields["seq"] = seq;
   fields["ts"] = format_timestamp(ts);
   fields["kind"] = wire_name(kind);
-  return canonical_json(fields);
+  Entry entry;
+  entry.leaf = canonical_json(fields);
+  PARDNER_ASSERT(reads_back_as_itself(fields));
+  entry.seq = seq;
+  entry.ts = ts;
+  entry.kind = kind;
+  entry.fields = std::move(fields);
+  return entry;
+}
+
+std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::object fields) {
+  return make_entry(seq, ts, kind, std::move(fields)).leaf;
 }
 
 Result<Entry> decode_leaf(std::string_view leaf) {

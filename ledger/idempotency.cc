@@ -21,21 +21,28 @@ bool same_hash(std::span<const std::uint8_t> stored, const RequestHash& request)
 
 }  // namespace
 
+IdempotencyKey::IdempotencyKey(std::string_view key) : text(key), hash(key_hash(key)) {}
+
 RequestHash request_hash_of(const Command& command) {
   return crypto::sha256(command_fingerprint(command));
 }
 
-Result<std::optional<Result<Applied>>> settle_idempotency_key(Database& db, std::string_view key,
+Result<std::optional<Result<Applied>>> settle_idempotency_key(Database& db,
+                                                              const IdempotencyKey& key,
                                                               const RequestHash& request) {
   Statement& query = db.cached(
       "SELECT key, request_hash, seq, result_id, error_code, error_detail FROM idempotency"
       " WHERE key_hash = ?");
-  query.bind(1, key_hash(key));
+  query.bind(1, key.hash);
   while (true) {
     auto row = query.step();
     if (!row) return row.error();
     if (!row.value()) break;
-    if (query.column_text(0) != key) continue;  // a 64-bit hash collision
+    auto stored_key = query.column_blob(0);  // the text's bytes, without a copy
+    if (std::string_view(reinterpret_cast<const char*>(stored_key.data()), stored_key.size()) !=
+        key.text) {
+      continue;  // a 64-bit hash collision
+    }
     std::optional<Result<Applied>> outcome;
     if (!same_hash(query.column_blob(1), request)) {
       outcome = Result<Applied>(Error{Errc::idempotency_conflict,
@@ -57,7 +64,7 @@ Result<std::optional<Result<Applied>>> settle_idempotency_key(Database& db, std:
   return std::optional<Result<Applied>>{};
 }
 
-Result<Ok> remember_outcome(Database& db, std::string_view key, const RequestHash& request,
+Result<Ok> remember_outcome(Database& db, const IdempotencyKey& key, const RequestHash& request,
                             const Result<Applied>& outcome) {
   if (!outcome && (outcome.error().code == Errc::storage_failed ||
                    outcome.error().code == Errc::unavailable)) {
@@ -66,7 +73,7 @@ Result<Ok> remember_outcome(Database& db, std::string_view key, const RequestHas
   Statement& insert = db.cached(
       "INSERT INTO idempotency (key_hash, key, request_hash, seq, result_id, error_code,"
       " error_detail) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  insert.bind(1, key_hash(key)).bind(2, key).bind_blob(3, request);
+  insert.bind(1, key.hash).bind(2, key.text).bind_blob(3, request);
   if (outcome) {
     insert.bind(4, outcome.value().seq).bind(5, outcome.value().id).bind_null(6).bind_null(7);
   } else {

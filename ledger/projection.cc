@@ -118,9 +118,23 @@ Result<std::vector<Posting>> postings_field(const boost::json::object& fields) {
 Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
                          TransactionId transaction, const Posting& posting, bool pending,
                          std::string_view value_date, std::map<std::string, Minor>& sums) {
-  auto account = load_account(db, posting.account);
-  if (!account) return account.error();
-  Account& a = account.value();
+  // Only the currency and the totals this posting changes: the command's guards have read the
+  // whole account already, and its code (often past the short-string buffer) is not needed.
+  Statement& query = db.cached(
+      "SELECT currency, debits_posted, credits_posted, debits_pending, credits_pending"
+      " FROM accounts WHERE id = ?");
+  query.bind(1, posting.account);
+  auto row = query.step();
+  if (!row) return row.error();
+  if (!row.value()) return Error{Errc::not_found, "no account " + std::to_string(posting.account)};
+  Account a;
+  a.id = posting.account;
+  a.currency = query.column_text(0);
+  a.debits_posted = query.column_int(1);
+  a.credits_posted = query.column_int(2);
+  a.debits_pending = query.column_int(3);
+  a.credits_pending = query.column_int(4);
+  query.reset();
   auto sum = checked_add(sums[a.currency], posting.amount);
   if (!sum) return sum.error();
   sums[a.currency] = sum.value();

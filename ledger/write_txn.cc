@@ -1,7 +1,8 @@
-// Appending an entry: encode, check the encoding reads back to itself, store, sign and hash,
-// project.
+// Appending an entry: encode (make_entry checks the bytes read back as the entry), store, sign
+// and hash, project the entry as built, not parsed back from its bytes.
 #include "ledger/write_txn.h"
 
+#include "ledger/make_entry.h"
 #include "ledger/projection.h"
 #include "ledger/signed_log.h"
 
@@ -10,10 +11,8 @@ namespace pardner::ledger {
 Result<EntryRef> WriteTxn::append(EntryKind kind, boost::json::object fields) {
   PARDNER_ASSERT(now_ >= tail_.last_ts);  // ts never goes back
   Seq seq = tail_.next_seq;
-  std::string leaf = encode_leaf(seq, now_, kind, std::move(fields));
-  auto entry = decode_leaf(leaf);
-  PARDNER_ASSERT(entry.has_value());  // our own encoding must read back canonically
-  PARDNER_ASSERT(entry.value().seq == seq);
+  Entry entry = make_entry(seq, now_, kind, std::move(fields));
+  const std::string& leaf = entry.leaf;
 
   auto stored = db_.cached("INSERT INTO entries (seq, leaf) VALUES (?, ?)")
                     .bind(1, seq)
@@ -22,7 +21,7 @@ Result<EntryRef> WriteTxn::append(EntryKind kind, boost::json::object fields) {
   if (!stored) return stored.error();
   auto signed_and_hashed = sign_and_hash_entry(db_, key_, seq, leaf);
   if (!signed_and_hashed) return signed_and_hashed.error();
-  auto projected = project(db_, entry.value());
+  auto projected = project(db_, entry);
   if (!projected) return projected.error();
   tail_.next_seq = seq + 1;
   tail_.last_ts = now_;

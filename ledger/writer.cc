@@ -149,9 +149,11 @@ Result<Applied> Writer::run_command(WriteTxn& txn, const Command& command) {
     if (auto ok = check_idempotency_key(key); !ok) return ok.error();  // not remembered
   }
   RequestHash request{};
+  std::optional<IdempotencyKey> remembered;
   if (!key.empty()) {
     request = request_hash_of(command);
-    auto settled = settle_idempotency_key(db_, key, request);
+    remembered.emplace(key);
+    auto settled = settle_idempotency_key(db_, *remembered, request);
     if (!settled) return settled.error();
     if (settled.value()) return std::move(*settled.value());
   }
@@ -167,8 +169,10 @@ Result<Applied> Writer::run_command(WriteTxn& txn, const Command& command) {
     tail_ = before;
     if (outcome.error().code == Errc::storage_failed) return outcome;
   }
-  if (!key.empty()) {
-    if (auto done = remember_outcome(db_, key, request, outcome); !done) return done.error();
+  if (remembered) {
+    if (auto done = remember_outcome(db_, *remembered, request, outcome); !done) {
+      return done.error();
+    }
   }
   return outcome;
 }

@@ -2,6 +2,9 @@
 // the writer, durable (synchronous=FULL), for batch sizes 1, 10, 100 and 1000 on a ledger of
 // 10,000 accounts, fresh and with transfers already stored, with time-ordered and with random
 // (UUIDv4) idempotency keys. Prints medians of several runs with min and max, and JSON lines.
+// `--profile N` instead commits N transfers in batches of 1,000 once (after `--preload`), for
+// an instruction profile: under callgrind only those N are counted (start it with
+// --instr-atstart=no; the requests are no-ops outside valgrind).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +19,13 @@
 #include "ledger/writer.h"
 #include "tests/support/temp_dir.h"
 
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
+
 namespace pardner::ledger {
 namespace {
 
@@ -25,6 +35,7 @@ struct Options {
   std::int64_t preload = 1'000'000;
   int runs = 5;
   bool quick = false;
+  std::size_t profile = 0;  // transfers to commit once for a profile; 0: the timed bench
 };
 
 class KeyMaker {
@@ -146,9 +157,32 @@ void measure(Bench& bench, KeyMaker& keys, const char* ledger_state, const char*
   }
 }
 
+// One fresh ledger (time-ordered keys), `options.preload` transfers stored first, then
+// `options.profile` transfers in batches of 1,000: the only part callgrind collects.
+int profile(const Options& options) {
+  CALLGRIND_STOP_INSTRUMENTATION;
+  Bench bench;
+  if (!bench.open("profile")) return 1;
+  KeyMaker keys(false, 3);
+  for (std::int64_t done = 0; done < options.preload; done += 100'000) {
+    auto count = static_cast<std::size_t>(std::min<std::int64_t>(100'000, options.preload - done));
+    if (!bench.run_all(bench.transfers(count, keys), 1000)) return 1;
+  }
+  auto commands = bench.transfers(options.profile, keys);
+  CALLGRIND_START_INSTRUMENTATION;
+  auto started = std::chrono::steady_clock::now();
+  if (!bench.run_all(std::move(commands), 1000)) return 1;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  CALLGRIND_STOP_INSTRUMENTATION;
+  std::printf("engine  profile: %zu transfers after %lld stored in %.3f s\n", options.profile,
+              static_cast<long long>(options.preload), took.count());
+  return 0;
+}
+
 int run(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // show each figure as it is measured
   Options options;
+  bool preload_given = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) {
       options.quick = true;
@@ -156,10 +190,15 @@ int run(int argc, char** argv) {
       options.runs = 3;
     } else if (std::strcmp(argv[i], "--preload") == 0 && i + 1 < argc) {
       options.preload = std::stoll(argv[++i]);
+      preload_given = true;
     } else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
       options.runs = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+      options.profile = std::stoul(argv[++i]);
     }
   }
+  if (options.profile > 0 && !preload_given) options.preload = 0;
+  if (options.profile > 0) return profile(options);
   for (bool random : {false, true}) {
     const char* key_kind = random ? "uuidv4" : "ordered";
     {
@@ -173,7 +212,8 @@ int run(int argc, char** argv) {
     KeyMaker keys(random, 2);
     auto started = std::chrono::steady_clock::now();
     for (std::int64_t done = 0; done < options.preload; done += 100'000) {
-      auto count = static_cast<std::size_t>(std::min<std::int64_t>(100'000, options.preload - done));
+      auto count =
+          static_cast<std::size_t>(std::min<std::int64_t>(100'000, options.preload - done));
       if (!loaded.run_all(loaded.transfers(count, keys), 1000)) return 1;
     }
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "ledger/entry.h"
+#include "ledger/make_entry.h"
 
 namespace pardner::ledger {
 namespace {
@@ -63,6 +64,33 @@ TEST(EntryBytes, DecodeOnlyExactlyCanonicalLeaves) {
       R"({"account":3.0,"kind":"account_closed","seq":7,"ts":"2026-11-22T12:00:00.000000Z"})"));
   EXPECT_FALSE(decode_leaf(R"({"account":3,"kind":"nope","seq":7,"ts":"2026-11-22T12:00:00.000000Z"})"));
   EXPECT_FALSE(decode_leaf(R"({"account":3,"kind":"account_closed","seq":7,"ts":"2026-11-22"})"));
+}
+
+// The writer projects the entry make_entry built, not one parsed back from its bytes: the two
+// must be the same entry, unsigned integers, nested postings and non-ASCII names included.
+TEST(EntryBytes, MadeEntryIsTheEntryItsLeafDecodesTo) {
+  boost::json::object metadata{{"\xF0\x9F\x98\x80", "emoji"},    // U+1F600, sorts before...
+                               {"\xEF\xAC\xB3", "dalet"},        // ...U+FB33 (RFC 8785)
+                               {"caf\xC3\xA9", "q\"\\\n\x01"}};  // escapes in a value
+  boost::json::object fields{{"transaction", std::uint64_t{12}},
+                             {"postings", postings_json({{1, -250}, {2, 250}})},
+                             {"memo", "r\xC3\xA9sum\xC3\xA9"},
+                             {"metadata", metadata},
+                             {"reverses", nullptr}};
+  Entry made = make_entry(41, 1795348800LL * 1000000, EntryKind::transaction, fields);
+  auto decoded = decode_leaf(made.leaf);
+  ASSERT_TRUE(decoded) << decoded.error().detail;
+  EXPECT_EQ(made.fields, decoded.value().fields);
+  EXPECT_TRUE(made.fields.at("transaction").is_int64());  // as the parser reads it
+  EXPECT_EQ(made.seq, decoded.value().seq);
+  EXPECT_EQ(made.ts, decoded.value().ts);
+  EXPECT_EQ(made.kind, decoded.value().kind);
+  EXPECT_EQ(made.leaf, encode_leaf(41, 1795348800LL * 1000000, EntryKind::transaction, fields));
+  // Names by UTF-16 code units (U+1F600 before U+FB33), and only JSON.stringify's escapes.
+  const std::string metadata_bytes =
+      "\"metadata\":{\"caf\xC3\xA9\":\"q\\\"\\\\\\n\\u0001\",\"\xF0\x9F\x98\x80\":\"emoji\","
+      "\"\xEF\xAC\xB3\":\"dalet\"}";
+  EXPECT_NE(made.leaf.find(metadata_bytes), std::string::npos) << made.leaf;
 }
 
 }  // namespace

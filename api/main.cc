@@ -122,6 +122,11 @@ int run(int argc, char** argv) {
       ->add_option("--idle-timeout-ms", serve_command.idle_timeout_ms,
                    "Close a connection idle this long (default 30000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+  serve
+      ->add_option("--body-timeout-ms", serve_command.body_timeout_ms,
+                   "Close a connection whose request body has not arrived whole this long after "
+                   "its headers (default 30000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
   serve->add_flag("--skip-startup-check", serve_command.skip_startup_check,
                   "Do not check the ledger's integrity before serving (run `pardner check`)");
 

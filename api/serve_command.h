@@ -17,6 +17,7 @@ struct ServeCommand {
   std::string passphrase_file;            // for a sealed signing key
   std::size_t max_connections = 0;        // 0: api::connections_max
   std::int64_t idle_timeout_ms = 0;       // 0: api::idle_timeout_ms
+  std::int64_t body_timeout_ms = 0;       // 0: api::body_timeout_ms
   // The start-up integrity check (ledger/integrity_check.h) reads the whole ledger; a ledger too
   // large to check at every start can skip it and run `pardner check` on its own schedule.
   bool skip_startup_check = false;

@@ -169,7 +169,8 @@ Result<std::uint64_t> copy_database(Database& source, const std::string& dest_pa
 // The pid of another process holding a lock on `db_path`, if any. SQLite's unix VFS takes POSIX
 // advisory locks on the lock bytes at 1 GiB (sqlite.org/fileformat.html#the_lock_byte_page), and
 // in WAL mode every open connection keeps a shared lock there until it closes: a running
-// server's connections always do.
+// server's connections always do. Must not run while this process has the file open through
+// SQLite: closing any descriptor of a file drops all of the process's POSIX locks on it.
 std::optional<pid_t> holder_of(const std::string& db_path) {
   int fd = ::open(db_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -274,11 +275,19 @@ Result<RestoreSummary> restore_ledger(const std::string& backup_file, const std:
   fs::permissions(copy_path, fs::perms::owner_read | fs::perms::owner_write, ec);
   if (auto synced = sync_path(copy_path); !synced) return synced.error();
 
+  // A backup made by an older Pardner gets the newer migrations first, as `serve` would give
+  // it (the schema check compares with the newest schema); one from a newer Pardner is refused
+  // with schema_too_new. Only the staging copy is written. A copy too damaged to open is left
+  // to the check, which names what is wrong with it.
+  auto migrated = open_ledger(staging.value().path());
+  if (!migrated && migrated.error().code == Errc::schema_too_new) return migrated.error();
+
   RestoreSummary summary;
   auto checked = check_copy(staging.value(), verifier_line.value(), options.since_checkpoint);
   if (!checked) return checked.error();
   summary.backup = std::move(checked).value();
   if (!summary.backup.check.intact()) return summary;
+  if (!migrated) return migrated.error();
 
   if (replacing) {
     // The old ledger is moved aside whole, its WAL with it: a WAL left beside the new file

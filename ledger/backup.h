@@ -51,7 +51,8 @@ struct RestoreSummary {
 // that key, so a copy signed by any other key is refused. The copy is checked in full before
 // it replaces anything. Refusals: not_found (no backup file, or no verifier key in DIR),
 // already_exists (DIR holds a ledger and `force` is not set), unavailable (another process has
-// DIR's ledger open, a running server for instance; even with `force`), storage_failed.
+// DIR's ledger open, a running server for instance; even with `force`), schema_too_new (a
+// backup from a newer Pardner), storage_failed. A backup from an older Pardner is migrated.
 Result<RestoreSummary> restore_ledger(const std::string& backup_file, const std::string& data_dir,
                                       const RestoreOptions& options = {});
 

@@ -228,10 +228,15 @@ void HttpsClient::set_timeout(std::chrono::milliseconds timeout) {
 }
 
 bool HttpsClient::send(std::string_view bytes) {
-  set_timeout(options_.timeout);
+  auto deadline = Clock::now() + options_.timeout;
   std::size_t sent = 0;
   while (sent < bytes.size()) {
+    auto left = left_until(deadline);
+    if (left.count() <= 0) return false;
+    set_timeout(left);
+    errno = 0;
     int n = SSL_write(ssl_, bytes.data() + sent, static_cast<int>(bytes.size() - sent));
+    if (n <= 0 && interrupted(n)) continue;
     if (n <= 0) return false;
     sent += static_cast<std::size_t>(n);
   }
@@ -239,14 +244,31 @@ bool HttpsClient::send(std::string_view bytes) {
 }
 
 bool HttpsClient::read_more(Clock::time_point deadline) {
-  auto left = left_until(deadline);
-  if (left.count() <= 0) return false;
-  set_timeout(left);
   char buffer[16 * 1024];
-  int n = SSL_read(ssl_, buffer, sizeof buffer);
-  if (n <= 0) return false;
-  pending_.append(buffer, static_cast<std::size_t>(n));
-  return true;
+  while (true) {
+    auto left = left_until(deadline);
+    if (left.count() <= 0) return false;
+    set_timeout(left);
+    errno = 0;
+    int n = SSL_read(ssl_, buffer, sizeof buffer);
+    if (n <= 0 && interrupted(n)) continue;
+    if (n <= 0) return false;
+    pending_.append(buffer, static_cast<std::size_t>(n));
+    return true;
+  }
+}
+
+// A socket with SO_RCVTIMEO or SO_SNDTIMEO fails a blocked read or write with EINTR when any
+// signal arrives, even one whose disposition is to be ignored (SIGCHLD when a child of this
+// process exits, SIGWINCH when its terminal is resized): Linux does not restart such calls.
+// OpenSSL reports it as a retryable WANT_READ/WANT_WRITE with errno EINTR. Not a failure: try
+// again within the same deadline. (Found by tests/e2e/backup_test.cc, whose load thread's reads
+// failed whenever the test ran a command.)
+bool HttpsClient::interrupted(int result) const {
+  int code = SSL_get_error(ssl_, result);
+  return (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE ||
+          code == SSL_ERROR_SYSCALL) &&
+         errno == EINTR;
 }
 
 HttpsResult<HttpsResponse> HttpsClient::read_response(std::chrono::milliseconds timeout) {

@@ -93,6 +93,8 @@ class HttpsClient {
   HttpsClient(HttpsOptions options, SSL_CTX* ctx) : options_(std::move(options)), ctx_(ctx) {}
   void set_timeout(std::chrono::milliseconds timeout);
   // Appends at least one byte to pending_; false on timeout, close or error.
+  // True when `result` of SSL_read or SSL_write failed only because a signal interrupted it.
+  bool interrupted(int result) const;
   bool read_more(std::chrono::steady_clock::time_point deadline);
 
   HttpsOptions options_;

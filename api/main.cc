@@ -6,6 +6,7 @@
 #include <exception>
 #include <string>
 
+#include "api/backup_command.h"
 #include "api/cli_commands.h"
 #include "api/serve_command.h"
 
@@ -126,6 +127,11 @@ int run(int argc, char** argv) {
                    "Run the scheduled work (late fees, closing ended rounds) this often "
                    "(default 600000)")
       ->check(CLI::Range(std::int64_t{100}, std::int64_t{86'400'000}));
+  serve
+      ->add_option("--body-timeout-ms", serve_command.body_timeout_ms,
+                   "Close a connection whose request body has not arrived whole this long after "
+                   "its headers (default 30000)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
   serve->add_flag("--skip-startup-check", serve_command.skip_startup_check,
                   "Do not check the ledger's integrity before serving (run `pardner check`)");
 
@@ -136,11 +142,29 @@ int run(int argc, char** argv) {
   check->add_option("--key", check_key, "Pinned verifier key line (or a file holding it)");
   check->add_option("--since", check_since, "A checkpoint kept from before");
 
+  std::string backup_out;
+  auto* backup = app.add_subcommand(
+      "backup", "Copy a ledger's database, live, to one file, and verify the copy");
+  backup->add_option("--data", data_dir, "Ledger directory")->required();
+  backup->add_option("--out", backup_out, "The backup file (must not exist)")->required();
+
+  api::RestoreCommand restore_command;
+  auto* restore = app.add_subcommand(
+      "restore", "Verify a backup's whole log, then make it DIR's ledger (DIR holds the keys)");
+  restore->add_option("--from", restore_command.backup_file, "The backup file")->required();
+  restore->add_option("--data", restore_command.data_dir, "Ledger directory")->required();
+  restore->add_option("--since", restore_command.since_file,
+                      "A checkpoint kept from before: an older backup is refused");
+  restore->add_flag("--force", restore_command.force,
+                    "Replace the ledger DIR holds (it is moved to DIR/replaced-TIME/)");
+
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return api::run_serve(serve_command);
   if (init->parsed()) return api::run_init(data_dir, settings, passphrase_file);
   if (rebuild->parsed()) return api::run_rebuild(data_dir);
   if (check->parsed()) return api::run_check(data_dir, check_key, check_since);
+  if (backup->parsed()) return api::run_backup(data_dir, backup_out);
+  if (restore->parsed()) return api::run_restore(restore_command);
   if (key_show->parsed()) return api::run_key_show(data_dir);
   if (export_command->parsed()) {
     if (export_url->count() > 0) return api::run_export_url(remote, out_dir);

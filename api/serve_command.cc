@@ -111,6 +111,8 @@ int run_serve(const ServeCommand& command) {
   options.max_connections = max_connections;
   options.idle_timeout_ms =
       command.idle_timeout_ms == 0 ? idle_timeout_ms : command.idle_timeout_ms;
+  options.body_timeout_ms =
+      command.body_timeout_ms == 0 ? body_timeout_ms : command.body_timeout_ms;
   std::string cert_file = command.cert_file.empty() ? dir + "/tls.crt" : command.cert_file;
   std::string key_file = command.key_file.empty() ? dir + "/tls.key" : command.key_file;
   auto cert = crypto::read_small_file(cert_file, pem_file_bytes_max);

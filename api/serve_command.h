@@ -20,6 +20,7 @@ struct ServeCommand {
   // How often the scheduled work runs (late fees, ending rounds); 0: every ten minutes. Shorter
   // for a Soup evening whose round should close the moment its window ends, and for tests.
   std::int64_t scheduled_work_interval_ms = 0;
+  std::int64_t body_timeout_ms = 0;       // 0: api::body_timeout_ms
   // The start-up integrity check (ledger/integrity_check.h) reads the whole ledger; a ledger too
   // large to check at every start can skip it and run `pardner check` on its own schedule.
   bool skip_startup_check = false;

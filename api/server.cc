@@ -110,7 +110,8 @@ int run_server(const ServerOptions& options, Services& services,
 
   net::io_context io(static_cast<int>(readers.size()));
   auto work = net::make_work_guard(io);
-  SessionOptions session_options{std::chrono::milliseconds(options.idle_timeout_ms)};
+  SessionOptions session_options{std::chrono::milliseconds(options.idle_timeout_ms),
+                                 std::chrono::milliseconds(options.body_timeout_ms)};
   auto listener =
       std::make_shared<Listener>(io, tls, net::ip::tcp::endpoint(address, options.listen_port),
                                  router, services, tracker, session_options, ec);

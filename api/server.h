@@ -21,6 +21,7 @@ struct ServerOptions {
   std::string private_key_pem;
   std::size_t max_connections = connections_max;
   std::int64_t idle_timeout_ms = api::idle_timeout_ms;
+  std::int64_t body_timeout_ms = api::body_timeout_ms;
 };
 
 // Serves until SIGTERM or SIGINT. Prints {"listening":"HOST:PORT"} on stdout once accepting.

@@ -163,7 +163,7 @@ void Session::on_header(beast::error_code ec, std::size_t header_bytes) {
   }
   parser_->body_limit(limit);
   if (parser_->is_done()) return on_body({}, 0);
-  beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(body_timeout_ms));
+  beast::get_lowest_layer(stream_).expires_after(options_.body_timeout);
   reading_ = true;
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_body, shared_from_this()));

@@ -18,12 +18,16 @@
 #include <optional>
 
 #include "api/connection_tracker.h"
+#include "api/limits.h"
 #include "api/router.h"
 
 namespace pardner::api {
 
 struct SessionOptions {
   std::chrono::milliseconds idle_timeout{0};
+  // For one request's body, from the end of its headers (a deadline, not an inactivity timer:
+  // a body trickled a byte at a time is cut at it).
+  std::chrono::milliseconds body_timeout{body_timeout_ms};
 };
 
 class Session final : public Connection, public std::enable_shared_from_this<Session> {

@@ -18,6 +18,11 @@ inline constexpr std::size_t display_name_bytes_max = 200;
 inline constexpr std::size_t contact_bytes_max = 500;
 inline constexpr std::size_t ledger_name_bytes_max = 64;
 
+// Backups (ledger/backup.h): pages copied per sqlite3_backup_step (4 MiB of 4 KiB pages), and
+// how many times a step that found the file briefly locked is retried, 10 ms apart.
+inline constexpr int backup_pages_per_step = 1024;
+inline constexpr std::uint64_t backup_busy_retries_max = 500;
+
 // The writer: how many commands may wait, and how many go into one SQLite transaction.
 inline constexpr std::size_t writer_queue_commands_max = 16384;
 inline constexpr std::size_t batch_commands_max = 1024;

@@ -25,6 +25,7 @@ class ServerProcess {
   ~ServerProcess();
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   void signal(int signal_number);
   // The exit code once the process exits within `timeout`; -1 - signal if a signal ended it;
   // nullopt if it is still running.

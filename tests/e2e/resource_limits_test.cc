@@ -1,0 +1,375 @@
+// Abuse of the real server's resources, each while a well-behaved client keeps asking on its own
+// connection and must get every answer within a bound: oversized headers (431 or closed),
+// slowloris headers a byte at a time (closed by the read deadline), a thousand idle plain-TCP
+// connections and hundreds of idle TLS ones (past connections_max refused, the rest closed by
+// the handshake and idle deadlines), and pagination past its bound (a precise 400). The
+// server's peak RSS (VmHWM) is read before and after each and must stay under a generous bound;
+// the figures are printed (docs/reliability.md quotes a run).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "api/limits.h"
+#include "tests/e2e/e2e_fixture.h"
+
+namespace pardner::e2e {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// The server runs with 1 s idle and body deadlines (production flags), so that slow and idle
+// clients are cut within the test's few seconds; every other bound is the production default.
+constexpr std::int64_t idle_timeout_ms = 1000;
+constexpr std::int64_t body_timeout_ms = 1000;
+constexpr std::int64_t rss_bound_kib = 256 * 1024;
+// The slowest answer the well-behaved client may get while the abuse runs.
+constexpr milliseconds answer_bound{2000};
+
+// A "VmHWM:  1234 kB" style field of /proc/PID/status, in KiB; -1 if absent.
+std::int64_t status_kib(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+// A plain TCP connection to the server (no TLS), or -1.
+int tcp_connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Waits until the server has closed every one of `fds` (EOF or a reset), within `timeout`.
+// The number still open when it gives up.
+std::size_t wait_all_closed(const std::vector<int>& fds, milliseconds timeout) {
+  std::vector<bool> closed(fds.size(), false);
+  std::size_t open = fds.size();
+  auto deadline = Clock::now() + timeout;
+  while (open > 0 && Clock::now() < deadline) {
+    std::vector<pollfd> polled;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (closed[i]) continue;
+      polled.push_back({fds[i], POLLIN, 0});
+      index.push_back(i);
+    }
+    int ready = ::poll(polled.data(), polled.size(), 100);
+    if (ready <= 0) continue;
+    for (std::size_t k = 0; k < polled.size(); ++k) {
+      if (polled[k].revents == 0) continue;
+      char buffer[4096];
+      ssize_t got = ::recv(polled[k].fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (got <= 0) {
+        closed[index[k]] = true;
+        --open;
+      }
+    }
+  }
+  return open;
+}
+
+class ResourceLimits : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (!HasFatalFailure()) {
+      start_server({"--idle-timeout-ms", std::to_string(idle_timeout_ms), "--body-timeout-ms",
+                    std::to_string(body_timeout_ms)});
+    }
+    if (!HasFatalFailure()) start_probe();
+  }
+
+  void TearDown() override {
+    stop_probe();
+    ServerTest::TearDown();
+  }
+
+  // The well-behaved client: one keep-alive connection asking for an account every 100 ms,
+  // recording its slowest answer and any failure.
+  void start_probe() {
+    probe_client_ = connect();
+    ASSERT_NE(probe_client_, nullptr);
+    probe_ = std::thread([this] {
+      std::unique_lock lock(probe_mutex_);
+      while (!probe_stop_) {
+        lock.unlock();
+        auto started = Clock::now();
+        auto response =
+            probe_client_->get("/v1/accounts/" + std::to_string(savings1_), member1_token_);
+        auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+        lock.lock();
+        if (!response || response->status != 200) ++probe_failures_;
+        ++probe_answers_;
+        probe_slowest_ = std::max(probe_slowest_, took);
+        probe_cv_.notify_all();
+        probe_cv_.wait_for(lock, milliseconds(100), [this] { return probe_stop_; });
+      }
+    });
+  }
+  void stop_probe() {
+    if (!probe_.joinable()) return;
+    {
+      std::lock_guard lock(probe_mutex_);
+      probe_stop_ = true;
+    }
+    probe_cv_.notify_all();
+    probe_.join();
+  }
+  // Checks that the probe was answered, every time and in time, since the last call.
+  void expect_probe_served(const std::string& during) {
+    std::unique_lock lock(probe_mutex_);
+    probe_cv_.wait_for(lock, answer_bound, [this] { return probe_answers_ > 0; });
+    EXPECT_GT(probe_answers_, 0) << during;
+    EXPECT_EQ(probe_failures_, 0) << during;
+    EXPECT_LT(probe_slowest_, answer_bound) << during;
+    std::printf("[ figures  ] %s: probe answered %d times, slowest %lld ms\n", during.c_str(),
+                probe_answers_, static_cast<long long>(probe_slowest_.count()));
+    probe_answers_ = 0;
+    probe_slowest_ = milliseconds(0);
+  }
+
+  // The server's peak and current RSS, printed and bounded.
+  void check_memory(const std::string& after) {
+    std::int64_t peak = status_kib(server_->pid(), "VmHWM");
+    std::int64_t now = status_kib(server_->pid(), "VmRSS");
+    std::printf("[ figures  ] after %s: VmHWM %lld KiB, VmRSS %lld KiB\n", after.c_str(),
+                static_cast<long long>(peak), static_cast<long long>(now));
+    EXPECT_GT(peak, 0);
+    EXPECT_LT(peak, rss_bound_kib) << after;
+  }
+
+  std::unique_ptr<HttpsClient> probe_client_;
+  std::thread probe_;
+  std::mutex probe_mutex_;
+  std::condition_variable probe_cv_;
+  bool probe_stop_ = false;
+  int probe_answers_ = 0;
+  int probe_failures_ = 0;
+  milliseconds probe_slowest_{0};
+};
+
+TEST_F(ResourceLimits, OversizedHeadersAreAnswered431OrClosed) {
+  check_memory("start");
+  constexpr int connections_count = 64;
+  // Each sends 1 MiB of one header field, 128 times the bound; the server stops reading at the
+  // bound and answers or closes.
+  std::string huge =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + std::string(1024 * 1024, 'p') +
+      "\r\n\r\n";
+  int answered_431 = 0, closed = 0;
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  for (int i = 0; i < connections_count; ++i) {
+    threads.emplace_back([&] {
+      auto options = options_for_server();
+      auto client = HttpsClient::connect(options);
+      if (!client) return;
+      client.value()->send(huge);
+      auto response = client.value()->read_response(std::chrono::seconds(10));
+      std::lock_guard lock(mutex);
+      if (response && response->status == 431) {
+        ++answered_431;
+      } else if (!response) {
+        ++closed;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(answered_431 + closed, connections_count);
+  std::printf("[ figures  ] oversized headers: %d answered 431, %d closed\n", answered_431, closed);
+  expect_probe_served("oversized headers");
+  check_memory("oversized headers");
+}
+
+TEST_F(ResourceLimits, SlowlorisHeadersAreCutByTheReadDeadline) {
+  check_memory("start");
+  constexpr std::size_t connections_count = 100;
+  std::vector<std::unique_ptr<HttpsClient>> slow;
+  for (std::size_t i = 0; i < connections_count; ++i) {
+    auto client = connect();
+    ASSERT_NE(client, nullptr);
+    ASSERT_TRUE(client->send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
+    slow.push_back(std::move(client));
+  }
+  // A byte from each every 50 ms: each byte is progress, but the deadline covers the whole
+  // header, so none may outlive it by much.
+  auto started = Clock::now();
+  std::vector<bool> open(connections_count, true);
+  std::size_t still_open = connections_count;
+  while (still_open > 0 && Clock::now() - started < std::chrono::seconds(10)) {
+    for (std::size_t i = 0; i < connections_count; ++i) {
+      if (open[i] && !slow[i]->send("s")) {
+        open[i] = false;
+        --still_open;
+      }
+    }
+    // Pacing the trickle, not waiting for a condition: the slowness is the attack.
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  std::size_t not_closed = 0;
+  for (auto& client : slow) {
+    if (!client->closed_by_server(milliseconds(3000))) ++not_closed;
+  }
+  EXPECT_EQ(not_closed, 0u);
+  std::printf("[ figures  ] slowloris: %zu connections cut within %lld ms (deadline %lld ms)\n",
+              connections_count, static_cast<long long>(took.count()),
+              static_cast<long long>(idle_timeout_ms));
+  EXPECT_LT(took, milliseconds(idle_timeout_ms + 4000));
+  expect_probe_served("slowloris");
+  check_memory("slowloris");
+}
+
+TEST_F(ResourceLimits, SlowlorisBodiesAreCutByTheBodyDeadline) {
+  check_memory("start");
+  constexpr std::size_t connections_count = 100;
+  std::string head = "POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                     admin_token_ +
+                     "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{";
+  std::vector<std::unique_ptr<HttpsClient>> slow;
+  for (std::size_t i = 0; i < connections_count; ++i) {
+    auto client = connect();
+    ASSERT_NE(client, nullptr);
+    ASSERT_TRUE(client->send(head));
+    slow.push_back(std::move(client));
+  }
+  auto started = Clock::now();
+  std::vector<bool> open(connections_count, true);
+  std::size_t still_open = connections_count;
+  while (still_open > 0 && Clock::now() - started < std::chrono::seconds(10)) {
+    for (std::size_t i = 0; i < connections_count; ++i) {
+      if (open[i] && !slow[i]->send(" ")) {
+        open[i] = false;
+        --still_open;
+      }
+    }
+    // Pacing the trickle, not waiting for a condition: the slowness is the attack.
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  std::size_t not_closed = 0;
+  for (auto& client : slow) {
+    if (!client->closed_by_server(milliseconds(3000))) ++not_closed;
+  }
+  EXPECT_EQ(not_closed, 0u);
+  std::printf("[ figures  ] slow bodies: %zu connections cut within %lld ms (deadline %lld ms)\n",
+              connections_count, static_cast<long long>(took.count()),
+              static_cast<long long>(body_timeout_ms));
+  EXPECT_LT(took, milliseconds(body_timeout_ms + 4000));
+  expect_probe_served("slow bodies");
+  check_memory("slow bodies");
+}
+
+TEST_F(ResourceLimits, ThousandsOfIdleConnectionsAreRefusedPastTheCapAndClosed) {
+  check_memory("start");
+  // Idle TLS connections (the handshake done, no request): closed by the idle deadline.
+  constexpr std::size_t tls_count = 200;
+  std::vector<std::unique_ptr<HttpsClient>> idle_tls;
+  for (std::size_t i = 0; i < tls_count; ++i) {
+    auto client = connect();
+    ASSERT_NE(client, nullptr);
+    idle_tls.push_back(std::move(client));
+  }
+  check_memory("200 idle TLS connections");
+  std::size_t tls_left = 0;
+  for (auto& client : idle_tls) {
+    if (!client->closed_by_server(milliseconds(idle_timeout_ms + 3000))) ++tls_left;
+  }
+  EXPECT_EQ(tls_left, 0u);
+  idle_tls.clear();
+  expect_probe_served("200 idle TLS connections");
+
+  // A thousand plain TCP connections that never start TLS. The probe holds one slot: the first
+  // connections_max - 1 take the rest, refused_connections_max more are held to be answered
+  // 503, and the others are closed at once.
+  constexpr std::size_t tcp_count = 1000;
+  std::vector<int> idle_tcp;
+  for (std::size_t i = 0; i < tcp_count; ++i) {
+    int fd = tcp_connect(server_->port());
+    ASSERT_GE(fd, 0);
+    idle_tcp.push_back(fd);
+  }
+  std::size_t held = wait_all_closed(idle_tcp, milliseconds(1000));
+  std::printf("[ figures  ] idle: of %zu plain TCP connections, %zu still open after 1 s\n",
+              tcp_count, held);
+  EXPECT_LE(held, api::connections_max - 1 + api::refused_connections_max);
+  EXPECT_GE(held, api::connections_max - 1);
+  // A newcomer is not served while the cap is full: refused, or closed unanswered.
+  {
+    auto newcomer = HttpsClient::connect(options_for_server());
+    if (newcomer) {
+      auto response = newcomer.value()->get("/healthz");
+      EXPECT_TRUE(!response || response->status == 503);
+    }
+  }
+  expect_probe_served("1,000 idle TCP connections");
+  check_memory("1,000 idle TCP connections");
+
+  // The held ones go at the handshake deadline, and the cap is free again.
+  auto started = Clock::now();
+  EXPECT_EQ(wait_all_closed(idle_tcp, milliseconds(api::handshake_timeout_ms + 5000)), 0u);
+  std::printf("[ figures  ] idle: the last plain TCP connection closed after %lld ms more\n",
+              static_cast<long long>(
+                  std::chrono::duration_cast<milliseconds>(Clock::now() - started).count()));
+  for (int fd : idle_tcp) ::close(fd);
+  auto after = connect();
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(after->get("/healthz")->status, 200);
+  expect_probe_served("idle connections closed");
+  check_memory("idle connections closed");
+}
+
+TEST_F(ResourceLimits, PaginationPastItsBoundIsAPrecise400) {
+  auto client = connect();
+  ASSERT_NE(client, nullptr);
+  struct Case {
+    std::string target;
+    std::size_t max;
+  };
+  std::string statement = "/v1/accounts/" + std::to_string(savings1_) + "/statement";
+  for (const Case& c : {Case{"/v1/log/entries?start=0&limit=", ledger::entries_page_max},
+                        Case{statement + "?limit=", ledger::statement_page_max},
+                        Case{"/v1/accounts?limit=", ledger::list_page_max},
+                        Case{"/v1/members?limit=", ledger::list_page_max}}) {
+    SCOPED_TRACE(c.target);
+    auto at = client->get(c.target + std::to_string(c.max), admin_token_);
+    ASSERT_TRUE(at);
+    EXPECT_EQ(at->status, 200) << at->body;
+    auto past = client->get(c.target + std::to_string(c.max + 1), admin_token_);
+    ASSERT_TRUE(past);
+    EXPECT_EQ(past->status, 400);
+    EXPECT_NE(past->body.find(R"("code":"invalid_argument")"), std::string::npos) << past->body;
+    EXPECT_NE(past->body.find("'limit' must be an integer in 1.." + std::to_string(c.max)),
+              std::string::npos)
+        << past->body;
+    auto huge = client->get(c.target + "99999999999999999999999", admin_token_);
+    ASSERT_TRUE(huge);
+    EXPECT_EQ(huge->status, 400);
+  }
+  expect_probe_served("pagination");
+  check_memory("pagination");
+}
+
+}  // namespace
+}  // namespace pardner::e2e

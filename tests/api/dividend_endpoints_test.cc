@@ -4,6 +4,7 @@
 // dividends answering 404, and a replayed key answering 200 with the first result.
 #include "api/limits.h"
 #include "crypto/access_token.h"
+#include "ledger/limits.h"
 #include "tests/api/api_fixture.h"
 
 namespace pardner::api::testing {
@@ -218,6 +219,35 @@ TEST_F(DividendEndpoints, AReplayedKeyAnswersTheFirstResult) {
                       admin_, "same-key");
   EXPECT_EQ(changed.status, 409);
   EXPECT_EQ(problem_code(changed), "idempotency_conflict");
+}
+
+// Both prefixes at their limit (200 bytes) and a key at its own reach the ledger and are
+// accepted (one byte past either is refused in tests/e2e/hostile_dividend_input_test.cc).
+TEST_F(DividendEndpoints, PrefixesAndKeyAtTheirLimitsAreAccepted) {
+  const std::string share_code =
+      "equity:" + std::string(ledger::dividend_prefix_bytes_max - 7, 's');
+  const std::string payout_code =
+      "liabilities:" + std::string(ledger::dividend_prefix_bytes_max - 12, 'p');
+  ledger::MemberId member = must(ledger::CreateMember{}).id;
+  ledger::AccountId shares =
+      must(ledger::OpenAccount{
+               .code = share_code, .type = ledger::AccountType::equity, .member = member})
+          .id;
+  ledger::AccountId payout =
+      must(ledger::OpenAccount{
+               .code = payout_code, .type = ledger::AccountType::liability, .member = member})
+          .id;
+  ledger::Seq as_of =
+      must(ledger::make_transfer("limit-shares", cash_, shares, 5'00, "shares")).seq;
+  const std::string key(ledger::idempotency_key_bytes_max, 'k');
+  auto response = post("/v1/dividends",
+                       R"({"source_account":)" + n(source_) + R"(,"share_prefix":")" + share_code +
+                           R"(","payout_prefix":")" + payout_code + R"(","as_of_seq":)" + n(as_of) +
+                           R"(,"amount":7,"idempotency_key":")" + key + "\"}",
+                       admin_);
+  ASSERT_EQ(response.status, 201) << response.body;
+  EXPECT_EQ(statement(json_of(response).at("id").as_int64(), member).at("paid").as_int64(), 7);
+  EXPECT_EQ(balance(payout), 7);
 }
 
 }  // namespace

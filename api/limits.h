@@ -97,6 +97,9 @@ inline constexpr std::size_t ballot_lines_max = ledger::round_candidates_max;
 // voting window's bound: RFC 3339 UTC, "2026-11-22T19:31:00Z" or with six fractional digits.
 inline constexpr std::size_t round_term_name_bytes_max = 32;
 inline constexpr std::size_t timestamp_bytes_max = 27;
+// POST /v1/dividends (api/handlers/dividends.cc): a flat body of ids, an amount or a rate, a
+// cut-off seq, two account code prefixes (ledger::dividend_prefix_bytes_max each) and a key.
+inline constexpr std::size_t dividend_body_bytes_max = 4 * 1024;
 // POST /v1/tokens: {role, member?, label?}.
 inline constexpr std::size_t token_body_bytes_max = 1024;
 // A token's label (the ledger refuses a longer one too) and a role's name.
@@ -185,6 +188,11 @@ static_assert(round_candidates_max * (6 * ledger::pool_text_bytes_max + 128) +
 static_assert(ballot_lines_max * 64 + 6 * ledger::idempotency_key_bytes_max + 128 <
               vote_body_bytes_max);
 static_assert(round_body_bytes_max <= body_bytes_max);
+// A dividend: both prefixes and the key sent as \u00XX escapes, with room for ids and amounts.
+static_assert(6 * (2 * ledger::dividend_prefix_bytes_max + ledger::idempotency_key_bytes_max) +
+                  512 <
+              dividend_body_bytes_max);
+static_assert(dividend_body_bytes_max <= body_bytes_max);
 static_assert(statement_page_default <= ledger::statement_page_max);
 static_assert(list_page_default <= ledger::list_page_max);
 static_assert(io_threads_count >= 1);

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <cctype>
 
+#include "api/openapi_dividends.h"
 #include "api/openapi_loans.h"
 #include "api/openapi_pools.h"
 
@@ -268,6 +269,9 @@ json::object operation(const Route& route) {
   for (const RequestBodyDoc& body : pool_request_bodies) {
     if (body.operation == key) body_schema = body.schema;
   }
+  for (const RequestBodyDoc& body : dividend_request_bodies) {
+    if (body.operation == key) body_schema = body.schema;
+  }
   if (!body_schema.empty()) {
     op["requestBody"] = json::object{
         {"required", true},
@@ -293,6 +297,10 @@ std::string openapi_document(std::span<const Route> routes) {
   }
   const json::value pool_schemas = json::parse(pool_schemas_json);
   for (const auto& schema : pool_schemas.as_object()) {
+    schemas[schema.key()] = schema.value();
+  }
+  const json::value dividend_schemas = json::parse(dividend_schemas_json);
+  for (const auto& schema : dividend_schemas.as_object()) {
     schemas[schema.key()] = schema.value();
   }
   json::object paths;

@@ -68,6 +68,10 @@ constexpr ParamDoc pool_list_query[] = {
     {"cursor", "next_cursor from the previous page (default: the first)", false, false},
     {"limit", "items per page, 1..1000 (default 100)", false, true},
 };
+constexpr ParamDoc dividend_lines_query[] = {
+    {"cursor", "next_cursor from the previous page (default: the first line)", false, false},
+    {"limit", "lines per page, 1..1000 (default 100)", false, true},
+};
 constexpr ParamDoc receipt_query[] = {
     {"seq", "the entry's seq", true, true},
 };
@@ -610,6 +614,48 @@ std::vector<Route> api_routes() {
         {},
         "application/json",
         "Created"}},
+      // Co-operative dividends (api/handlers/dividends.cc).
+      {"POST",
+       "/v1/dividends",
+       admin_only,
+       &handlers::declare_dividend,
+       dividend_body_bytes_max,
+       {"Declare and pay a dividend over the members' share accounts as of a log seq "
+        "(Idempotency-Key required): {source_pool | source_account, share_prefix, "
+        "payout_prefix?, as_of_seq, amount | rate_bps}, split by largest remainder; answers "
+        "201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/dividends/{id}",
+       readers,
+       &handlers::get_dividend,
+       read_body_bytes_max,
+       {"A dividend: its source, prefixes, cut-off, amount (or rate), total shares, "
+        "transactions, the number of lines and members paid, and the total paid",
+        {},
+        "application/json",
+        "Dividend"}},
+      {"GET",
+       "/v1/dividends/{id}/lines",
+       readers,
+       &handlers::dividend_lines,
+       read_body_bytes_max,
+       {"Every member's line of a dividend (share account, member, shares, payout account, "
+        "amount, transaction) by share account, paged by an opaque cursor",
+        dividend_lines_query, "application/json", "DividendLines"}},
+      {"GET",
+       "/v1/dividends/{id}/statements/{member}",
+       everyone_signed_in,
+       &handlers::dividend_statement,
+       read_body_bytes_max,
+       {"How one member's payout was computed (amount x shares / total_shares = floor + "
+        "remainder / total_shares, a leftover unit or not) and where it was paid; a member "
+        "sees only their own (another's answers 404)",
+        {},
+        "application/json",
+        "DividendStatement"}},
   };
 }
 

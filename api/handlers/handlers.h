@@ -68,6 +68,13 @@ void change_vote(Exchange& ex);
 void my_ballot(Exchange& ex);
 void close_round(Exchange& ex);
 
+// api/handlers/dividends.cc: co-operative dividends (ledger/dividend_commands.h,
+// dividend_reports.h).
+void declare_dividend(Exchange& ex);
+void get_dividend(Exchange& ex);
+void dividend_lines(Exchange& ex);
+void dividend_statement(Exchange& ex);
+
 // api/handlers/tokens.cc: API access tokens (admin only).
 void create_token(Exchange& ex);
 void revoke_token(Exchange& ex);

@@ -58,6 +58,7 @@ class AuthorizationMatrix : public ServerTest {
       to_revoke_ = token.value().id;
       make_loans(writer);
       make_pools(writer);
+      make_dividends(writer);
     });
     if (!HasFatalFailure()) start_server();
   }
@@ -201,6 +202,42 @@ class AuthorizationMatrix : public ServerTest {
     later_round_ = round("round-later", now + ledger::micros_per_day);
   }
 
+  // Share accounts of members 1 and 2 (100 and 300 shares), an income account with 10,000 to
+  // pay from, and one dividend already paid over them, whose report, lines and statements the
+  // read rows ask for; the admin's POST row pays a second from the same source.
+  void make_dividends(ledger::Writer& writer) {
+    auto done_of = [&](const auto& command) {
+      auto done = writer.submit_and_wait(command);
+      EXPECT_TRUE(done) << (done ? "" : done.error().detail);
+      return done ? done.value() : ledger::Applied{};
+    };
+    ledger::ActorToken admin =
+        done_of(ledger::CreateAccessToken{
+                    .token_hash = crypto::access_token_hash(crypto::generate_access_token()),
+                    .role = ledger::Role::admin})
+            .id;
+    dividend_source_ = done_of(ledger::OpenAccount{.code = "income:dividends",
+                                                   .type = ledger::AccountType::income})
+                           .id;
+    auto share_account = [&](const std::string& code, ledger::MemberId member) {
+      return done_of(ledger::OpenAccount{
+                         .code = code, .type = ledger::AccountType::equity, .member = member})
+          .id;
+    };
+    ledger::AccountId shares1 = share_account("equity:shares:0001", member1_);
+    ledger::AccountId shares2 = share_account("equity:shares:0002", member2_);
+    done_of(ledger::make_transfer("dividend-source", cash_, dividend_source_, 10'000));
+    done_of(ledger::make_transfer("shares-1", cash_, shares1, 100));
+    dividend_as_of_ = done_of(ledger::make_transfer("shares-2", cash_, shares2, 300)).seq;
+    dividend_ = done_of(ledger::DeclareDividend{.idempotency_key = "dividend",
+                                                .actor = admin,
+                                                .source_account = dividend_source_,
+                                                .share_prefix = "equity:shares:",
+                                                .as_of_seq = dividend_as_of_,
+                                                .amount_minor = 40})
+                    .id;
+  }
+
   std::string new_round_body() const {
     ledger::Timestamp now = ledger::SystemClock().now();
     return R"({"pool":)" + std::to_string(pool_) + R"(,"rule":"proportional","candidates":[)" +
@@ -218,6 +255,7 @@ class AuthorizationMatrix : public ServerTest {
     const std::string pool = "/v1/pools/" + n(pool_);
     const std::string voting = "/v1/rounds/" + n(voting_round_);
     const std::string later = "/v1/rounds/" + n(later_round_);
+    const std::string dividend = "/v1/dividends/" + n(dividend_);
     //          anonymous auditor other own admin
     return {
         {"GET /healthz", "/healthz", "/healthz", "", {200, 200, 200, 200, 200}},
@@ -493,6 +531,25 @@ class AuthorizationMatrix : public ServerTest {
          voting + "/close",
          "{}",
          {401, 403, 403, 403, 409}},
+        // Dividends: an admin declares; the report and every line (who held how many shares)
+        // are for admins and auditors; a member reads their own statement, another's is 404.
+        {"POST /v1/dividends",
+         "/v1/dividends",
+         "/v1/dividends",
+         R"({"source_account":)" + n(dividend_source_) + R"(,"share_prefix":"equity:shares:",)" +
+             R"("as_of_seq":)" + n(dividend_as_of_) + R"(,"amount":10})",
+         {401, 403, 403, 403, 201}},
+        {"GET /v1/dividends/{id}", dividend, dividend, "", {401, 200, 403, 403, 200}},
+        {"GET /v1/dividends/{id}/lines",
+         dividend + "/lines",
+         dividend + "/lines",
+         "",
+         {401, 200, 403, 403, 200}},
+        {"GET /v1/dividends/{id}/statements/{member}",
+         dividend + "/statements/" + n(member1_),
+         dividend + "/statements/" + n(member2_),
+         "",
+         {401, 200, 404, 200, 200}},
     };
   }
 
@@ -540,7 +597,8 @@ class AuthorizationMatrix : public ServerTest {
     if ((row.route.starts_with("POST /v1/transactions") &&
          row.route != "POST /v1/transactions/batch") ||
         row.route.starts_with("POST /v1/loan") || row.route.starts_with("POST /v1/pools") ||
-        row.route.starts_with("POST /v1/rounds") || method == "PUT") {
+        row.route.starts_with("POST /v1/rounds") || row.route.starts_with("POST /v1/dividends") ||
+        method == "PUT") {
       out += "Idempotency-Key: matrix-" + std::to_string(n) + "\r\n";
     }
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
@@ -559,6 +617,9 @@ class AuthorizationMatrix : public ServerTest {
   ledger::AccountId spare_pool_account_ = 0, policy_target_ = 0, project_account_ = 0;
   ledger::PoolId pool_ = 0;
   ledger::RoundId voting_round_ = 0, later_round_ = 0;
+  ledger::AccountId dividend_source_ = 0;
+  ledger::Seq dividend_as_of_ = 0;
+  std::int64_t dividend_ = 0;
 };
 
 TEST_F(AuthorizationMatrix, EveryRouteAnswersEveryCallerAsItsRowSays) {

@@ -1,5 +1,5 @@
-// Fuzzes the JSON request decoding of every endpoint that takes a body, the loan, pool and round
-// endpoints included, by running the real handler: decode_body and its field
+// Fuzzes the JSON request decoding of every endpoint that takes a body, the loan, pool, round and
+// dividend endpoints included, by running the real handler: decode_body and its field
 // decoders, decode_transaction, the batch decoder and the idempotency-key rules, exactly as
 // the router calls them. The Exchange has no writer, so a body that decodes completely is
 // answered 503 unavailable where the server would submit it; nothing touches a ledger.
@@ -64,6 +64,8 @@ constexpr Endpoint endpoints[] = {
     {"votes", &handlers::cast_vote, true},
     {"votes_mine", &handlers::change_vote, true},
     {"close_round", &handlers::close_round, true},
+    // Dividends, as an admin: the one write route; no scope to look up.
+    {"dividends", &handlers::declare_dividend, false},
 };
 
 // The text up to the next newline, removed from `input` with the newline; nullopt without one.

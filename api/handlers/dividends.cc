@@ -24,20 +24,6 @@ namespace json = boost::json;
 
 constexpr std::int64_t id_max = std::numeric_limits<std::int64_t>::max();
 
-// A not_found from ledger/ keeps its code; the detail names what the path asked for.
-Problem from_ledger(const ledger::Error& error, const std::string& what) {
-  if (error.code == ledger::Errc::not_found) {
-    return problem_from(ledger::Error{ledger::Errc::not_found, "no " + what});
-  }
-  return problem_from(error);
-}
-
-template <class T>
-json::value optional_json(const std::optional<T>& value) {
-  if (value) return json::value(*value);
-  return nullptr;
-}
-
 json::object dividend_json(const ledger::Dividend& d) {
   json::array transactions;
   for (const ledger::DividendTransactionRef& t : d.transactions) {

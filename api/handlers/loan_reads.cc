@@ -26,12 +26,6 @@ Problem not_found(std::string what) {
   return problem_from(ledger::Error{ledger::Errc::not_found, std::move(what)});
 }
 
-// A not_found from ledger/ keeps its code; the detail names what the path asked for.
-Problem from_ledger(const ledger::Error& error, const std::string& what) {
-  if (error.code == ledger::Errc::not_found) return not_found("no " + what);
-  return problem_from(error);
-}
-
 // ?on=YYYY-MM-DD, the day the report is for: arrears and PAR30 depend on it. Without it, today
 // (UTC) by the writer's clock, the day the engine dates a command now; the system clock only
 // when the ledger is served read-only.

@@ -22,20 +22,6 @@ namespace {
 
 namespace json = boost::json;
 
-// A not_found from ledger/ keeps its code; the detail names what the path asked for.
-Problem from_ledger(const ledger::Error& error, const std::string& what) {
-  if (error.code == ledger::Errc::not_found) {
-    return problem_from(ledger::Error{ledger::Errc::not_found, "no " + what});
-  }
-  return problem_from(error);
-}
-
-template <class T>
-json::value optional_json(const std::optional<T>& value) {
-  if (value) return json::value(*value);
-  return nullptr;
-}
-
 json::object policy_json(const ledger::PolicyVersion& policy) {
   json::array shares;
   for (const ledger::PolicyShare& share : policy.shares) {

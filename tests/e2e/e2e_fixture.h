@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -168,6 +170,21 @@ class ServerTest : public ::testing::Test {
     auto client = HttpsClient::connect(to_server);
     EXPECT_TRUE(client) << client.error().detail;
     return client ? std::move(client.value()) : nullptr;
+  }
+
+  // `pardner verify --url` against the running server with the auditor's token, as an auditor
+  // runs it: every signature, the Merkle root and a replay of the whole log. Its exit code; a
+  // test failure with verify's output unless it is 0.
+  int verify_over_https() {
+    std::string token_file = dir_.file("auditor.token");
+    std::ofstream(token_file, std::ios::trunc) << auditor_token_ << "\n";
+    std::string args = "verify --quiet --url https://127.0.0.1:" + std::to_string(server_->port()) +
+                       " --cacert " + certs_->file("tls.crt") + " --token-file " + token_file;
+    std::string out = dir_.file("verify.out");
+    int status =
+        run_command("env -u PARDNER_TOKEN " PARDNER_BINARY " " + args + " >" + out + " 2>&1");
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(out);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
   std::string data_dir() const { return dir_.path() + "/ledger"; }

@@ -63,7 +63,6 @@ class LoanLifecycle : public ServerTest {
     if (HasFatalFailure()) return;
     client_ = connect();
     ASSERT_NE(client_, nullptr);
-    write_file(dir_.file("auditor.token"), auditor_token_ + "\n");
     admin_b_ = new_token(R"({"role":"admin"})");
     // An admin who is also a member, with a savings account of their own.
     admin_member_ = post_json("/v1/members", R"({"display_name":"Admin who borrows"})", 201)
@@ -72,10 +71,6 @@ class LoanLifecycle : public ServerTest {
     admin_member_savings_ = open_account("liabilities:members:admin:savings", "liability",
                                          R"(,"member":)" + n(admin_member_) + R"(,"floor":0)");
     admin_borrower_ = new_token(R"({"role":"admin","member":)" + n(admin_member_) + "}");
-  }
-
-  static void write_file(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   }
 
   HttpsResponse send(const std::string& request) {
@@ -183,17 +178,6 @@ class LoanLifecycle : public ServerTest {
 
   std::int64_t balance(std::int64_t account) {
     return get_json("/v1/accounts/" + n(account)).at("balance").as_int64();
-  }
-
-  int run_verify() {
-    std::string args = "verify --quiet --url https://127.0.0.1:" + n(server_->port()) +
-                       " --cacert " + certs_->file("tls.crt") + " --token-file " +
-                       dir_.file("auditor.token");
-    std::string out = dir_.file("verify.out");
-    int status =
-        run_command("env -u PARDNER_TOKEN " PARDNER_BINARY " " + args + " >" + out + " 2>&1");
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(out);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
   std::unique_ptr<HttpsClient> client_;
@@ -475,7 +459,7 @@ TEST_F(LoanLifecycle, ALoanFromApplicationToClosure) {
   EXPECT_EQ(loan(bad_loan, fee_day).at("recovered").as_int64(), 700);
   expect_books_balance("recovered");
 
-  EXPECT_EQ(run_verify(), 0);
+  EXPECT_EQ(verify_over_https(), 0);
 }
 
 TEST_F(LoanLifecycle, TwoLoansRaceForTheLastOfTheCashAndOnlyOneIsReserved) {
@@ -537,7 +521,7 @@ TEST_F(LoanLifecycle, TwoLoansRaceForTheLastOfTheCashAndOnlyOneIsReserved) {
   EXPECT_EQ(end.at("cash_available").as_int64(), 1'500'00);
   expect_books_balance("withdrawn");
 
-  EXPECT_EQ(run_verify(), 0);
+  EXPECT_EQ(verify_over_https(), 0);
 }
 
 }  // namespace

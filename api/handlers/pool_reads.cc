@@ -120,40 +120,32 @@ void get_pool(Exchange& ex) {
   ex.reply_json(200, json::serialize(out));
 }
 
-void pool_contributions(Exchange& ex) {
+// One of a pool's lists (its contributions, policy versions or distributions), a page of it.
+template <class Item, class Encode>
+void reply_pool_list(Exchange& ex,
+                     ledger::Result<std::vector<Item>> (*load)(ledger::Database&, ledger::PoolId),
+                     std::string_view items_name, Encode encode) {
   auto id = id_param(ex, "id");
   if (!id) return ex.fail(id.error());
   ReadSnapshot snapshot(ex.reader().db());
   if (!snapshot.ok()) return ex.fail(no_snapshot());
   auto pool = pool_of(ex, id.value());
   if (!pool) return ex.fail(pool.error());
-  auto items = ledger::load_pool_contributions(ex.reader().db(), id.value());
+  auto items = load(ex.reader().db(), id.value());
   if (!items) return ex.fail(items.error());
-  reply_page(ex, id.value(), items.value(), "contributions", &contribution_json);
+  reply_page(ex, id.value(), items.value(), items_name, encode);
+}
+
+void pool_contributions(Exchange& ex) {
+  reply_pool_list(ex, &ledger::load_pool_contributions, "contributions", &contribution_json);
 }
 
 void pool_policy_history(Exchange& ex) {
-  auto id = id_param(ex, "id");
-  if (!id) return ex.fail(id.error());
-  ReadSnapshot snapshot(ex.reader().db());
-  if (!snapshot.ok()) return ex.fail(no_snapshot());
-  auto pool = pool_of(ex, id.value());
-  if (!pool) return ex.fail(pool.error());
-  auto items = ledger::load_policy_history(ex.reader().db(), id.value());
-  if (!items) return ex.fail(items.error());
-  reply_page(ex, id.value(), items.value(), "versions", &policy_json);
+  reply_pool_list(ex, &ledger::load_policy_history, "versions", &policy_json);
 }
 
 void pool_distributions(Exchange& ex) {
-  auto id = id_param(ex, "id");
-  if (!id) return ex.fail(id.error());
-  ReadSnapshot snapshot(ex.reader().db());
-  if (!snapshot.ok()) return ex.fail(no_snapshot());
-  auto pool = pool_of(ex, id.value());
-  if (!pool) return ex.fail(pool.error());
-  auto items = ledger::load_pool_distributions(ex.reader().db(), id.value());
-  if (!items) return ex.fail(items.error());
-  reply_page(ex, id.value(), items.value(), "distributions", &distribution_json);
+  reply_pool_list(ex, &ledger::load_pool_distributions, "distributions", &distribution_json);
 }
 
 // The round with, per candidate, its votes from the ballots in force and its payout: what was

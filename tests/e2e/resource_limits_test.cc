@@ -159,6 +159,47 @@ class ResourceLimits : public ServerTest {
     EXPECT_LT(peak, rss_bound_kib) << after;
   }
 
+  // Slowloris: 100 connections each send `head`, then one `trickle` byte every 50 ms. Each byte
+  // is progress, but the server's deadline covers the whole header or body, so every connection
+  // must be cut within `deadline_ms` and a margin, while the probe client is still served.
+  void expect_trickle_cut(const std::string& what, const std::string& head, const char* trickle,
+                          std::int64_t deadline_ms) {
+    check_memory("start");
+    constexpr std::size_t connections_count = 100;
+    std::vector<std::unique_ptr<HttpsClient>> slow;
+    for (std::size_t i = 0; i < connections_count; ++i) {
+      auto client = connect();
+      ASSERT_NE(client, nullptr);
+      ASSERT_TRUE(client->send(head));
+      slow.push_back(std::move(client));
+    }
+    auto started = Clock::now();
+    std::vector<bool> open(connections_count, true);
+    std::size_t still_open = connections_count;
+    while (still_open > 0 && Clock::now() - started < std::chrono::seconds(10)) {
+      for (std::size_t i = 0; i < connections_count; ++i) {
+        if (open[i] && !slow[i]->send(trickle)) {
+          open[i] = false;
+          --still_open;
+        }
+      }
+      // Pacing the trickle, not waiting for a condition: the slowness is the attack.
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+    std::size_t not_closed = 0;
+    for (auto& client : slow) {
+      if (!client->closed_by_server(milliseconds(3000))) ++not_closed;
+    }
+    EXPECT_EQ(not_closed, 0u);
+    std::printf("[ figures  ] %s: %zu connections cut within %lld ms (deadline %lld ms)\n",
+                what.c_str(), connections_count, static_cast<long long>(took.count()),
+                static_cast<long long>(deadline_ms));
+    EXPECT_LT(took, milliseconds(deadline_ms + 4000));
+    expect_probe_served(what);
+    check_memory(what);
+  }
+
   std::unique_ptr<HttpsClient> probe_client_;
   std::thread probe_;
   std::mutex probe_mutex_;
@@ -203,82 +244,16 @@ TEST_F(ResourceLimits, OversizedHeadersAreAnswered431OrClosed) {
 }
 
 TEST_F(ResourceLimits, SlowlorisHeadersAreCutByTheReadDeadline) {
-  check_memory("start");
-  constexpr std::size_t connections_count = 100;
-  std::vector<std::unique_ptr<HttpsClient>> slow;
-  for (std::size_t i = 0; i < connections_count; ++i) {
-    auto client = connect();
-    ASSERT_NE(client, nullptr);
-    ASSERT_TRUE(client->send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
-    slow.push_back(std::move(client));
-  }
-  // A byte from each every 50 ms: each byte is progress, but the deadline covers the whole
-  // header, so none may outlive it by much.
-  auto started = Clock::now();
-  std::vector<bool> open(connections_count, true);
-  std::size_t still_open = connections_count;
-  while (still_open > 0 && Clock::now() - started < std::chrono::seconds(10)) {
-    for (std::size_t i = 0; i < connections_count; ++i) {
-      if (open[i] && !slow[i]->send("s")) {
-        open[i] = false;
-        --still_open;
-      }
-    }
-    // Pacing the trickle, not waiting for a condition: the slowness is the attack.
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
-  std::size_t not_closed = 0;
-  for (auto& client : slow) {
-    if (!client->closed_by_server(milliseconds(3000))) ++not_closed;
-  }
-  EXPECT_EQ(not_closed, 0u);
-  std::printf("[ figures  ] slowloris: %zu connections cut within %lld ms (deadline %lld ms)\n",
-              connections_count, static_cast<long long>(took.count()),
-              static_cast<long long>(idle_timeout_ms));
-  EXPECT_LT(took, milliseconds(idle_timeout_ms + 4000));
-  expect_probe_served("slowloris");
-  check_memory("slowloris");
+  expect_trickle_cut("slowloris", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", "s",
+                     idle_timeout_ms);
 }
 
 TEST_F(ResourceLimits, SlowlorisBodiesAreCutByTheBodyDeadline) {
-  check_memory("start");
-  constexpr std::size_t connections_count = 100;
-  std::string head = "POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                     admin_token_ +
-                     "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{";
-  std::vector<std::unique_ptr<HttpsClient>> slow;
-  for (std::size_t i = 0; i < connections_count; ++i) {
-    auto client = connect();
-    ASSERT_NE(client, nullptr);
-    ASSERT_TRUE(client->send(head));
-    slow.push_back(std::move(client));
-  }
-  auto started = Clock::now();
-  std::vector<bool> open(connections_count, true);
-  std::size_t still_open = connections_count;
-  while (still_open > 0 && Clock::now() - started < std::chrono::seconds(10)) {
-    for (std::size_t i = 0; i < connections_count; ++i) {
-      if (open[i] && !slow[i]->send(" ")) {
-        open[i] = false;
-        --still_open;
-      }
-    }
-    // Pacing the trickle, not waiting for a condition: the slowness is the attack.
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
-  std::size_t not_closed = 0;
-  for (auto& client : slow) {
-    if (!client->closed_by_server(milliseconds(3000))) ++not_closed;
-  }
-  EXPECT_EQ(not_closed, 0u);
-  std::printf("[ figures  ] slow bodies: %zu connections cut within %lld ms (deadline %lld ms)\n",
-              connections_count, static_cast<long long>(took.count()),
-              static_cast<long long>(body_timeout_ms));
-  EXPECT_LT(took, milliseconds(body_timeout_ms + 4000));
-  expect_probe_served("slow bodies");
-  check_memory("slow bodies");
+  expect_trickle_cut("slow bodies",
+                     "POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                         admin_token_ +
+                         "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+                     " ", body_timeout_ms);
 }
 
 TEST_F(ResourceLimits, ThousandsOfIdleConnectionsAreRefusedPastTheCapAndClosed) {

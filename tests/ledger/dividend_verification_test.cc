@@ -10,11 +10,12 @@
 #include "ledger/canonical_json.h"
 #include "ledger/replay.h"
 #include "tests/ledger/dividend_fixture.h"
+#include "tests/ledger/tampered_log.h"
 
 namespace pardner::ledger::testing {
 namespace {
 
-using Change = std::function<void(boost::json::object&)>;
+using Change = EntryChange;
 
 class DividendVerification : public DividendTest {
  protected:
@@ -32,35 +33,16 @@ class DividendVerification : public DividendTest {
     auto declared = declare(from_income(10'00, as_of_));
     ASSERT_TRUE(declared) << declared.error().detail;
     dividend_seq_ = declared.value().seq;
-    while (true) {
-      auto page = reader_->leaves(static_cast<Seq>(leaves_.size()), 1'000);
-      ASSERT_TRUE(page) << page.error().detail;
-      if (page.value().empty()) break;
-      leaves_.insert(leaves_.end(), page.value().begin(), page.value().end());
-    }
+    auto leaves = read_leaves(*reader_);
+    ASSERT_TRUE(leaves) << leaves.error().detail;
+    leaves_ = std::move(leaves).value();
   }
 
-  boost::json::object fields(Seq seq) {
-    auto entry = decode_leaf(leaves_[static_cast<std::size_t>(seq)]);
-    EXPECT_TRUE(entry);
-    return entry ? entry.value().fields : boost::json::object{};
-  }
+  boost::json::object fields(Seq seq) { return leaf_fields(leaves_, seq); }
 
   // Replays the log with entry `seq` changed by `change`; the first refusal, or Ok.
   Result<Ok> replay_with(Seq seq, const Change& change) {
-    auto replay = Replay::start();
-    if (!replay) return replay.error();
-    for (std::size_t i = 0; i < leaves_.size(); ++i) {
-      std::string leaf = leaves_[i];
-      if (change && static_cast<Seq>(i) == seq) {
-        boost::json::object f = fields(seq);
-        change(f);
-        leaf = canonical_json(f);
-      }
-      auto applied = replay.value().apply(static_cast<Seq>(i), leaf);
-      if (!applied) return applied.error();
-    }
-    return Ok{};
+    return replay_with_change(leaves_, seq, change);
   }
 
   // Expects replay refused at the dividend's entry with a detail containing `what`.

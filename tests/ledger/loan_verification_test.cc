@@ -9,11 +9,12 @@
 #include "ledger/canonical_json.h"
 #include "ledger/replay.h"
 #include "tests/ledger/loan_fund_fixture.h"
+#include "tests/ledger/tampered_log.h"
 
 namespace pardner::ledger::testing {
 namespace {
 
-using Change = std::function<void(boost::json::object&)>;
+using Change = EntryChange;
 
 class LoanVerification : public LoanFundTest {
  protected:
@@ -45,12 +46,9 @@ class LoanVerification : public LoanFundTest {
                                       .loan = written_off_loan_,
                                       .source_account = savings_,
                                       .amount_minor = 50'00}));
-    while (true) {
-      auto page = reader_->leaves(static_cast<Seq>(leaves_.size()), 1'000);
-      ASSERT_TRUE(page) << page.error().detail;
-      if (page.value().empty()) break;
-      leaves_.insert(leaves_.end(), page.value().begin(), page.value().end());
-    }
+    auto leaves = read_leaves(*reader_);
+    ASSERT_TRUE(leaves) << leaves.error().detail;
+    leaves_ = std::move(leaves).value();
   }
 
   // The seq of the `nth` entry of `kind` (0-based).
@@ -64,27 +62,11 @@ class LoanVerification : public LoanFundTest {
     return 0;
   }
 
-  boost::json::object fields(Seq seq) {
-    auto entry = decode_leaf(leaves_[static_cast<std::size_t>(seq)]);
-    EXPECT_TRUE(entry);
-    return entry ? entry.value().fields : boost::json::object{};
-  }
+  boost::json::object fields(Seq seq) { return leaf_fields(leaves_, seq); }
 
   // Replays the log with entry `seq` changed by `change`; the first refusal, or Ok.
   Result<Ok> replay_with(Seq seq, const Change& change) {
-    auto replay = Replay::start();
-    if (!replay) return replay.error();
-    for (std::size_t i = 0; i < leaves_.size(); ++i) {
-      std::string leaf = leaves_[i];
-      if (change && static_cast<Seq>(i) == seq) {
-        boost::json::object f = fields(seq);
-        change(f);
-        leaf = canonical_json(f);
-      }
-      auto applied = replay.value().apply(static_cast<Seq>(i), leaf);
-      if (!applied) return applied.error();
-    }
-    return Ok{};
+    return replay_with_change(leaves_, seq, change);
   }
 
   // Expects replay refused with `code` and exactly `detail`.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "api/access_log.h"
 #include "api/limits.h"
@@ -12,6 +13,7 @@
 #include "api/metrics.h"
 #include "api/target.h"
 #include "crypto/utf8.h"
+#include "ledger/sqlite.h"
 
 namespace pardner::api {
 namespace {
@@ -188,6 +190,10 @@ void Router::dispatch(Request request, Services& services, Post post, Reply repl
         "this endpoint takes at most " + std::to_string(route.body_bytes_max) + " body bytes")));
   }
 
+  // One read transaction for the token check and the handler's synchronous reads: they see
+  // one snapshot, and SQLite takes the WAL's shared locks once per request, not per statement.
+  std::optional<ledger::ReadTransaction> snapshot;
+  if (services.reader) snapshot.emplace(services.reader().db());
   Admission admitted = admit(route, request, services);
   if (admitted.principal) facts->role = std::string(wire_name(admitted.principal->role));
   if (admitted.refusal) return logged(to_response(*admitted.refusal));

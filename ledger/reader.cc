@@ -9,20 +9,6 @@
 namespace pardner::ledger {
 namespace {
 
-// Ends a read transaction however the read ends.
-class Snapshot {
- public:
-  explicit Snapshot(Database& db) : db_(db), ok_(db.exec("BEGIN").has_value()) {}
-  ~Snapshot() {
-    if (ok_) (void)db_.exec("COMMIT");
-  }
-  bool ok() const { return ok_; }
-
- private:
-  Database& db_;
-  bool ok_;
-};
-
 Result<Balance> normal_side(AccountType type, Balance totals) {
   auto normal = is_debit_normal(type) ? checked_sub(totals.debits_posted, totals.credits_posted)
                                       : checked_sub(totals.credits_posted, totals.debits_posted);
@@ -67,7 +53,7 @@ Result<Balance> Reader::balance(AccountId id) {
 }
 
 Result<Balance> Reader::balance_as_of_seq(AccountId id, Seq seq) {
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   auto account = load_account(db_, id);
   if (!account) return account.error();
@@ -101,7 +87,7 @@ Result<Balance> Reader::balance_as_of_seq(AccountId id, Seq seq) {
 }
 
 Result<Balance> Reader::balance_as_of_date(AccountId id, Date date) {
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   auto account = load_account(db_, id);
   if (!account) return account.error();
@@ -127,7 +113,7 @@ Result<StatementPage> Reader::statement(AccountId id, std::optional<StatementCur
     return Error{Errc::invalid_argument,
                  "limit must be 1.." + std::to_string(statement_page_max)};
   }
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   auto account = load_account(db_, id);
   if (!account) return account.error();
@@ -179,7 +165,7 @@ Result<std::vector<TrialBalanceLine>> Reader::trial_balance() {
 }
 
 Result<std::vector<TrialBalanceLine>> Reader::trial_balance_as_of(Seq seq) {
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   auto size = log_size();
   if (!size) return size.error();
@@ -190,7 +176,7 @@ Result<std::vector<TrialBalanceLine>> Reader::trial_balance_as_of(Seq seq) {
 }
 
 Result<TransactionView> Reader::transaction(TransactionId id) {
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   auto row = load_transaction(db_, id);
   if (!row) return row.error();
@@ -262,7 +248,7 @@ Result<Ok> check_size_is_checkpointed(Database& db, std::uint64_t tree_size) {
 }  // namespace
 
 Result<std::vector<crypto::Hash>> Reader::inclusion_proof(Seq seq, std::uint64_t tree_size) {
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   if (seq < 0 || static_cast<std::uint64_t>(seq) >= tree_size) {
     return Error{Errc::invalid_argument, "seq must be below the tree size"};
@@ -273,7 +259,7 @@ Result<std::vector<crypto::Hash>> Reader::inclusion_proof(Seq seq, std::uint64_t
 
 Result<std::vector<crypto::Hash>> Reader::consistency_proof(std::uint64_t old_size,
                                                             std::uint64_t new_size) {
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   if (old_size > new_size) return Error{Errc::invalid_argument, "from must not exceed to"};
   if (auto ok = check_size_is_checkpointed(db_, new_size); !ok) return ok.error();
@@ -284,7 +270,7 @@ Result<std::vector<crypto::Hash>> Reader::consistency_proof(std::uint64_t old_si
 }
 
 Result<std::string> Reader::receipt(Seq seq) {
-  Snapshot snapshot(db_);
+  ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");
   auto checkpoint = ledger::latest_checkpoint(db_);
   if (!checkpoint) return checkpoint.error();

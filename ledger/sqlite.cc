@@ -231,4 +231,20 @@ bool Statement::column_is_null(int index) const {
   return sqlite3_column_type(statement_, index) == SQLITE_NULL;
 }
 
+ReadTransaction::ReadTransaction(Database& db) : db_(db) {
+  if (sqlite3_get_autocommit(db.handle()) == 0) {
+    ok_ = true;  // joins the transaction already open
+    return;
+  }
+  ok_ = db.cached("BEGIN").run().has_value();
+  owner_ = ok_;
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (!owner_) return;
+  // A read transaction has nothing to lose; if COMMIT fails, ROLLBACK still ends it, so the
+  // connection's next reader never joins a stale snapshot.
+  if (!db_.cached("COMMIT").run()) (void)db_.cached("ROLLBACK").run();
+}
+
 }  // namespace pardner::ledger

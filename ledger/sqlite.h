@@ -89,4 +89,22 @@ class Statement {
   bool bind_failed_ = false;
 };
 
+// A read transaction: every read inside it sees one snapshot of the database. Opened where a
+// transaction is already open on the connection, it joins that one and ends nothing: the server
+// opens one around each request, so the token check and the handler's reads share a snapshot
+// and the WAL's shared locks (an fcntl each) are taken once per request, not per statement.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  Database& db_;
+  bool owner_ = false;
+  bool ok_ = false;
+};
+
 }  // namespace pardner::ledger

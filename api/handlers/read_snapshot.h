@@ -13,20 +13,8 @@
 
 namespace pardner::api::handlers {
 
-class ReadSnapshot {
- public:
-  explicit ReadSnapshot(ledger::Database& db) : db_(db), ok_(db.exec("BEGIN").has_value()) {}
-  ~ReadSnapshot() {
-    if (ok_) (void)db_.exec("COMMIT");
-  }
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  ledger::Database& db_;
-  bool ok_;
-};
+// The router already holds one around each request; a handler's joins it (ledger/sqlite.h).
+using ReadSnapshot = ledger::ReadTransaction;
 
 inline Problem no_snapshot() {
   return problem_from(ledger::Error{ledger::Errc::storage_failed, "cannot begin a read"});

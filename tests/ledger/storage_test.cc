@@ -72,6 +72,32 @@ TEST(Migrations, AreNumberedWithoutGaps) {
   }
 }
 
+// The server holds one read transaction around each request and the reader's own multi-read
+// snapshots join it: one snapshot for the whole request, however the writer moves on, and the
+// next transaction sees the writer's commits.
+TEST_F(Storage, ReadTransactionsNestIntoOneSnapshotAndEndWithTheOuter) {
+  auto cash = open("assets:cash", AccountType::asset);
+  auto savings = open("liabilities:savings", AccountType::liability);
+  ASSERT_TRUE(transfer(cash, savings, 10));
+  Database& db = reader_->db();
+  {
+    ReadTransaction outer(db);
+    ASSERT_TRUE(outer.ok());
+    EXPECT_EQ(reader_->balance(savings).value().balance, 10);
+    ASSERT_TRUE(transfer(cash, savings, 5));  // committed by the writer meanwhile
+    {
+      ReadTransaction inner(db);
+      ASSERT_TRUE(inner.ok());
+      EXPECT_EQ(reader_->balance_as_of_seq(savings, 3).value().balance, 10);
+    }
+    // The inner one ended nothing: still the outer's snapshot.
+    EXPECT_EQ(sqlite3_get_autocommit(db.handle()), 0);
+    EXPECT_EQ(reader_->balance(savings).value().balance, 10);
+  }
+  EXPECT_NE(sqlite3_get_autocommit(db.handle()), 0);
+  EXPECT_EQ(reader_->balance(savings).value().balance, 15);
+}
+
 TEST(Init, RefusesToOverwriteAnExistingLedger) {
   pardner::testing::TempDir dir;
   ASSERT_TRUE(init_ledger(dir.path(), Settings{}));

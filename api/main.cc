@@ -81,6 +81,13 @@ int run(int argc, char** argv) {
   verify->add_option("--key", key_text, "Pinned verifier key line (or a file holding it)");
   verify->add_option("--since", since_file, "A checkpoint kept from an earlier verification");
   verify->add_flag("--quiet", verify_command.quiet, "No progress output");
+  verify
+      ->add_option("--signatures", verify_command.signatures,
+                   "Entry signatures checked: all, sample:N (N at random) or none; the "
+                   "checkpoint's signature and every hash are checked either way")
+      ->capture_default_str();
+  verify->add_option("--threads", verify_command.threads,
+                     "Threads checking signatures beside the replay (default: one per core)");
 
   std::int64_t seq = 0;
   auto* receipt = app.add_subcommand("receipt", "Print a receipt for one entry");

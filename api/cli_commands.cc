@@ -213,6 +213,7 @@ int run_verify(const VerifyCommand& command) {
     return 1;
   }
   options.threads = command.threads;
+  options.sample_seed = command.sample_seed;
   if (command.key) options.pinned_key = key_line(*command.key);
   if (command.since_file) {
     auto old = read_file(*command.since_file);

@@ -33,6 +33,7 @@ struct VerifyCommand {
   bool quiet = false;
   std::string signatures = "all";  // all, sample:N (N entries picked at random) or none
   unsigned threads = 0;            // 0: one per core
+  std::optional<std::uint64_t> sample_seed;  // draws a printed sample again
 };
 int run_verify(const VerifyCommand& command);
 

@@ -59,6 +59,17 @@ void print_report(const ledger::VerifyReport& r, bool remote) {
   std::printf("OK: %llu entries, %llu signatures checked, root matches the checkpoint of %s\n",
               static_cast<unsigned long long>(r.entries),
               static_cast<unsigned long long>(r.signatures_checked), r.checkpoint.origin.c_str());
+  switch (r.signatures) {
+    case ledger::SignatureCheck::all:
+      break;
+    case ledger::SignatureCheck::sample:
+      std::printf("signatures sampled (seed %llu); the signed checkpoint covers every leaf hash\n",
+                  static_cast<unsigned long long>(r.sample_seed.value_or(0)));
+      break;
+    case ledger::SignatureCheck::none:
+      std::printf("entry signatures not checked; the signed checkpoint covers every leaf hash\n");
+      break;
+  }
   if (r.key_from_source) {
     std::printf("warning: the verifier key came from the %s itself; pin yours with --key\n",
                 remote ? "server" : "export");
@@ -197,6 +208,12 @@ int run_export_url(const RemoteLogOptions& remote, const std::string& out_dir) {
 
 int run_verify(const VerifyCommand& command) {
   ledger::VerifyOptions options;
+  if (!ledger::parse_signature_check(command.signatures, options)) {
+    std::fprintf(stderr, "pardner verify: --signatures takes all, sample:N or none\n");
+    return 1;
+  }
+  options.threads = command.threads;
+  options.sample_seed = command.sample_seed;
   if (command.key) options.pinned_key = key_line(*command.key);
   if (command.since_file) {
     auto old = read_file(*command.since_file);

@@ -31,6 +31,9 @@ struct VerifyCommand {
   std::optional<std::string> key;         // a verifier key line, or a file holding one
   std::optional<std::string> since_file;  // a checkpoint kept from an earlier run
   bool quiet = false;
+  std::string signatures = "all";  // all, sample:N (N entries picked at random) or none
+  unsigned threads = 0;            // 0: one per core
+  std::optional<std::uint64_t> sample_seed;  // draws a printed sample again
 };
 int run_verify(const VerifyCommand& command);
 

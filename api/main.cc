@@ -81,6 +81,17 @@ int run(int argc, char** argv) {
   verify->add_option("--key", key_text, "Pinned verifier key line (or a file holding it)");
   verify->add_option("--since", since_file, "A checkpoint kept from an earlier verification");
   verify->add_flag("--quiet", verify_command.quiet, "No progress output");
+  verify
+      ->add_option("--signatures", verify_command.signatures,
+                   "Entry signatures checked: all, sample:N (N at random) or none; the "
+                   "checkpoint's signature and every hash are checked either way")
+      ->capture_default_str();
+  verify->add_option("--threads", verify_command.threads,
+                     "Threads checking signatures beside the replay (default: one per core)");
+  std::uint64_t sample_seed = 0;
+  auto* verify_seed =
+      verify->add_option("--sample-seed", sample_seed,
+                         "With --signatures sample:N, the seed a report printed, to draw it again");
 
   std::int64_t seq = 0;
   auto* receipt = app.add_subcommand("receipt", "Print a receipt for one entry");
@@ -183,6 +194,7 @@ int run(int argc, char** argv) {
     }
     if (!key_text.empty()) verify_command.key = key_text;
     if (!since_file.empty()) verify_command.since_file = since_file;
+    if (verify_seed->count() > 0) verify_command.sample_seed = sample_seed;
     return api::run_verify(verify_command);
   }
   if (receipt->parsed()) return api::run_receipt(data_dir, seq);

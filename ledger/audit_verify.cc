@@ -1,17 +1,36 @@
-// Verification. Entries stream from the source one at a time: signatures are checked, leaves
-// hashed into an in-memory Merkle store, and each entry replayed through the engine's
-// projection into an in-memory database, which recomputes every balance.
+// Verification. Entries stream from the source in batches: while the caller's thread replays
+// one batch through the engine's projection (into a scratch database, which recomputes every
+// balance) and folds its leaf hashes into a Merkle frontier, a pool checks the next batch's
+// signatures and decodes its leaves. Memory stays bounded: two batches, O(log n) hashes, and
+// the scratch database's page cache.
 #include "ledger/audit_verify.h"
 
+#include <algorithm>
+#include <charconv>
+#include <deque>
+#include <latch>
 #include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <thread>
 
-#include "crypto/memory_node_store.h"
 #include "crypto/merkle.h"
+#include "crypto/merkle_frontier.h"
 #include "crypto/signed_note.h"
 #include "ledger/replay.h"
+#include "ledger/work_pool.h"
 
 namespace pardner::ledger {
 namespace {
+
+// Entries per batch: enough that a pool task outweighs its hand-off, few enough that two
+// batches in flight are a few megabytes.
+constexpr std::size_t verify_batch_entries = 1024;
+// Pool tasks per batch per thread, so a thread that got the slower entries does not hold up
+// the others for long.
+constexpr std::size_t verify_tasks_per_thread = 4;
+constexpr unsigned verify_threads_max = 64;
 
 Error at_entry(std::uint64_t seq, const std::string& what) {
   return entry_error(static_cast<Seq>(seq), what);
@@ -37,6 +56,63 @@ Result<crypto::VerifierKey> trusted_key(AuditSource& source, const VerifyOptions
 std::string describe(const TrialBalanceLine& line) {
   return "debits " + std::to_string(line.debits) + ", credits " + std::to_string(line.credits) +
          ", " + std::to_string(line.accounts) + " accounts";
+}
+
+enum class SignatureOutcome : std::uint8_t { unchecked, valid, malformed, invalid };
+
+// One entry on its way through: what the source gave, and what the pool made of it.
+struct Pending {
+  SignedEntry entry;
+  bool check_signature = false;
+  SignatureOutcome signature = SignatureOutcome::unchecked;
+  crypto::Hash leaf_hash{};
+  std::optional<Result<Entry>> decoded;
+};
+
+struct Batch {
+  std::vector<Pending> items;
+  // Why reading stopped inside this batch (a source refusal, a seq out of place); named only
+  // after every entry before it has been checked, as a one-at-a-time verifier would.
+  std::optional<Error> stopped;
+  bool last = false;
+  std::unique_ptr<std::latch> done;
+};
+
+// The pool's half of an entry: pure, so any thread may do it.
+void check(Pending& item, const crypto::PublicKey& key) {
+  const SignedEntry& entry = item.entry;
+  if (item.check_signature) {
+    auto signature = crypto::signature_from_bytes(
+        {reinterpret_cast<const std::uint8_t*>(entry.signature.data()), entry.signature.size()});
+    if (!signature) {
+      item.signature = SignatureOutcome::malformed;
+    } else {
+      item.signature = crypto::verify(key, entry.leaf, signature.value())
+                           ? SignatureOutcome::valid
+                           : SignatureOutcome::invalid;
+    }
+  }
+  item.leaf_hash = crypto::leaf_hash(entry.leaf);
+  item.decoded = Replay::decode(entry.seq, entry.leaf);
+}
+
+// Which seqs in [first, end) the sample checks: `count` of them, distinct, by Floyd's algorithm.
+std::set<std::uint64_t> pick_sample(std::uint64_t first, std::uint64_t end, std::uint64_t count,
+                                    std::uint64_t seed) {
+  std::set<std::uint64_t> picked;
+  if (first >= end) return picked;
+  const std::uint64_t size = end - first;
+  std::mt19937_64 rng(seed);
+  for (std::uint64_t j = size - std::min(count, size); j < size; ++j) {
+    const std::uint64_t t = std::uniform_int_distribution<std::uint64_t>(0, j)(rng);
+    picked.insert(first + (picked.contains(first + t) ? j : t));
+  }
+  return picked;
+}
+
+unsigned thread_count(const VerifyOptions& options) {
+  unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  return std::clamp(threads, 1u, verify_threads_max);
 }
 
 }  // namespace
@@ -68,6 +144,27 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
     }
     since = old.value();
   }
+  // Entries a kept checkpoint vouches for are not checked again.
+  const std::uint64_t first_checked = since ? since->tree_size : 0;
+  report.signatures = options.signatures;
+  std::set<std::uint64_t> sample;
+  if (options.signatures == SignatureCheck::sample) {
+    report.sample_seed = options.sample_seed ? *options.sample_seed : std::random_device{}();
+    sample = pick_sample(first_checked, report.checkpoint.tree_size, options.signature_sample_count,
+                         *report.sample_seed);
+  }
+  auto wants_signature = [&](std::uint64_t seq) {
+    if (seq < first_checked) return false;
+    switch (options.signatures) {
+      case SignatureCheck::all:
+        return true;
+      case SignatureCheck::sample:
+        return sample.contains(seq);
+      case SignatureCheck::none:
+        return false;
+    }
+    return true;
+  };
 
   auto replay = Replay::start();
   if (!replay) return replay.error();
@@ -75,51 +172,123 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
   if (auto opened = source.open_entries(report.checkpoint.tree_size); !opened) {
     return opened.error();
   }
-  crypto::MemoryNodeStore tree;
-  std::uint64_t expected = 0;
+  crypto::MerkleFrontier tree;
+  // With --since: is the old checkpoint's root the root of the same number of our leaves?
+  // That is what an RFC 9162 consistency proof between the two would establish.
+  std::optional<bool> extends_since;
+  auto note_since = [&] {
+    if (since && !extends_since && tree.size() == since->tree_size) {
+      extends_since = tree.root() == since->root_hash;
+    }
+  };
+  note_since();
+
+  const unsigned threads = thread_count(options);
+  const crypto::PublicKey& public_key = key.value().public_key;
+  std::uint64_t expected = 0;  // the next seq read from the source
+  auto read_batch = [&]() {
+    auto batch = std::make_unique<Batch>();
+    batch->items.reserve(verify_batch_entries);
+    while (batch->items.size() < verify_batch_entries) {
+      auto next = source.next_entry();
+      if (!next) {
+        batch->stopped = next.error();
+        break;
+      }
+      if (!next.value()) {
+        batch->last = true;
+        break;
+      }
+      SignedEntry& entry = *next.value();
+      if (entry.seq < 0 || static_cast<std::uint64_t>(entry.seq) != expected) {
+        batch->stopped = at_entry(expected, "found seq " + std::to_string(entry.seq) + " where " +
+                                                std::to_string(expected) + " belongs");
+        break;
+      }
+      batch->items.push_back(
+          Pending{.entry = std::move(entry), .check_signature = wants_signature(expected)});
+      ++expected;
+    }
+    return batch;
+  };
+
+  std::uint64_t verified = 0;
+  // Checks one batch in log order, the pool's results included; the first failure ends it.
+  auto finish = [&](Batch& batch) -> Result<Ok> {
+    if (batch.done) batch.done->wait();
+    for (Pending& item : batch.items) {
+      switch (item.signature) {
+        case SignatureOutcome::unchecked:
+          break;
+        case SignatureOutcome::valid:
+          report.signatures_checked += 1;
+          break;
+        case SignatureOutcome::malformed:
+          return at_entry(verified, "entry has no valid signature field");
+        case SignatureOutcome::invalid:
+          return at_entry(verified, "signature does not verify with the trusted key");
+      }
+      if (!item.decoded->has_value()) return item.decoded->error();
+      auto applied = replay.value().apply_decoded(item.entry.seq, item.decoded->value());
+      if (!applied) return applied.error();
+      tree.append(item.leaf_hash);
+      ++verified;
+      note_since();
+      if (options.progress && verified % 10000 == 0) {
+        options.progress(verified, report.checkpoint.tree_size);
+      }
+    }
+    if (batch.stopped) return *batch.stopped;
+    return Ok{};
+  };
+
+  // Declared before the pool, so the pool finishes its tasks before the batches go.
+  std::deque<std::unique_ptr<Batch>> in_flight;
+  std::optional<WorkPool> pool;
+  if (threads > 1) pool.emplace(threads);
+  auto dispatch = [&](Batch& batch) {
+    if (!pool) {
+      for (Pending& item : batch.items) check(item, public_key);
+      return;
+    }
+    const std::size_t tasks =
+        std::min<std::size_t>(batch.items.size(), std::size_t{threads} * verify_tasks_per_thread);
+    if (tasks == 0) return;
+    batch.done = std::make_unique<std::latch>(static_cast<std::ptrdiff_t>(tasks));
+    for (std::size_t t = 0; t < tasks; ++t) {
+      const std::size_t begin = batch.items.size() * t / tasks;
+      const std::size_t end = batch.items.size() * (t + 1) / tasks;
+      pool->submit([&batch, begin, end, &public_key] {
+        for (std::size_t i = begin; i < end; ++i) check(batch.items[i], public_key);
+        batch.done->count_down();
+      });
+    }
+  };
+
+  // Two batches in flight: the pool works on the newer while this thread replays the older.
   while (true) {
-    auto next = source.next_entry();
-    if (!next) return next.error();
-    if (!next.value()) break;
-    const SignedEntry& entry = *next.value();
-    if (entry.seq < 0 || static_cast<std::uint64_t>(entry.seq) != expected) {
-      return at_entry(expected, "found seq " + std::to_string(entry.seq) + " where " +
-                                    std::to_string(expected) + " belongs");
+    in_flight.push_back(read_batch());
+    Batch& newest = *in_flight.back();
+    const bool reading_done = newest.last || newest.stopped;
+    dispatch(newest);
+    while (in_flight.size() > (reading_done ? 0u : 1u)) {
+      if (auto done = finish(*in_flight.front()); !done) return done.error();
+      in_flight.pop_front();
     }
-    if (!since || expected >= since->tree_size) {
-      auto signature = crypto::signature_from_bytes(
-          {reinterpret_cast<const std::uint8_t*>(entry.signature.data()), entry.signature.size()});
-      if (!signature) return at_entry(expected, "entry has no valid signature field");
-      auto valid = crypto::verify(key.value().public_key, entry.leaf, signature.value());
-      if (!valid) return at_entry(expected, "signature does not verify with the trusted key");
-      report.signatures_checked += 1;
-    }
-    if (auto applied = replay.value().apply(entry.seq, entry.leaf); !applied) {
-      return applied.error();
-    }
-    tree.append(crypto::leaf_hash(entry.leaf));
-    ++expected;
-    if (options.progress && expected % 10000 == 0) {
-      options.progress(expected, report.checkpoint.tree_size);
-    }
+    if (reading_done) break;
   }
-  report.entries = expected;
+  report.entries = verified;
   if (report.entries != report.checkpoint.tree_size) {
     return Error{Errc::invalid_argument,
                  "the checkpoint covers " + std::to_string(report.checkpoint.tree_size) +
                      " entries but the source holds " + std::to_string(report.entries)};
   }
-  auto root = crypto::root(report.entries, tree);
-  if (!root || root.value() != report.checkpoint.root_hash) {
+  if (tree.root() != report.checkpoint.root_hash) {
     return Error{Errc::invalid_argument,
                  "the Merkle root of the entries differs from the checkpoint's root"};
   }
   if (since) {
-    auto proof = crypto::consistency_proof(since->tree_size, report.entries, tree);
-    if (!proof) return from_crypto_error(proof.error());
-    auto consistent = crypto::verify_consistency(since->tree_size, report.entries, since->root_hash,
-                                                 root.value(), proof.value());
-    if (!consistent) {
+    if (!extends_since || !*extends_since) {
       return Error{Errc::invalid_argument,
                    "the log is not an extension of the old checkpoint: entries before " +
                        std::to_string(since->tree_size) + " were changed"};
@@ -137,6 +306,25 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
   report.trial_balance = std::move(trial.value());
   if (options.on_replayed) options.on_replayed(replay.value().db());
   return report;
+}
+
+Result<Ok> parse_signature_check(std::string_view text, VerifyOptions& options) {
+  constexpr std::string_view sample_prefix = "sample:";
+  if (text == "all" || text == "none") {
+    options.signatures = text == "all" ? SignatureCheck::all : SignatureCheck::none;
+    return Ok{};
+  }
+  if (text.starts_with(sample_prefix)) {
+    std::string_view digits = text.substr(sample_prefix.size());
+    std::uint64_t count = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+    if (ec == std::errc{} && end == digits.data() + digits.size() && count >= 1) {
+      options.signatures = SignatureCheck::sample;
+      options.signature_sample_count = count;
+      return Ok{};
+    }
+  }
+  return Error{Errc::invalid_argument, "signatures must be all, sample:N (N >= 1) or none"};
 }
 
 Result<VerifyReport> verify_export(const std::string& export_dir, const VerifyOptions& options) {

@@ -23,6 +23,13 @@ inline constexpr std::size_t ledger_name_bytes_max = 64;
 inline constexpr int backup_pages_per_step = 1024;
 inline constexpr std::uint64_t backup_busy_retries_max = 500;
 
+// A reader's cache of the Merkle tree's upper levels (ledger/merkle_store.h): levels from
+// merkle_cached_level_min up are held in memory, at most merkle_cached_nodes_max hashes (32
+// bytes each) per reader, so a proof reads only its lowest levels from SQLite. At 10,000,000
+// entries the cached levels are about 312,000 nodes, 10 MiB; a proof then reads six levels.
+inline constexpr std::uint8_t merkle_cached_level_min = 6;
+inline constexpr std::size_t merkle_cached_nodes_max = std::size_t{1} << 21;
+
 // The writer: how many commands may wait, and how many go into one SQLite transaction.
 inline constexpr std::size_t writer_queue_commands_max = 16384;
 inline constexpr std::size_t batch_commands_max = 1024;

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "crypto/invariant.h"
+#include "ledger/limits.h"
 
 namespace pardner::ledger {
 namespace {
@@ -17,7 +19,58 @@ Result<T> checked(crypto::CryptoResult<T> result, const SqliteNodeSource& source
 
 }  // namespace
 
+const crypto::Hash* MerkleNodeCache::find(std::uint8_t level, std::uint64_t index) const {
+  if (level < merkle_cached_level_min) return nullptr;
+  const std::size_t slot = level - merkle_cached_level_min;
+  if (slot >= levels_.size() || index >= levels_[slot].size()) return nullptr;
+  return &levels_[slot][index];
+}
+
+bool MerkleNodeCache::add(std::uint8_t level, const crypto::Hash& hash) {
+  PARDNER_ASSERT(level >= merkle_cached_level_min);
+  if (size_ >= merkle_cached_nodes_max) return false;
+  const std::size_t slot = level - merkle_cached_level_min;
+  if (slot >= levels_.size()) levels_.resize(slot + 1);
+  levels_[slot].push_back(hash);
+  ++size_;
+  return true;
+}
+
+std::uint64_t MerkleNodeCache::cached(std::uint8_t level) const {
+  const std::size_t slot = level - merkle_cached_level_min;
+  return level < merkle_cached_level_min || slot >= levels_.size() ? 0 : levels_[slot].size();
+}
+
 crypto::Hash SqliteNodeSource::node(std::uint8_t level, std::uint64_t index) const {
+  if (cache_ == nullptr || level < merkle_cached_level_min) return read(level, index);
+  if (const crypto::Hash* hit = cache_->find(level, index)) return *hit;
+  load(level);
+  if (const crypto::Hash* hit = cache_->find(level, index)) return *hit;
+  return read(level, index);  // the cache is full
+}
+
+void SqliteNodeSource::load(std::uint8_t level) const {
+  // One range scan from where the cache ends; the primary key (level, idx) makes it contiguous.
+  Statement& scan =
+      db_.cached("SELECT idx, hash FROM merkle_nodes WHERE level = ? AND idx >= ? ORDER BY idx");
+  std::uint64_t next = cache_->cached(level);
+  scan.bind(1, std::int64_t{level}).bind(2, static_cast<std::int64_t>(next));
+  while (true) {
+    auto row = scan.step();
+    if (!row || !row.value()) break;
+    crypto::Hash hash{};
+    if (static_cast<std::uint64_t>(scan.column_int(0)) != next ||
+        scan.column_blob(1).size() != hash.size()) {
+      break;  // a gap or a bad row: left to read(), which reports it
+    }
+    std::memcpy(hash.data(), scan.column_blob(1).data(), hash.size());
+    if (!cache_->add(level, hash)) break;
+    ++next;
+  }
+  scan.reset();
+}
+
+crypto::Hash SqliteNodeSource::read(std::uint8_t level, std::uint64_t index) const {
   crypto::Hash hash{};
   Statement& query = db_.cached("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?");
   query.bind(1, std::int64_t{level}).bind(2, static_cast<std::int64_t>(index));
@@ -52,14 +105,16 @@ Result<crypto::Hash> merkle_root(Database& db, std::uint64_t tree_size) {
 }
 
 Result<std::vector<crypto::Hash>> merkle_inclusion_proof(Database& db, std::uint64_t leaf_index,
-                                                         std::uint64_t tree_size) {
-  SqliteNodeSource source(db);
+                                                         std::uint64_t tree_size,
+                                                         MerkleNodeCache* cache) {
+  SqliteNodeSource source(db, cache);
   return checked(crypto::inclusion_proof(leaf_index, tree_size, source), source);
 }
 
 Result<std::vector<crypto::Hash>> merkle_consistency_proof(Database& db, std::uint64_t old_size,
-                                                           std::uint64_t new_size) {
-  SqliteNodeSource source(db);
+                                                           std::uint64_t new_size,
+                                                           MerkleNodeCache* cache) {
+  SqliteNodeSource source(db, cache);
   return checked(crypto::consistency_proof(old_size, new_size, source), source);
 }
 

@@ -254,7 +254,7 @@ Result<std::vector<crypto::Hash>> Reader::inclusion_proof(Seq seq, std::uint64_t
     return Error{Errc::invalid_argument, "seq must be below the tree size"};
   }
   if (auto ok = check_size_is_checkpointed(db_, tree_size); !ok) return ok.error();
-  return merkle_inclusion_proof(db_, static_cast<std::uint64_t>(seq), tree_size);
+  return merkle_inclusion_proof(db_, static_cast<std::uint64_t>(seq), tree_size, &merkle_cache_);
 }
 
 Result<std::vector<crypto::Hash>> Reader::consistency_proof(std::uint64_t old_size,
@@ -266,7 +266,7 @@ Result<std::vector<crypto::Hash>> Reader::consistency_proof(std::uint64_t old_si
   if (old_size > 0) {
     if (auto ok = check_size_is_checkpointed(db_, old_size); !ok) return ok.error();
   }
-  return merkle_consistency_proof(db_, old_size, new_size);
+  return merkle_consistency_proof(db_, old_size, new_size, &merkle_cache_);
 }
 
 Result<std::string> Reader::receipt(Seq seq) {
@@ -282,7 +282,7 @@ Result<std::string> Reader::receipt(Seq seq) {
   auto signed_by = entry_signature(db_, seq);
   if (!signed_by) return signed_by.error();
   auto proof = merkle_inclusion_proof(db_, static_cast<std::uint64_t>(seq),
-                                      checkpoint.value().tree_size);
+                                      checkpoint.value().tree_size, &merkle_cache_);
   if (!proof) return proof.error();
   return format_receipt(Receipt{seq, found.value().leaf, signed_by.value(),
                                 crypto::TlogProof{{}, static_cast<std::uint64_t>(seq),

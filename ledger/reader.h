@@ -10,6 +10,7 @@
 #include "ledger/entry.h"
 #include "crypto/sha256.h"
 #include "ledger/error.h"
+#include "ledger/merkle_store.h"
 #include "ledger/signed_log.h"
 #include "ledger/sqlite.h"
 #include "ledger/state.h"
@@ -81,7 +82,8 @@ class Reader {
   Result<crypto::Signature> signature(Seq seq);
   Result<StoredCheckpoint> latest_checkpoint();
   // Proofs against any size a checkpoint was issued for, up to the latest. A proof from size 0
-  // or between equal sizes is empty.
+  // or between equal sizes is empty. The tree's upper levels are kept in this reader's
+  // MerkleNodeCache, so a proof reads only its lowest levels from the database.
   Result<std::vector<crypto::Hash>> inclusion_proof(Seq seq, std::uint64_t tree_size);
   Result<std::vector<crypto::Hash>> consistency_proof(std::uint64_t old_size,
                                                       std::uint64_t new_size);
@@ -93,6 +95,7 @@ class Reader {
  private:
   explicit Reader(Database db) : db_(std::move(db)) {}
   Database db_;
+  MerkleNodeCache merkle_cache_;
 };
 
 }  // namespace pardner::ledger

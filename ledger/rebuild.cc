@@ -1,4 +1,4 @@
-// Replays the log into an in-memory database with the same schema through the same projection
+// Replays the log into a scratch database with the same schema through the same projection
 // the writer uses, then compares the derived tables row by row.
 #include "ledger/rebuild.h"
 

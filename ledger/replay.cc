@@ -1,6 +1,7 @@
 // One replay step: decode, check seq and time, project.
 #include "ledger/replay.h"
 
+#include "crypto/invariant.h"
 #include "ledger/migrations.h"
 #include "ledger/projection.h"
 
@@ -11,7 +12,10 @@ Error entry_error(Seq seq, const std::string& what) {
 }
 
 Result<Replay> Replay::start() {
-  auto db = Database::open(":memory:", Database::Mode::read_write_create);
+  // A private temporary file (the empty name), not ":memory:": SQLite keeps only its page
+  // cache in memory and spills the rest to a file it deletes on close, so replaying a log of
+  // any length takes bounded memory. Temporary files are never synced.
+  auto db = Database::open("", Database::Mode::read_write_create);
   if (!db) return db.error();
   if (auto migrated = migrate(db.value()); !migrated) return migrated.error();
   if (auto begun = db.value().exec("BEGIN"); !begun) return begun.error();
@@ -19,20 +23,31 @@ Result<Replay> Replay::start() {
 }
 
 Result<Entry> Replay::apply(Seq expected_seq, std::string_view leaf) {
+  auto entry = decode(expected_seq, leaf);
+  if (!entry) return entry.error();
+  if (auto applied = apply_decoded(expected_seq, entry.value()); !applied) return applied.error();
+  return entry;
+}
+
+Result<Entry> Replay::decode(Seq expected_seq, std::string_view leaf) {
   auto entry = decode_leaf(leaf);
   if (!entry) return entry_error(expected_seq, entry.error().detail);
   if (entry.value().seq != expected_seq) {
     return entry_error(expected_seq, "leaf names seq " + std::to_string(entry.value().seq));
   }
-  if (entry.value().ts < last_ts_) return entry_error(expected_seq, "ts goes back in time");
-  last_ts_ = entry.value().ts;
-  if (auto projected = project(db_, entry.value()); !projected) {
-    return Error{projected.error().code,
-                 "entry " + std::to_string(expected_seq) + ": " +
-                     std::string(wire_name(projected.error().code)) + ": " +
-                     projected.error().detail};
-  }
   return entry;
+}
+
+Result<Ok> Replay::apply_decoded(Seq expected_seq, const Entry& entry) {
+  PARDNER_ASSERT(entry.seq == expected_seq);
+  if (entry.ts < last_ts_) return entry_error(expected_seq, "ts goes back in time");
+  last_ts_ = entry.ts;
+  if (auto projected = project(db_, entry); !projected) {
+    return Error{projected.error().code, "entry " + std::to_string(expected_seq) + ": " +
+                                             std::string(wire_name(projected.error().code)) + ": " +
+                                             projected.error().detail};
+  }
+  return Ok{};
 }
 
 }  // namespace pardner::ledger

@@ -1,4 +1,4 @@
-// Replaying the log from its bytes alone into a fresh in-memory database, through the same
+// Replaying the log from its bytes alone into a fresh scratch database, through the same
 // projection the writer uses. Shared by `rebuild` (compare with the stored tables) and the
 // auditor's `verify` (recompute every balance). Never touches a ledger file.
 #pragma once
@@ -13,7 +13,8 @@ namespace pardner::ledger {
 
 class Replay {
  public:
-  // An empty, migrated in-memory database inside one open transaction.
+  // An empty, migrated scratch database (a temporary file behind a bounded page cache) inside
+  // one open transaction.
   static Result<Replay> start();
 
   // Applies the leaf that must be entry `expected_seq`: it must decode canonically, name that
@@ -21,6 +22,12 @@ class Replay {
   // invalid_argument (or the projection's own code) with a detail of the form
   // "entry N: what is wrong".
   Result<Entry> apply(Seq expected_seq, std::string_view leaf);
+
+  // apply() in its two halves, so the decoding (pure, and most of the cost) may run on another
+  // thread: decode() refuses what apply() would refuse before projecting, with the same detail;
+  // apply_decoded() does the rest, in log order.
+  static Result<Entry> decode(Seq expected_seq, std::string_view leaf);
+  Result<Ok> apply_decoded(Seq expected_seq, const Entry& entry);
 
   Database& db() { return db_; }
 

@@ -81,6 +81,21 @@ TEST_F(RemoteAudit, ExportUrlWritesWhatTheLocalExportWritesAndItVerifiesOffline)
   auto verified = pardner("verify " + dir_.file("remote") + " --key " + pinned_key_);
   EXPECT_EQ(verified.code, 0) << verified.out;
   EXPECT_NE(verified.out.find("OK: 7 entries, 7 signatures checked"), std::string::npos);
+  // The signature modes from the command line; the same seed draws the same sample.
+  auto verify_with = [&](const std::string& options) {
+    return pardner("verify " + dir_.file("remote") + " --key " + pinned_key_ + " --quiet " +
+                   options);
+  };
+  auto unsigned_run = verify_with("--signatures none --threads 3");
+  EXPECT_EQ(unsigned_run.code, 0) << unsigned_run.out;
+  EXPECT_NE(unsigned_run.out.find("OK: 7 entries, 0 signatures checked"), std::string::npos);
+  auto sampled = verify_with("--signatures sample:3 --sample-seed 12345");
+  EXPECT_EQ(sampled.code, 0) << sampled.out;
+  EXPECT_NE(sampled.out.find("OK: 7 entries, 3 signatures checked"), std::string::npos);
+  EXPECT_NE(sampled.out.find("signatures sampled (seed 12345)"), std::string::npos);
+  auto refused = verify_with("--signatures sample:0");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("--signatures takes all, sample:N or none"), std::string::npos);
 }
 
 TEST_F(RemoteAudit, VerifyUrlChecksTheLiveLogAndTheServersTrialBalance) {

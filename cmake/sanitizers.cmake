@@ -16,13 +16,21 @@ elseif(PARDNER_SANITIZE STREQUAL "address")
   set(pardner_sanitizer_flags -fsanitize=address,undefined -fno-sanitize-recover=all)
 elseif(PARDNER_SANITIZE STREQUAL "thread")
   set(pardner_sanitizer_flags -fsanitize=thread)
+  # GCC 12's -Wtsan warns that TSan does not model atomic_thread_fence, which Boost.Asio's
+  # std_fenced_block uses (docs/sanitizers.md says why that is harmless for how Asio uses it).
+  # Kept visible, but not an error: -Werror would otherwise fail every file including Asio.
+  # BOOST_ASIO_DISABLE_FENCED_BLOCK is not the answer: it changes Asio's synchronisation.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    set(pardner_sanitizer_compile_only -Wno-error=tsan)
+  endif()
 else()
   message(FATAL_ERROR "PARDNER_SANITIZE must be empty, address or thread, not '${PARDNER_SANITIZE}'")
 endif()
 
 # Frame pointers give whole stacks in reports; -g1 adds file:line to them at a fraction of -g's
 # compile time and cache size.
-add_compile_options(${pardner_sanitizer_flags} -fno-omit-frame-pointer -g1)
+add_compile_options(${pardner_sanitizer_flags} ${pardner_sanitizer_compile_only}
+  -fno-omit-frame-pointer -g1)
 add_link_options(${pardner_sanitizer_flags})
 
 # Every executable gets the runtime defaults of cmake/sanitizer_options.cc (a report exits 66,

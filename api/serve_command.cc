@@ -2,6 +2,7 @@
 // first connection: the TLS files, the ledger, its key, the readers, the writer.
 #include "api/serve_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -106,8 +107,9 @@ int run_serve(const ServeCommand& command) {
     return fail("--max-connections is at most " + std::to_string(connections_max));
   }
 
+  // The default is lowered with --max-connections; a bound given explicitly must fit it.
   std::size_t max_handshakes = command.max_handshakes_per_address == 0
-                                   ? handshakes_per_address_max
+                                   ? std::min(handshakes_per_address_max, max_connections)
                                    : command.max_handshakes_per_address;
   if (max_handshakes > max_connections) {
     return fail("--max-handshakes-per-address is at most --max-connections (" +

@@ -1,5 +1,6 @@
 // Connection accounting under one mutex. Connections are asked to stop outside the lock: their
-// stop() posts to their own strand and must never call back into the tracker while we hold it.
+// stop() and abort() post to their own strand and must never call back into the tracker while
+// we hold it.
 #include "api/connection_tracker.h"
 
 #include <utility>
@@ -9,64 +10,130 @@
 namespace pardner::api {
 
 ConnectionTracker::Ticket::Ticket(Ticket&& other) noexcept
-    : tracker_(std::exchange(other.tracker_, nullptr)), kind_(other.kind_) {}
+    : tracker_(std::exchange(other.tracker_, nullptr)),
+      kind_(other.kind_),
+      id_(std::exchange(other.id_, 0)) {}
 
 ConnectionTracker::Ticket& ConnectionTracker::Ticket::operator=(Ticket&& other) noexcept {
   if (this != &other) {
-    if (tracker_ != nullptr) tracker_->release(kind_);
+    if (tracker_ != nullptr) tracker_->release(kind_, id_);
     tracker_ = std::exchange(other.tracker_, nullptr);
     kind_ = other.kind_;
+    id_ = std::exchange(other.id_, 0);
   }
   return *this;
 }
 
 ConnectionTracker::Ticket::~Ticket() {
-  if (tracker_ != nullptr) tracker_->release(kind_);
+  if (tracker_ != nullptr) tracker_->release(kind_, id_);
 }
 
-ConnectionTracker::ConnectionTracker(std::size_t serve_max, std::size_t refuse_max)
-    : serve_max_(serve_max), refuse_max_(refuse_max) {
-  PARDNER_ASSERT(serve_max >= 1);
+void ConnectionTracker::Ticket::handshake_done() {
+  if (tracker_ == nullptr) return;
+  std::lock_guard lock(tracker_->mutex_);
+  tracker_->end_handshake(id_);
+}
+
+ConnectionTracker::ConnectionTracker(Limits limits) : limits_(limits) {
+  PARDNER_ASSERT(limits.serve_max >= 1);
+  PARDNER_ASSERT(limits.handshakes_per_source_max >= 1);
 }
 
 ConnectionTracker::~ConnectionTracker() {
   std::lock_guard lock(mutex_);
   PARDNER_ASSERT(served_ == 0);
   PARDNER_ASSERT(refused_ == 0);
+  PARDNER_ASSERT(evicted_.empty());
+  PARDNER_ASSERT(handshakes_.empty());
 }
 
-ConnectionTracker::Ticket ConnectionTracker::admit(Admission& admission) {
+ConnectionTracker::Ticket ConnectionTracker::admit(std::string_view source, Admission& admission) {
+  std::shared_ptr<Connection> victim;
+  Ticket ticket;
+  {
+    std::lock_guard lock(mutex_);
+    admission = Admission::drop;
+    auto by_source = handshakes_by_source_.find(std::string(source));
+    bool source_busy = by_source != handshakes_by_source_.end() &&
+                       by_source->second >= limits_.handshakes_per_source_max;
+    if (stopping_ || source_busy) return ticket;
+    if (served_ < limits_.serve_max) {
+      ++served_;
+      admission = Admission::serve;
+    } else if (evicted_.size() < limits_.evictions_pending_max) {
+      // A served connection still in its handshake gives its place to the newcomer: served_
+      // stays, and the victim's ticket, once it goes, releases nothing but itself.
+      if (auto victim_id = choose_victim(victim)) {
+        end_handshake(*victim_id);
+        evicted_.insert(*victim_id);
+        ++evicted_total_;
+        admission = Admission::serve;
+      }
+    }
+    if (admission == Admission::drop && refused_ < limits_.refuse_max) {
+      ++refused_;
+      admission = Admission::refuse;
+    }
+    if (admission == Admission::drop) return ticket;
+    std::uint64_t id = next_id_++;
+    handshakes_.emplace(id, Handshake{std::string(source), admission, {}});
+    ++handshakes_by_source_[std::string(source)];
+    ticket = Ticket(this, admission, id);
+  }
+  if (victim) victim->abort();
+  return ticket;
+}
+
+std::optional<std::uint64_t> ConnectionTracker::choose_victim(
+    std::shared_ptr<Connection>& victim) const {
+  std::optional<std::uint64_t> chosen;
+  std::size_t chosen_source_count = 0;
+  // handshakes_ is in admission order: on a tie the older stays chosen.
+  for (const auto& [id, handshake] : handshakes_) {
+    if (handshake.kind != Admission::serve) continue;
+    std::size_t source_count = handshakes_by_source_.at(handshake.source);
+    if (chosen && source_count <= chosen_source_count) continue;
+    auto connection = handshake.connection.lock();
+    if (!connection) continue;  // not tracked yet, or already going: its ticket releases it
+    chosen = id;
+    chosen_source_count = source_count;
+    victim = std::move(connection);
+  }
+  return chosen;
+}
+
+void ConnectionTracker::end_handshake(std::uint64_t id) {
+  auto found = handshakes_.find(id);
+  if (found == handshakes_.end()) return;
+  auto by_source = handshakes_by_source_.find(found->second.source);
+  PARDNER_ASSERT(by_source != handshakes_by_source_.end());
+  PARDNER_ASSERT(by_source->second > 0);
+  if (--by_source->second == 0) handshakes_by_source_.erase(by_source);
+  handshakes_.erase(found);
+}
+
+void ConnectionTracker::release(Admission kind, std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  if (!stopping_ && served_ < serve_max_) {
-    ++served_;
-    admission = Admission::serve;
-    return Ticket(this, admission);
+  end_handshake(id);
+  if (evicted_.erase(id) == 0) {
+    if (kind == Admission::serve) {
+      PARDNER_ASSERT(served_ > 0);
+      --served_;
+    } else {
+      PARDNER_ASSERT(kind == Admission::refuse);
+      PARDNER_ASSERT(refused_ > 0);
+      --refused_;
+    }
   }
-  if (!stopping_ && refused_ < refuse_max_) {
-    ++refused_;
-    admission = Admission::refuse;
-    return Ticket(this, admission);
-  }
-  admission = Admission::drop;
-  return Ticket();
+  if (idle()) idle_.notify_all();
 }
 
-void ConnectionTracker::release(Admission kind) {
-  std::lock_guard lock(mutex_);
-  if (kind == Admission::serve) {
-    PARDNER_ASSERT(served_ > 0);
-    --served_;
-  } else {
-    PARDNER_ASSERT(kind == Admission::refuse);
-    PARDNER_ASSERT(refused_ > 0);
-    --refused_;
-  }
-  if (served_ == 0 && refused_ == 0) idle_.notify_all();
-}
-
-void ConnectionTracker::track(std::weak_ptr<Connection> connection) {
+void ConnectionTracker::track(std::weak_ptr<Connection> connection, std::uint64_t ticket_id) {
   std::lock_guard lock(mutex_);
   connections_.remove_if([](const std::weak_ptr<Connection>& c) { return c.expired(); });
+  if (auto found = handshakes_.find(ticket_id); found != handshakes_.end()) {
+    found->second.connection = connection;
+  }
   connections_.push_back(std::move(connection));
 }
 
@@ -93,7 +160,7 @@ void ConnectionTracker::abort_all() {
 
 bool ConnectionTracker::wait_idle_until(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  return idle_.wait_until(lock, deadline, [this] { return served_ == 0 && refused_ == 0; });
+  return idle_.wait_until(lock, deadline, [this] { return idle(); });
 }
 
 std::size_t ConnectionTracker::served() const {
@@ -104,6 +171,16 @@ std::size_t ConnectionTracker::served() const {
 std::size_t ConnectionTracker::refused() const {
   std::lock_guard lock(mutex_);
   return refused_;
+}
+
+std::size_t ConnectionTracker::handshaking() const {
+  std::lock_guard lock(mutex_);
+  return handshakes_.size();
+}
+
+std::uint64_t ConnectionTracker::evicted_total() const {
+  std::lock_guard lock(mutex_);
+  return evicted_total_;
 }
 
 }  // namespace pardner::api

@@ -42,6 +42,8 @@ struct Services {
   HttpMetrics* http_metrics = nullptr;
   // Connections open now, for GET /metrics; null when there are no sockets (tests).
   std::function<std::size_t()> connections_open;
+  // Connections closed in their handshake to make room at the cap, since the start; likewise.
+  std::function<std::uint64_t()> connections_evicted;
 };
 
 // Runs `task` later on the session's strand (tests may run it at once or queue it).

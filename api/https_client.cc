@@ -72,11 +72,43 @@ std::chrono::milliseconds left_until(Clock::time_point deadline) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
 }
 
-// A connected blocking socket to one address, or -1 with `error` set.
-int connect_before(const addrinfo& address, Clock::time_point deadline, std::string& error) {
+// Binds `fd` to `local` (an IP literal of the socket's family) with any port; false with
+// `error` set.
+bool bind_local(int fd, int family, const std::string& local, std::string& error) {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  if (family == AF_INET) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+    v4->sin_family = AF_INET;
+    if (::inet_pton(AF_INET, local.c_str(), &v4->sin_addr) != 1) {
+      return error = "the local address " + local + " is not an IPv4 address", false;
+    }
+    length = sizeof *v4;
+  } else {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    v6->sin6_family = AF_INET6;
+    if (::inet_pton(AF_INET6, local.c_str(), &v6->sin6_addr) != 1) {
+      return error = "the local address " + local + " is not an IPv6 address", false;
+    }
+    length = sizeof *v6;
+  }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
+    return error = "cannot bind to " + local + ": " + std::strerror(errno), false;
+  }
+  return true;
+}
+
+// A connected blocking socket to one address, from `local` unless empty, or -1 with `error`
+// set.
+int connect_before(const addrinfo& address, const std::string& local, Clock::time_point deadline,
+                   std::string& error) {
   int fd = ::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                     address.ai_protocol);
   if (fd < 0) return error = std::strerror(errno), -1;
+  if (!local.empty() && !bind_local(fd, address.ai_family, local, error)) {
+    ::close(fd);
+    return -1;
+  }
   int done = ::connect(fd, address.ai_addr, address.ai_addrlen);
   if (done != 0 && errno == EINPROGRESS) {
     pollfd waiting{fd, POLLOUT, 0};
@@ -184,7 +216,7 @@ HttpsResult<std::unique_ptr<HttpsClient>> HttpsClient::connect(const HttpsOption
   std::string error = "no address";
   for (const addrinfo* address = addresses; address != nullptr && client->fd_ < 0;
        address = address->ai_next) {
-    client->fd_ = connect_before(*address, deadline, error);
+    client->fd_ = connect_before(*address, options.local_address, deadline, error);
   }
   ::freeaddrinfo(addresses);
   if (client->fd_ < 0) return HttpsError{"cannot connect to " + where + ": " + error};

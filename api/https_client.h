@@ -53,6 +53,9 @@ struct HttpsOptions {
   std::string ca_file;  // PEM certificates to trust; empty: the system's trusted CAs
   std::chrono::milliseconds timeout{https_client_timeout_ms};  // connect + handshake; a response
   std::size_t body_bytes_max = https_response_body_bytes_max;
+  // The local IP address to connect from; empty: the system's choice. Tests use another
+  // loopback address (127.0.0.2) to be a different client from the server's point of view.
+  std::string local_address;
   // Called on the TLS context after our settings, before connecting. Only for tests that must
   // offer what this client would not (a protocol version the server has to refuse).
   std::function<void(SSL_CTX*)> configure_for_test;

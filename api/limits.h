@@ -14,6 +14,18 @@ namespace pardner::api {
 // closed; past refused_connections_max more on top it is closed at once, unanswered.
 inline constexpr std::size_t connections_max = 256;
 inline constexpr std::size_t refused_connections_max = 16;
+// Connections one source address (an IPv6 client's /64) may have in their TLS handshake at
+// once; past it a new one from there is closed at once, unanswered. A client finishes a
+// handshake in milliseconds, so even an office behind one NAT address rarely has more than a
+// few in flight, while a client that opens connections and never starts TLS could otherwise
+// hold every place for handshake_timeout_ms and renew them. At the cap, a newcomer takes the
+// place of a connection still in its handshake, which is closed: the oldest from the address
+// with the most connections in their handshakes (ConnectionTracker::admit); at most
+// evicted_connections_max of those may still be closing (each keeps its socket until its
+// strand runs the close, usually microseconds later, but a burst of arrivals on a busy
+// machine can get ahead of it), bounding how far past connections_max the sockets held go.
+inline constexpr std::size_t handshakes_per_address_max = 16;
+inline constexpr std::size_t evicted_connections_max = 64;
 // I/O threads, each with its own ledger::Reader (a Reader is single-threaded).
 inline constexpr std::size_t io_threads_count = 2;
 
@@ -196,5 +208,7 @@ static_assert(dividend_body_bytes_max <= body_bytes_max);
 static_assert(statement_page_default <= ledger::statement_page_max);
 static_assert(list_page_default <= ledger::list_page_max);
 static_assert(io_threads_count >= 1);
+static_assert(handshakes_per_address_max >= 1);
+static_assert(handshakes_per_address_max < connections_max);
 
 }  // namespace pardner::api

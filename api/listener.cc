@@ -1,6 +1,7 @@
 // The accept loop. Each accepted socket gets its own strand, so a connection's handlers never
 // run at once, and a place from the ConnectionTracker: served, refused with a 503, or closed
-// unanswered when even the refusal budget is spent.
+// unanswered when even the refusal budget is spent or its source address already has as many
+// connections in their TLS handshake as it may.
 #include "api/listener.h"
 
 #include <boost/asio/bind_executor.hpp>
@@ -18,6 +19,23 @@ using tcp = net::ip::tcp;
 // After an accept error (out of file descriptors, say) wait a little before the next accept,
 // so the loop does not spin while the condition lasts.
 constexpr std::chrono::milliseconds accept_backoff{50};
+
+// Where a connection comes from, as the tracker counts sources: an IPv4 address (also when it
+// arrives as an IPv4-mapped IPv6 one), or an IPv6 address's /64, because one IPv6 host is
+// commonly given a whole /64 (RFC 7421) and could otherwise use a fresh address per connection.
+std::string source_of(const tcp::socket& socket) {
+  boost::beast::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "";
+  net::ip::address address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  }
+  if (address.is_v4()) return address.to_string();
+  net::ip::address_v6::bytes_type bytes = address.to_v6().to_bytes();
+  for (std::size_t i = 8; i < bytes.size(); ++i) bytes[i] = 0;
+  return net::ip::address_v6(bytes).to_string() + "/64";
+}
 
 }  // namespace
 
@@ -77,15 +95,16 @@ void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
     return;
   }
   ConnectionTracker::Admission admission;
-  ConnectionTracker::Ticket ticket = tracker_.admit(admission);
+  ConnectionTracker::Ticket ticket = tracker_.admit(source_of(socket), admission);
   if (admission == ConnectionTracker::Admission::drop) {
     boost::beast::error_code ignored;
     socket.close(ignored);
   } else {
+    std::uint64_t ticket_id = ticket.id();
     auto session =
         std::make_shared<Session>(std::move(socket), tls_, router_, services_, std::move(ticket),
                                   admission == ConnectionTracker::Admission::refuse, options_);
-    tracker_.track(session);
+    tracker_.track(session, ticket_id);
     session->start();
   }
   do_accept();

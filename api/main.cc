@@ -129,6 +129,9 @@ int run(int argc, char** argv) {
                     "The signing key's passphrase (or set PARDNER_KEY_PASSPHRASE)");
   serve->add_option("--max-connections", serve_command.max_connections,
                     "Concurrent connections served (default and maximum 256)");
+  serve->add_option("--max-handshakes-per-address", serve_command.max_handshakes_per_address,
+                    "Connections one client address (an IPv6 /64) may have in their TLS "
+                    "handshake at once; more are closed (default 16)");
   serve
       ->add_option("--idle-timeout-ms", serve_command.idle_timeout_ms,
                    "Close a connection idle this long (default 30000)")

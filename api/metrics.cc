@@ -112,6 +112,12 @@ std::string render_metrics(const ScrapeInputs& inputs) {
                "Connections open now, served or being refused at the connection cap.");
     out.sample("pardner_connections_open", {}, *inputs.connections_open);
   }
+  if (inputs.connections_evicted) {
+    out.family("pardner_connections_evicted_total", "counter",
+               "Connections closed in their TLS handshake to make room for a newcomer at the "
+               "connection cap.");
+    out.sample("pardner_connections_evicted_total", {}, *inputs.connections_evicted);
+  }
   return out.text();
 }
 

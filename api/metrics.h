@@ -72,6 +72,7 @@ struct ScrapeInputs {
   bool writer_healthy = false;
   std::optional<std::uint64_t> log_size;
   std::optional<std::uint64_t> connections_open;
+  std::optional<std::uint64_t> connections_evicted;
 };
 
 // The whole exposition, every family with its HELP and TYPE lines, ending in a newline.

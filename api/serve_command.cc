@@ -2,6 +2,7 @@
 // first connection: the TLS files, the ledger, its key, the readers, the writer.
 #include "api/serve_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "crypto/secure_file.h"
 #include "ledger/integrity_check.h"
 #include "ledger/ledger_files.h"
+#include "ledger/ledger_lock.h"
 #include "ledger/log_key.h"
 #include "ledger/writer.h"
 
@@ -105,10 +107,20 @@ int run_serve(const ServeCommand& command) {
     return fail("--max-connections is at most " + std::to_string(connections_max));
   }
 
+  // The default is lowered with --max-connections; a bound given explicitly must fit it.
+  std::size_t max_handshakes = command.max_handshakes_per_address == 0
+                                   ? std::min(handshakes_per_address_max, max_connections)
+                                   : command.max_handshakes_per_address;
+  if (max_handshakes > max_connections) {
+    return fail("--max-handshakes-per-address is at most --max-connections (" +
+                std::to_string(max_connections) + ")");
+  }
+
   ServerOptions options;
   options.listen_host = listen->host;
   options.listen_port = listen->port;
   options.max_connections = max_connections;
+  options.max_handshakes_per_address = max_handshakes;
   options.idle_timeout_ms =
       command.idle_timeout_ms == 0 ? idle_timeout_ms : command.idle_timeout_ms;
   options.body_timeout_ms =
@@ -122,6 +134,10 @@ int run_serve(const ServeCommand& command) {
   options.cert_chain_pem = std::move(cert.value());
   options.private_key_pem = std::move(key.value());
 
+  // Held until the server exits: `pardner restore` takes the same lock and refuses while a
+  // server runs, and a server refuses to start while a restore is replacing the file.
+  auto lock = ledger::LedgerLock::acquire(dir, "serve");
+  if (!lock) return fail(lock.error());
   auto settings = ledger::open_ledger(dir);  // applies pending migrations
   if (!settings) return fail(settings.error());
   auto log_key = ledger::load_log_key(dir, command.passphrase_file);

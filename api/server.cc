@@ -98,11 +98,15 @@ int run_server(const ServerOptions& options, Services& services,
   // Built from the router's own table: a request is counted by its row, without a lock.
   HttpMetrics http_metrics(router.routes());
   // Declared before the io_context, so it outlives every session the io_context destroys.
-  ConnectionTracker tracker(options.max_connections, refused_connections_max);
+  ConnectionTracker tracker({.serve_max = options.max_connections,
+                             .refuse_max = refused_connections_max,
+                             .handshakes_per_source_max = options.max_handshakes_per_address,
+                             .evictions_pending_max = evicted_connections_max});
   std::atomic<bool> stopping{false};
   services.stopping = [&stopping] { return stopping.load(); };
   services.http_metrics = &http_metrics;
   services.connections_open = [&tracker] { return tracker.served() + tracker.refused(); };
+  services.connections_evicted = [&tracker] { return tracker.evicted_total(); };
   services.reader = []() -> ledger::Reader& {
     PARDNER_ASSERT(this_thread_reader != nullptr);
     return *this_thread_reader;
@@ -167,6 +171,7 @@ int run_server(const ServerOptions& options, Services& services,
   services.stopping = [] { return true; };
   services.http_metrics = nullptr;
   services.connections_open = nullptr;
+  services.connections_evicted = nullptr;
   std::fprintf(stderr, "pardner: stopped\n");
   return 0;
 }

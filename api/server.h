@@ -20,6 +20,7 @@ struct ServerOptions {
   std::string cert_chain_pem;             // the server certificate, then any intermediates
   std::string private_key_pem;
   std::size_t max_connections = connections_max;
+  std::size_t max_handshakes_per_address = handshakes_per_address_max;
   std::int64_t idle_timeout_ms = api::idle_timeout_ms;
   std::int64_t body_timeout_ms = api::body_timeout_ms;
 };

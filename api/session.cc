@@ -77,6 +77,7 @@ void Session::on_start() {
 void Session::on_handshake(beast::error_code ec) {
   if (ec || closing_ || stopping_) return close_socket();
   handshake_done_ = true;
+  ticket_.handshake_done();
   do_read();
 }
 

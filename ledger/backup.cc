@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "ledger/ledger_files.h"
+#include "ledger/ledger_lock.h"
 #include "ledger/limits.h"
 #include "ledger/log_key.h"
 #include "ledger/reader.h"
@@ -253,9 +254,15 @@ Result<RestoreSummary> restore_ledger(const std::string& backup_file, const std:
                      " has no verifier.key: put the log's signing.key and verifier.key "
                      "there first (a backup holds no keys)"};
   }
+  // Held until the new file is renamed into place and the directory synced: a server that
+  // starts meanwhile is refused by the same lock instead of opening the file being replaced.
+  auto lock = LedgerLock::acquire(data_dir, "restore");
+  if (!lock) return lock.error();
   std::string live_path = database_path(data_dir);
   bool replacing = fs::exists(live_path, ec);
   if (replacing) {
+    // Besides the lock: any other process with the file open (the sqlite3 tool, `pardner
+    // check`, a server of a Pardner from before the lock).
     if (auto holder = holder_of(live_path)) {
       return Error{Errc::unavailable, live_path + " is open in process " + std::to_string(*holder) +
                                           " (a running server?): stop it first"};
@@ -288,6 +295,7 @@ Result<RestoreSummary> restore_ledger(const std::string& backup_file, const std:
   summary.backup = std::move(checked).value();
   if (!summary.backup.check.intact()) return summary;
   if (!migrated) return migrated.error();
+  if (options.before_rename_for_test) options.before_rename_for_test();
 
   if (replacing) {
     // The old ledger is moved aside whole, its WAL with it: a WAL left beside the new file

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -38,6 +39,9 @@ struct RestoreOptions {
   // A signed checkpoint the operator kept (its text): a backup whose log does not extend it
   // (an older or a different log) is refused.
   std::optional<std::string> since_checkpoint;
+  // For tests: runs after the copy passed its check, just before the rename, while the
+  // directory's lock is held.
+  std::function<void()> before_rename_for_test;
 };
 
 struct RestoreSummary {
@@ -49,10 +53,13 @@ struct RestoreSummary {
 // Restores `backup_file` as DIR's ledger. DIR must already hold the log's verifier.key (and
 // signing.key, for a server to run): a backup holds no keys, and the backup is verified against
 // that key, so a copy signed by any other key is refused. The copy is checked in full before
-// it replaces anything. Refusals: not_found (no backup file, or no verifier key in DIR),
-// already_exists (DIR holds a ledger and `force` is not set), unavailable (another process has
-// DIR's ledger open, a running server for instance; even with `force`), schema_too_new (a
-// backup from a newer Pardner), storage_failed. A backup from an older Pardner is migrated.
+// it replaces anything. DIR's lock (ledger/ledger_lock.h), the one `pardner serve` holds while
+// it runs, is held from before the first check until the rename is synced, so a server cannot
+// start in between. Refusals: not_found (no backup file, or no verifier key in DIR),
+// unavailable (DIR's lock is held — a running server or another restore — or another process
+// has DIR's ledger open; even with `force`), already_exists (DIR holds a ledger and `force` is
+// not set), schema_too_new (a backup from a newer Pardner), storage_failed. A backup from an
+// older Pardner is migrated.
 Result<RestoreSummary> restore_ledger(const std::string& backup_file, const std::string& data_dir,
                                       const RestoreOptions& options = {});
 

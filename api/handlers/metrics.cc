@@ -21,6 +21,7 @@ void metrics(Exchange& ex) {
   if (!size) return ex.fail(size.error());
   inputs.log_size = static_cast<std::uint64_t>(size.value());
   if (services.connections_open) inputs.connections_open = services.connections_open();
+  if (services.connections_evicted) inputs.connections_evicted = services.connections_evicted();
   ex.reply(Response{200, std::string(prometheus_text_type), render_metrics(inputs), {}});
 }
 

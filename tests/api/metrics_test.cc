@@ -210,6 +210,7 @@ TEST(RenderMetrics, WritesEveryFamilyForKnownNumbers) {
   inputs.writer_healthy = true;
   inputs.log_size = 7;
   inputs.connections_open = 3;
+  inputs.connections_evicted = 5;
   std::string text = render_metrics(inputs);
   EXPECT_EQ(
       text,
@@ -245,6 +246,9 @@ pardner_log_size 7
 # HELP pardner_connections_open Connections open now, served or being refused at the connection cap.
 # TYPE pardner_connections_open gauge
 pardner_connections_open 3
+# HELP pardner_connections_evicted_total Connections closed in their TLS handshake to make room for a newcomer at the connection cap.
+# TYPE pardner_connections_evicted_total counter
+pardner_connections_evicted_total 5
 )");
   auto read = pardner::testing::read_exposition(text);
   EXPECT_TRUE(read.errors.empty()) << read.errors.front();

@@ -2,8 +2,12 @@
 // keeps writing over HTTPS are each a prefix of the live log (the same entries by seq, and an
 // RFC 9162 consistency proof from the backup's checkpoint to the live one); a restored backup is
 // served with the balances it was taken at; a backup with one byte changed, an older backup
-// than a checkpoint the operator kept, and a restore over a running server are all refused.
+// than a checkpoint the operator kept, and a restore over a running server are all refused, and
+// so is a server started while a restore replaces its ledger.
+#include "ledger/backup.h"
+
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +18,7 @@
 #include <thread>
 
 #include "crypto/merkle.h"
+#include "ledger/ledger_lock.h"
 #include "ledger/limits.h"
 #include "ledger/reader.h"
 #include "tests/e2e/e2e_fixture.h"
@@ -210,7 +215,9 @@ TEST_F(Backup, ARestoredBackupIsServedWithTheBalancesItWasTakenAt) {
 
   // Not over a running server's ledger, even with --force; not over a ledger without it.
   EXPECT_EQ(pardner("restore --from " + file + " --data " + data_dir() + " --force"), 1);
-  EXPECT_NE(output().find("is open in process"), std::string::npos) << output();
+  EXPECT_NE(output().find("is locked by pardner serve, pid " + std::to_string(server_->pid())),
+            std::string::npos)
+      << output();
   std::string checkpoint_file = dir_.file("kept.checkpoint");
   {
     auto newer = client->get("/v1/log/checkpoint", auditor_token_);
@@ -271,13 +278,53 @@ TEST_F(Backup, ABackupWithOneByteChangedIsRefusedByRestore) {
   EXPECT_NE(output().find("problem: log: "), std::string::npos) << output();
   EXPECT_NE(output().find("nothing was restored"), std::string::npos) << output();
   EXPECT_FALSE(std::filesystem::exists(ledger::database_path(fresh)));
-  // Nothing of the attempt is left behind.
+  // Nothing of the attempt is left behind but the directory's lock file, which stays for the
+  // next holder (removing it could let two holders lock two different files).
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(fresh)) {
     (void)entry;
     ++files;
   }
-  EXPECT_EQ(files, 4u);
+  EXPECT_EQ(files, 5u);
+  EXPECT_TRUE(std::filesystem::exists(ledger::lock_path(fresh)));
+}
+
+// The real server started while a restore is between its check and its rename (paused there by
+// the test hook) is refused by the lock the restore holds, instead of opening the file about to
+// be replaced; once the restore is done, a server starts on the restored ledger.
+TEST_F(Backup, AServerCannotStartWhileARestoreReplacesItsLedger) {
+  std::string file = dir_.file("backup.db");
+  ASSERT_EQ(pardner("backup --data " + data_dir() + " --out " + file), 0) << output();
+  {
+    auto client = connect();
+    ASSERT_NE(client, nullptr);
+    ASSERT_TRUE(client->send(post_request("/v1/transactions", transfer(250), admin_token_, "k")));
+    auto response = client->read_response();
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->status, 201) << response->body;
+  }
+  stop_server();
+
+  int attempts = 0;
+  std::string refusal;
+  ledger::RestoreOptions options{.force = true, .before_rename_for_test = [&] {
+                                   ++attempts;
+                                   std::string error;
+                                   auto during =
+                                       ServerProcess::start(PARDNER_BINARY, data_dir(), {},
+                                                            dir_.file("during.err"), error);
+                                   EXPECT_EQ(during, nullptr) << "a server started mid-restore";
+                                   refusal = read_file(dir_.file("during.err"));
+                                 }};
+  auto restored = ledger::restore_ledger(file, data_dir(), options);
+  ASSERT_TRUE(restored) << restored.error().detail;
+  EXPECT_TRUE(restored.value().restored);
+  EXPECT_EQ(attempts, 1);
+  EXPECT_NE(refusal.find("is locked by pardner restore, pid " + std::to_string(::getpid())),
+            std::string::npos)
+      << refusal;
+  start_server();
+  EXPECT_EQ(balance(server_->port(), savings1_), 5000);  // as backed up, without the 250
 }
 
 // The CLI's HTTPS client while this process runs commands: each child's exit sends SIGCHLD,

@@ -114,7 +114,8 @@ TEST_F(MetricsApi, CountersMoveWithRequestsAndTheWriterHistogramsFill) {
   EXPECT_EQ(after.value("pardner_log_size"), *before.value("pardner_log_size") + 1);
   std::int64_t seq = boost::json::parse(moved->body).at("seq").as_int64();
   EXPECT_EQ(after.value("pardner_log_size"), static_cast<double>(seq + 1));
-  EXPECT_GE(after.value("pardner_connections_open"), 1.0);  // this one
+  EXPECT_GE(after.value("pardner_connections_open"), 1.0);           // this one
+  EXPECT_EQ(after.value("pardner_connections_evicted_total"), 0.0);  // nobody stalled at the cap
 }
 
 }  // namespace

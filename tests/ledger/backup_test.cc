@@ -1,15 +1,18 @@
 // ledger/backup without a server: the refusals of backup and restore in the order the code
 // checks them, a copy that equals its source, and a restore that replaces a ledger only with
-// force, keeping the old one aside. (A restore over a running server, and backups under write
-// load, are in tests/e2e/backup_test.cc: a process's own locks are invisible to F_GETLK.)
+// force, keeping the old one aside, and the directory's lock held from the first check to the
+// rename. (A restore over a running server, and backups under write load, are in
+// tests/e2e/backup_test.cc: a process's own SQLite locks are invisible to F_GETLK.)
 #include "ledger/backup.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "ledger/ledger_files.h"
+#include "ledger/ledger_lock.h"
 #include "ledger/log_key.h"
 #include "ledger/reader.h"
 #include "tests/support/temp_dir.h"
@@ -73,17 +76,25 @@ TEST_F(BackupFiles, RestoreRefusalsInOrder) {
   ASSERT_TRUE(backup_ledger(source(), file));
   struct Case {
     std::string backup, dir;
+    bool locked;  // DIR's lock held elsewhere (by a running server)
     Errc code;
   };
   std::string keyless = dir_.file("keyless");
   fs::create_directory(keyless);
   for (const Case& c :
-       {Case{dir_.file("missing.db"), source(), Errc::not_found},
-        Case{file, keyless, Errc::not_found}, Case{file, source(), Errc::already_exists}}) {
-    SCOPED_TRACE(c.backup + " -> " + c.dir);
-    auto refused = restore_ledger(c.backup, c.dir);
+       {Case{dir_.file("missing.db"), source(), true, Errc::not_found},
+        Case{file, keyless, true, Errc::not_found}, Case{file, source(), true, Errc::unavailable},
+        Case{file, source(), false, Errc::already_exists}}) {
+    SCOPED_TRACE(c.backup + " -> " + c.dir + (c.locked ? " (locked)" : ""));
+    std::optional<LedgerLock> server;
+    if (c.locked && fs::exists(c.dir)) {
+      auto lock = LedgerLock::acquire(c.dir, "serve");
+      ASSERT_TRUE(lock) << lock.error().detail;
+      server.emplace(std::move(lock).value());
+    }
+    auto refused = restore_ledger(c.backup, c.dir, RestoreOptions{.force = c.locked});
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().code, c.code);
+    EXPECT_EQ(refused.error().code, c.code) << refused.error().detail;
   }
   EXPECT_FALSE(fs::exists(database_path(keyless)));
 }
@@ -99,6 +110,32 @@ TEST_F(BackupFiles, RestoreWithForceKeepsTheReplacedLedgerAside) {
   auto check = check_ledger_integrity(source());
   ASSERT_TRUE(check);
   EXPECT_TRUE(check.value().intact());
+}
+
+// The lock is held from before the first check until the rename is synced: at the last moment
+// before the rename a server could not take it, and once restore returns it can.
+TEST_F(BackupFiles, RestoreHoldsTheServersLockUntilTheRenameIsDone) {
+  std::string file = dir_.file("b.db");
+  ASSERT_TRUE(backup_ledger(source(), file));
+  for (bool replacing : {false, true}) {
+    SCOPED_TRACE(replacing ? "over a ledger, with force" : "into a directory with keys only");
+    std::string dir = replacing ? source() : keyed_dir("fresh");
+    int hook_runs = 0;
+    RestoreOptions options{
+        .force = replacing, .before_rename_for_test = [&] {
+          ++hook_runs;
+          auto server = LedgerLock::acquire(dir, "serve");
+          ASSERT_FALSE(server);
+          EXPECT_EQ(server.error().code, Errc::unavailable);
+          EXPECT_NE(server.error().detail.find("pardner restore"), std::string::npos)
+              << server.error().detail;
+        }};
+    auto restored = restore_ledger(file, dir, options);
+    ASSERT_TRUE(restored) << restored.error().detail;
+    EXPECT_TRUE(restored.value().restored);
+    EXPECT_EQ(hook_runs, 1);
+    EXPECT_TRUE(LedgerLock::acquire(dir, "serve"));
+  }
 }
 
 TEST_F(BackupFiles, ABackupSignedByAnotherKeyIsRefused) {

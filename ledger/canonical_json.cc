@@ -178,6 +178,8 @@ void append_value(std::string& out, const boost::json::value& value) {
 
 }  // namespace
 
+void append_canonical_string(std::string& out, std::string_view text) { append_string(out, text); }
+
 std::string canonical_json(const boost::json::value& value) {
   std::string out;
   out.reserve(256);

@@ -5,6 +5,7 @@
 
 #include <boost/json/value.hpp>
 #include <string>
+#include <string_view>
 
 namespace pardner::ledger {
 
@@ -13,6 +14,10 @@ namespace pardner::ledger {
 std::string canonical_json(const boost::json::value& value);
 // The same for an object, without first copying it into a value.
 std::string canonical_json(const boost::json::object& object);
+
+// Appends `text` as canonical_json encodes a string (quoted, escaped as JSON.stringify does), for
+// callers that write canonical bytes directly rather than build a boost::json value first.
+void append_canonical_string(std::string& out, std::string_view text);
 
 // True when every number in `value` is an integer within +-(2^53 - 1) and every string is
 // valid UTF-8 (Boost.JSON's parser guarantees the latter for parsed input).

@@ -39,6 +39,8 @@ inline constexpr std::size_t expiries_per_batch_max = 256;
 // batch holding one may pass batch_commands_max, up to this. Twice a batch: a group holds up the
 // commands queued behind it no longer than two full batches would.
 inline constexpr std::size_t atomic_group_commands_max = 2 * batch_commands_max;
+// Threads that sign a batch's entries beside the writer (WriterOptions::signer_threads).
+inline constexpr std::size_t signer_threads_max = 16;
 
 // Reads.
 inline constexpr std::size_t statement_page_max = 1000;

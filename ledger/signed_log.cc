@@ -34,13 +34,20 @@ Result<StoredCheckpoint> read_checkpoint(Statement& query) {
 
 Result<Ok> sign_and_hash_entry(Database& db, const crypto::NamedSigningKey& key, Seq seq,
                                std::string_view leaf) {
-  crypto::Signature signature = key.key.sign(leaf);
-  auto stored = db.cached("INSERT INTO entry_signatures (seq, signature) VALUES (?, ?)")
-                    .bind(1, seq)
-                    .bind_blob(2, signature)
-                    .run();
+  auto stored = store_entry_signature(db, seq, key.key.sign(leaf));
   if (!stored) return stored;
+  return hash_entry(db, seq, leaf);
+}
+
+Result<Ok> hash_entry(Database& db, Seq seq, std::string_view leaf) {
   return append_merkle_leaf(db, static_cast<std::uint64_t>(seq), leaf);
+}
+
+Result<Ok> store_entry_signature(Database& db, Seq seq, const crypto::Signature& signature) {
+  return db.cached("INSERT INTO entry_signatures (seq, signature) VALUES (?, ?)")
+      .bind(1, seq)
+      .bind_blob(2, signature)
+      .run();
 }
 
 Result<Ok> issue_checkpoint(Database& db, const crypto::NamedSigningKey& key,

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "crypto/ed25519.h"
 #include "crypto/key_file.h"
 #include "crypto/sha256.h"
 #include "ledger/error.h"
@@ -25,6 +26,13 @@ struct StoredCheckpoint {
 // come in seq order; the caller has just stored the entry itself.
 Result<Ok> sign_and_hash_entry(Database& db, const crypto::NamedSigningKey& key, Seq seq,
                                std::string_view leaf);
+
+// The writer's split of the same work: the leaf goes into the Merkle tree as the entry is stored
+// (the tree hashes the leaf alone, never its signature), and the signatures, made off the writer
+// thread, are stored together before the batch's checkpoint and commit. Same rows as
+// sign_and_hash_entry.
+Result<Ok> hash_entry(Database& db, Seq seq, std::string_view leaf);
+Result<Ok> store_entry_signature(Database& db, Seq seq, const crypto::Signature& signature);
 
 // Computes the root for `tree_size`, signs a checkpoint for it and stores it, unless one for
 // that size exists already.

@@ -38,6 +38,9 @@ class Database {
   Statement& cached(const char* sql);
 
   std::int64_t changes() const;
+  // Rows inserted, updated or deleted since the connection opened, triggers' included; a
+  // statement that failed and was undone adds nothing (sqlite3_total_changes64).
+  std::int64_t total_changes() const;
   sqlite3* handle() const { return db_; }
   Error error(std::string_view what) const;
 

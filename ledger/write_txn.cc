@@ -1,5 +1,5 @@
-// Appending an entry: encode (make_entry checks the bytes read back as the entry), store, sign
-// and hash, project the entry as built, not parsed back from its bytes.
+// Appending an entry: encode (make_entry checks the bytes read back as the entry), store, hash,
+// project the entry as built, not parsed back from its bytes, and queue the leaf for signing.
 #include "ledger/write_txn.h"
 
 #include "ledger/make_entry.h"
@@ -19,8 +19,11 @@ Result<EntryRef> WriteTxn::append(EntryKind kind, boost::json::object fields) {
                     .bind_blob(2, {reinterpret_cast<const std::uint8_t*>(leaf.data()), leaf.size()})
                     .run();
   if (!stored) return stored.error();
-  auto signed_and_hashed = sign_and_hash_entry(db_, key_, seq, leaf);
-  if (!signed_and_hashed) return signed_and_hashed.error();
+  // Signing first, so a signer thread works on it while the writer hashes and projects. Should
+  // anything below fail, the writer discards it with the rest of the command.
+  signer_.add(seq, leaf);
+  auto hashed = hash_entry(db_, seq, leaf);
+  if (!hashed) return hashed.error();
   auto projected = project(db_, entry);
   if (!projected) return projected.error();
   tail_.next_seq = seq + 1;

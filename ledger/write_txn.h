@@ -6,8 +6,8 @@
 #include <boost/json/object.hpp>
 #include <string>
 
-#include "crypto/key_file.h"
 #include "ledger/entry.h"
+#include "ledger/entry_signer.h"
 #include "ledger/error.h"
 #include "ledger/settings.h"
 #include "ledger/sqlite.h"
@@ -29,9 +29,9 @@ struct LogTail {
 
 class WriteTxn {
  public:
-  WriteTxn(Database& db, const Settings& settings, const crypto::NamedSigningKey& key,
-           LogTail& tail, Timestamp now)
-      : db_(db), settings_(settings), key_(key), tail_(tail), now_(now) {}
+  WriteTxn(Database& db, const Settings& settings, EntrySigner& signer, LogTail& tail,
+           Timestamp now)
+      : db_(db), settings_(settings), signer_(signer), tail_(tail), now_(now) {}
 
   Database& db() { return db_; }
   const Settings& settings() const { return settings_; }
@@ -41,15 +41,16 @@ class WriteTxn {
   Result<Account> account(AccountId id) { return load_account(db_, id); }
   Result<TransactionRow> transaction(TransactionId id) { return load_transaction(db_, id); }
 
-  // Encodes the entry (seq and ts assigned here), stores its leaf, signs it, adds it to the
-  // Merkle tree and applies it to the derived tables through the projection. Failures are storage or log errors; the caller's savepoint
-  // is rolled back by the writer.
+  // Encodes the entry (seq and ts assigned here), stores its leaf, adds it to the Merkle tree,
+  // applies it to the derived tables through the projection and hands its leaf to the signer
+  // (the writer stores the signature before the batch commits). Failures are storage or log
+  // errors; the writer rolls back the caller's savepoint and discards the entry's signing.
   Result<EntryRef> append(EntryKind kind, boost::json::object fields);
 
  private:
   Database& db_;
   const Settings& settings_;
-  const crypto::NamedSigningKey& key_;
+  EntrySigner& signer_;
   LogTail& tail_;
   Timestamp now_;
 };

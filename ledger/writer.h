@@ -1,6 +1,7 @@
 // The single writer: one thread owns the write connection. Commands queue to it; it applies up
-// to a batch of them in one SQLite transaction (a savepoint each, so one refusal spoils nothing
-// else), commits once, and only then completes each command. An answered write is durable.
+// to a batch of them in one SQLite transaction (a refused command leaves nothing behind, so one
+// refusal spoils nothing else), has signer threads sign the entries meanwhile, commits once, and
+// only then completes each command. An answered write is durable.
 // An atomic group of commands is one unit of the queue, never split across batches: all of it is
 // applied or none. After any storage failure it stops taking writes: retrying a commit whose
 // durability is unknown is how ledgers lose money.
@@ -22,6 +23,7 @@
 
 #include "crypto/key_file.h"
 #include "ledger/commands.h"
+#include "ledger/entry_signer.h"
 #include "ledger/error.h"
 #include "ledger/histogram.h"
 #include "ledger/limits.h"
@@ -48,8 +50,19 @@ struct WriterStats {
   std::uint64_t last_batch_commands = 0;
   std::uint64_t last_commit_micros = 0;
   std::uint64_t queue_commands = 0;  // waiting when stats() was called
+  // Batches run a second time, with a savepoint per command, because a command was refused
+  // after it had written (Writer::Undo::batch_rerun); counted when they commit.
+  std::uint64_t batch_reruns = 0;
   HistogramSnapshot batch_commands;  // commands per batch; count == batches, sum == commands
   HistogramSnapshot commit_micros;   // BEGIN to durable COMMIT, per batch
+};
+
+struct WriterOptions {
+  // Threads that sign entries while the writer applies the batch (0: the writer signs them
+  // itself before the commit). At most signer_threads_max. The default leaves one core to the
+  // writer: one fewer than the hardware has.
+  std::size_t signer_threads = default_signer_threads();
+  static std::size_t default_signer_threads();
 };
 
 class Writer {
@@ -62,9 +75,11 @@ class Writer {
 
   // Opens the write connection to an existing, migrated ledger, signs and hashes any entries
   // that lack it, makes sure the current size has a checkpoint, and starts the thread. `key`
-  // must be named for the ledger's log origin. `clock` must outlive the writer.
+  // must be named for the ledger's log origin. `clock` must outlive the writer. More than
+  // signer_threads_max signer threads are refused with invalid_argument.
   static Result<std::unique_ptr<Writer>> start(const std::string& db_path, const Clock& clock,
-                                               crypto::NamedSigningKey key);
+                                               crypto::NamedSigningKey key,
+                                               WriterOptions options = {});
   ~Writer();  // stop()
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -129,8 +144,20 @@ class Writer {
   static void refuse(Work& work, const Error& error);
   static void complete(Work& work, Outcome outcome);
 
+  // Where a command's writes are undone if it is refused.
+  enum class Undo : std::uint8_t {
+    // By a savepoint of its own: the careful way, and the old one.
+    own_savepoint,
+    // Not at all: refusals are expected to come before a command writes (commands check, then
+    // write). One that wrote anyway sets refused_after_writing_, and the batch is run again
+    // from the start with own_savepoint for every command.
+    batch_rerun,
+    // By the atomic group's savepoint, which undoes the whole group on any refusal.
+    group_savepoint,
+  };
+
   Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogTail tail,
-         const Clock& clock);
+         const Clock& clock, std::size_t signer_threads);
   // Queues all of `work` in order, or none of it (false) when it does not fit in the queue or
   // the writer is stopping or stopped; on false `work` is untouched.
   bool enqueue(std::vector<Work>& work);
@@ -139,10 +166,17 @@ class Writer {
   std::vector<Work> take_batch();
   Result<std::vector<Work>> due_expiries(Timestamp now);
   void run_batch(std::vector<Work> work);
-  Result<Applied> run_command(WriteTxn& txn, const Command& command);
+  // BEGIN IMMEDIATE and every unit of `work`, their outcomes into `outcomes`. false when
+  // `undo` is batch_rerun and a command was refused after writing: the caller rolls back and
+  // runs it again with own_savepoint. Err when storage failed.
+  Result<bool> apply_batch(const std::vector<Work>& work, Timestamp now, Undo undo,
+                           std::vector<Outcome>& outcomes, std::size_t& commands);
+  Result<Applied> run_command(WriteTxn& txn, const Command& command, Undo undo);
   // Err only when storage failed (the batch then fails whole).
   Result<std::vector<Result<Applied>>> run_group(WriteTxn& txn,
                                                  const std::vector<Command>& commands);
+  // The batch's signatures, stored in seq order before its checkpoint.
+  Result<Ok> store_signatures();
   void fail_stop(const Error& error);
 
   Database db_;
@@ -150,6 +184,8 @@ class Writer {
   const crypto::NamedSigningKey key_;
   LogTail tail_;
   const Clock& clock_;
+  EntrySigner signer_;                  // after key_, which its threads use
+  bool refused_after_writing_ = false;  // see Undo::batch_rerun
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -15,21 +15,13 @@
 #include "ledger/merkle_store.h"
 #include "ledger/receipt.h"
 #include "tests/ledger/ledger_fixture.h"
+#include "tests/support/text_file.h"
 
 namespace pardner::ledger::testing {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+using pardner::testing::read_text;
+using pardner::testing::write_text;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

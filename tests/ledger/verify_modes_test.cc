@@ -13,21 +13,13 @@
 #include "ledger/canonical_json.h"
 #include "ledger/log_key.h"
 #include "tests/ledger/ledger_fixture.h"
+#include "tests/support/text_file.h"
 
 namespace pardner::ledger::testing {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+using pardner::testing::read_text;
+using pardner::testing::write_text;
 
 std::string base64(std::string_view bytes) {
   return crypto::base64_encode({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});

@@ -14,6 +14,12 @@ elseif(PARDNER_SANITIZE STREQUAL "address")
   # -fno-sanitize-recover=all: undefined behaviour ends the process like an ASan report does,
   # so it fails the test instead of printing a line nobody reads.
   set(pardner_sanitizer_flags -fsanitize=address,undefined -fno-sanitize-recover=all)
+  # GCC's manual warns that sanitizers make -Wmaybe-uninitialized unreliable; under them GCC 12
+  # flags boost::optional inside Beast's parser (tests/fuzz/http_request_fuzz.cc). Kept visible,
+  # not an error here; the plain build, which CI runs, still fails on it.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    set(pardner_sanitizer_compile_only -Wno-error=maybe-uninitialized)
+  endif()
 elseif(PARDNER_SANITIZE STREQUAL "thread")
   set(pardner_sanitizer_flags -fsanitize=thread)
   # GCC 12's -Wtsan warns that TSan does not model atomic_thread_fence, which Boost.Asio's

@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <condition_variable>
@@ -19,9 +18,9 @@
 
 #include "crypto/merkle.h"
 #include "ledger/ledger_lock.h"
-#include "ledger/limits.h"
 #include "ledger/reader.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/log_leaves.h"
 
 namespace pardner::e2e {
 namespace {
@@ -78,20 +77,7 @@ struct BackupLog {
   std::vector<std::string> leaves;
 };
 
-// Every leaf below `size`, in pages of at most entries_page_max (Reader::leaves refuses more): a
-// log that grew past one page under a slow machine's load is read whole.
-ledger::Result<std::vector<std::string>> read_leaves(ledger::Reader& reader, std::uint64_t size) {
-  std::vector<std::string> all;
-  while (all.size() < size) {
-    std::size_t page = static_cast<std::size_t>(
-        std::min<std::uint64_t>(size - all.size(), ledger::entries_page_max));
-    auto leaves = reader.leaves(static_cast<ledger::Seq>(all.size()), page);
-    if (!leaves) return leaves.error();
-    if (leaves.value().empty()) break;
-    for (auto& leaf : leaves.value()) all.push_back(std::move(leaf));
-  }
-  return all;
-}
+using pardner::testing::read_leaves;
 
 BackupLog read_backup(const std::string& file) {
   BackupLog log;

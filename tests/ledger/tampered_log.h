@@ -14,21 +14,13 @@
 #include "ledger/entry.h"
 #include "ledger/reader.h"
 #include "ledger/replay.h"
+#include "tests/support/log_leaves.h"
 
 namespace pardner::ledger::testing {
 
 using EntryChange = std::function<void(boost::json::object&)>;
 
-// Every leaf of the log, in seq order.
-inline Result<std::vector<std::string>> read_leaves(Reader& reader) {
-  std::vector<std::string> leaves;
-  while (true) {
-    auto page = reader.leaves(static_cast<Seq>(leaves.size()), 1'000);
-    if (!page) return page.error();
-    if (page.value().empty()) return leaves;
-    leaves.insert(leaves.end(), page.value().begin(), page.value().end());
-  }
-}
+using pardner::testing::read_leaves;
 
 inline boost::json::object leaf_fields(const std::vector<std::string>& leaves, Seq seq) {
   auto entry = decode_leaf(leaves[static_cast<std::size_t>(seq)]);

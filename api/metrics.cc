@@ -98,6 +98,16 @@ std::string render_metrics(const ScrapeInputs& inputs) {
     out.histogram("pardner_writer_commit_seconds", {}, writer.commit_micros, micros_per_second);
     out.family("pardner_writer_queue_depth", "gauge", "Commands waiting for the writer.");
     out.sample("pardner_writer_queue_depth", {}, writer.queue_commands);
+    out.family("pardner_writer_batch_reruns_total", "counter",
+               "Batches run a second time, a savepoint per command, because a command was "
+               "refused after it had written.");
+    out.sample("pardner_writer_batch_reruns_total", {}, writer.batch_reruns);
+    out.family("pardner_wal_checkpoints_total", "counter",
+               "Checkpoints that copied the write-ahead log into the database file.");
+    out.sample("pardner_wal_checkpoints_total", {}, writer.checkpoints.checkpoints);
+    out.family("pardner_wal_frames", "gauge",
+               "Pages in the write-ahead log after the last commit.");
+    out.sample("pardner_wal_frames", {}, writer.checkpoints.wal_frames);
   }
   out.family("pardner_writer_healthy", "gauge",
              "1 while the writer takes writes; 0 after it stopped on a storage failure, or when "

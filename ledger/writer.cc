@@ -82,6 +82,14 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   std::unique_ptr<Writer> writer(new Writer(std::move(db.value()), std::move(settings.value()),
                                             std::move(key), tail.value(), clock,
                                             options.signer_threads));
+  // A failed checkpoint loses nothing committed, but the disk under the ledger is failing:
+  // stop taking writes, as after any storage failure.
+  auto checkpointer =
+      WalCheckpointer::start(db_path, options.checkpoint_wal_frames,
+                             [w = writer.get()](const Error& e) { w->fail_stop(e); });
+  if (!checkpointer) return checkpointer.error();
+  writer->checkpointer_ = std::move(checkpointer.value());
+  writer->checkpointer_->attach(writer->db_);
   writer->thread_ = std::thread([w = writer.get()] { w->run(); });
   return writer;
 }
@@ -344,6 +352,10 @@ void Writer::run_batch(std::vector<Work> work) {
   }
   // Durable now: only at this point may anyone learn the outcome.
   for (std::size_t i = 0; i < work.size(); ++i) complete(work[i], std::move(outcomes[i]));
+  // Between two batches, after the answers: the next batch's transaction then finds the WAL
+  // wholly copied and starts it over, which a checkpoint running beside the writer never
+  // finds on its own.
+  if (checkpointer_->wal_needs_restart()) checkpointer_->finish_before_next_write();
 }
 
 void Writer::fail_stop(const Error& error) {

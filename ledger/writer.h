@@ -30,6 +30,7 @@
 #include "ledger/settings.h"
 #include "ledger/sqlite.h"
 #include "ledger/time.h"
+#include "ledger/wal_checkpointer.h"
 #include "ledger/write_txn.h"
 
 namespace pardner::ledger {
@@ -53,6 +54,7 @@ struct WriterStats {
   // Batches run a second time, with a savepoint per command, because a command was refused
   // after it had written (Writer::Undo::batch_rerun); counted when they commit.
   std::uint64_t batch_reruns = 0;
+  CheckpointStats checkpoints;       // the WAL and its checkpoints (WalCheckpointer)
   HistogramSnapshot batch_commands;  // commands per batch; count == batches, sum == commands
   HistogramSnapshot commit_micros;   // BEGIN to durable COMMIT, per batch
 };
@@ -63,6 +65,11 @@ struct WriterOptions {
   // writer: one fewer than the hardware has.
   std::size_t signer_threads = default_signer_threads();
   static std::size_t default_signer_threads();
+  // WAL frames (pages) after a commit from which the checkpointer thread copies them into the
+  // database file; SQLite's own automatic checkpoint, on the writer thread, is off. 4,096
+  // frames is 16 MiB: a page dirtied by several batches is copied once, and the WAL starts
+  // over by four times that (docs/performance.md, "Checkpoints beside the writer").
+  std::uint64_t checkpoint_wal_frames = 4096;
 };
 
 class Writer {
@@ -185,6 +192,8 @@ class Writer {
   LogTail tail_;
   const Clock& clock_;
   EntrySigner signer_;                  // after key_, which its threads use
+  // Hooked into db_ while the thread runs; stopped before db_ closes (stop()).
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   bool refused_after_writing_ = false;  // see Undo::batch_rerun
 
   mutable std::mutex mutex_;

@@ -156,12 +156,18 @@ void Writer::stop() {
     wake_.notify_one();
   }
   if (thread_.joinable()) thread_.join();
+  if (checkpointer_) {
+    // The last checkpoint is the writer connection's own, when it closes.
+    WalCheckpointer::detach(db_);
+    checkpointer_->stop();
+  }
 }
 
 WriterStats Writer::stats() const {
   std::lock_guard lock(mutex_);
   WriterStats out = stats_;
   out.queue_commands = queued_commands_;
+  if (checkpointer_) out.checkpoints = checkpointer_->stats();
   out.batch_commands = batch_commands_.snapshot();
   out.commit_micros = commit_micros_.snapshot();
   return out;

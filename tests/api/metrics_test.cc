@@ -204,6 +204,9 @@ TEST(RenderMetrics, WritesEveryFamilyForKnownNumbers) {
   writer.batches = 2;
   writer.commands = 3;
   writer.queue_commands = 1;
+  writer.batch_reruns = 4;
+  writer.checkpoints.checkpoints = 6;
+  writer.checkpoints.wal_frames = 1234;
   writer.batch_commands = {{1, 2}, {1, 2}, 2, 3};
   writer.commit_micros = {{1'000, 10'000}, {1, 1}, 2, 15'000};
   inputs.writer = writer;
@@ -237,6 +240,15 @@ pardner_writer_commit_seconds_count 2
 # HELP pardner_writer_queue_depth Commands waiting for the writer.
 # TYPE pardner_writer_queue_depth gauge
 pardner_writer_queue_depth 1
+# HELP pardner_writer_batch_reruns_total Batches run a second time, a savepoint per command, because a command was refused after it had written.
+# TYPE pardner_writer_batch_reruns_total counter
+pardner_writer_batch_reruns_total 4
+# HELP pardner_wal_checkpoints_total Checkpoints that copied the write-ahead log into the database file.
+# TYPE pardner_wal_checkpoints_total counter
+pardner_wal_checkpoints_total 6
+# HELP pardner_wal_frames Pages in the write-ahead log after the last commit.
+# TYPE pardner_wal_frames gauge
+pardner_wal_frames 1234
 # HELP pardner_writer_healthy 1 while the writer takes writes; 0 after it stopped on a storage failure, or when the server takes no writes.
 # TYPE pardner_writer_healthy gauge
 pardner_writer_healthy 1

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -134,13 +135,22 @@ Figure summarise(std::vector<double> samples) {
   return {samples[samples.size() / 2], samples.front(), samples.back()};
 }
 
-void measure(Bench& bench, KeyMaker& keys, const char* ledger_state, const char* key_kind,
+// `stored` is the preloaded ledger every run adds to; without one, each run starts on a new
+// ledger of its own, so "fresh" means fresh for every batch size and run (the ledger a run
+// grows would otherwise be the next run's).
+void measure(Bench* stored, KeyMaker& keys, const char* ledger_state, const char* key_kind,
              const Options& options) {
   for (std::size_t batch : {std::size_t{1}, std::size_t{10}, std::size_t{100}, std::size_t{1000}}) {
     std::size_t count = batch == 1 ? 1000 : batch == 10 ? 5000 : batch == 100 ? 30000 : 60000;
     if (options.quick) count /= 10;
     std::vector<double> rates;
     for (int run = 0; run < options.runs; ++run) {
+      std::unique_ptr<Bench> fresh;
+      if (stored == nullptr) {
+        fresh = std::make_unique<Bench>();
+        if (!fresh->open("fresh")) std::exit(1);
+      }
+      Bench& bench = stored != nullptr ? *stored : *fresh;
       auto commands = bench.transfers(count, keys);
       auto started = std::chrono::steady_clock::now();
       if (!bench.run_all(std::move(commands), batch)) std::exit(1);
@@ -202,10 +212,8 @@ int run(int argc, char** argv) {
   for (bool random : {false, true}) {
     const char* key_kind = random ? "uuidv4" : "ordered";
     {
-      Bench fresh;
-      if (!fresh.open("fresh")) return 1;
       KeyMaker keys(random, 1);
-      measure(fresh, keys, "fresh", key_kind, options);
+      measure(nullptr, keys, "fresh", key_kind, options);
     }
     Bench loaded;
     if (!loaded.open("loaded")) return 1;
@@ -221,7 +229,7 @@ int run(int argc, char** argv) {
                 static_cast<long long>(options.preload), key_kind, took.count());
     char label[32];
     std::snprintf(label, sizeof label, "+%lldk", static_cast<long long>(options.preload / 1000));
-    measure(loaded, keys, label, key_kind, options);
+    measure(&loaded, keys, label, key_kind, options);
   }
   return 0;
 }

@@ -4,7 +4,8 @@
 // (UUIDv4) idempotency keys. Prints medians of several runs with min and max, and JSON lines.
 // `--profile N` instead commits N transfers in batches of 1,000 once (after `--preload`), for
 // an instruction profile: under callgrind only those N are counted (start it with
-// --instr-atstart=no; the requests are no-ops outside valgrind).
+// --instr-atstart=no; the requests are no-ops outside valgrind). `--batch N` measures only that
+// batch size, `--checkpoint-frames N` sets WriterOptions::checkpoint_wal_frames.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -36,7 +37,8 @@ struct Options {
   std::int64_t preload = 1'000'000;
   int runs = 5;
   bool quick = false;
-  std::size_t profile = 0;  // transfers to commit once for a profile; 0: the timed bench
+  std::size_t profile = 0;     // transfers to commit once for a profile; 0: the timed bench
+  std::size_t only_batch = 0;  // `--batch N`: only that batch size; 0: 1, 10, 100 and 1000
 };
 
 class KeyMaker {
@@ -68,6 +70,9 @@ class KeyMaker {
   std::uint64_t counter_ = 0;
 };
 
+// `--checkpoint-frames N`: the checkpointer's threshold, to compare settings in one run.
+WriterOptions writer_options;
+
 struct Bench {
   pardner::testing::TempDir dir;
   SystemClock clock;
@@ -82,7 +87,7 @@ struct Bench {
     if (!init_ledger(dir.path(), settings)) return false;
     auto key = load_log_key(dir.path());
     if (!key) return false;
-    auto started = Writer::start(database_path(dir.path()), clock, key.value());
+    auto started = Writer::start(database_path(dir.path()), clock, key.value(), writer_options);
     if (!started) return false;
     writer = std::move(started.value());
     std::vector<Command> opens;
@@ -141,6 +146,7 @@ Figure summarise(std::vector<double> samples) {
 void measure(Bench* stored, KeyMaker& keys, const char* ledger_state, const char* key_kind,
              const Options& options) {
   for (std::size_t batch : {std::size_t{1}, std::size_t{10}, std::size_t{100}, std::size_t{1000}}) {
+    if (options.only_batch != 0 && batch != options.only_batch) continue;
     std::size_t count = batch == 1 ? 1000 : batch == 10 ? 5000 : batch == 100 ? 30000 : 60000;
     if (options.quick) count /= 10;
     std::vector<double> rates;
@@ -203,6 +209,10 @@ int run(int argc, char** argv) {
       preload_given = true;
     } else if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
       options.runs = std::stoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
+      options.only_batch = std::stoul(argv[++i]);
+    } else if (std::strcmp(argv[i], "--checkpoint-frames") == 0 && i + 1 < argc) {
+      writer_options.checkpoint_wal_frames = std::stoull(argv[++i]);
     } else if (std::strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
       options.profile = std::stoul(argv[++i]);
     }

@@ -48,3 +48,7 @@ target_compile_definitions(pardner_sanitizer_options PRIVATE
 # Linked through the warnings target, which every one of our targets uses: the object lands in
 # each executable's link (objects named by $<TARGET_OBJECTS> travel to the final link).
 target_link_libraries(pardner_warnings INTERFACE $<TARGET_OBJECTS:pardner_sanitizer_options>)
+# $<TARGET_OBJECTS> names the file but not the target that builds it: without this, building
+# one test target in a fresh sanitizer build dir stops at "No rule to make target
+# .../sanitizer_options.cc.o". Dependencies of an interface target are followed by its users.
+add_dependencies(pardner_warnings pardner_sanitizer_options)

@@ -1,8 +1,11 @@
 // The thread waits for the writer's hook to say the WAL reached the threshold, then runs one
 // PASSIVE checkpoint: it copies what no reader still needs and never waits for a lock, so
 // neither the writer nor a reader is ever held up by it. What it could not copy is copied next
-// time. SQLite starts the WAL from its beginning again at a commit that finds every frame
-// copied, so the file stops growing once the checkpoints keep up.
+// time. SQLite starts the WAL over only in a write transaction that began with every frame
+// copied; a busy writer begins its next batch while the checkpoint still runs, so the writer
+// asks for that moment itself (finish_before_next_write). While a reader (a backup, say) holds
+// an old snapshot nothing past it can be copied: each such wait is then a checkpoint with
+// nothing to do, and the WAL grows until the reader is done.
 #include "ledger/wal_checkpointer.h"
 
 #include <cstdio>

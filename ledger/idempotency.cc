@@ -1,8 +1,10 @@
-// Lookups go through a 64-bit hash of the key (an integer index, small and cache-friendly),
-// then compare the full key, so hash collisions cost a second row read and nothing else.
+// Lookups go through a 64-bit hash of the key (integers, small and cache-friendly), then compare
+// the full key, so hash collisions cost a second row read and nothing else. Where the hashes are
+// kept, and why in sorted runs: schema/0009_idempotency_runs.sql and docs/ledger.md.
 #include "ledger/idempotency.h"
 
 #include <cstring>
+#include <vector>
 
 namespace pardner::ledger {
 namespace {
@@ -27,45 +29,129 @@ RequestHash request_hash_of(const Command& command) {
   return crypto::sha256(command_fingerprint(command));
 }
 
-Result<std::optional<Result<Applied>>> settle_idempotency_key(Database& db,
-                                                              const IdempotencyKey& key,
-                                                              const RequestHash& request) {
+Result<IdempotencyIndex> IdempotencyIndex::load(Database& db) {
+  IdempotencyIndex index;
+  Statement& newest = db.cached("SELECT coalesce(max(through_id), 0) FROM idempotency_runs");
+  auto row = newest.step();
+  if (!row) return row.error();
+  index.through_id_ = newest.column_int(0);
+  newest.reset();
+  Statement& rows = db.cached("SELECT key_hash, id FROM idempotency WHERE id > ? ORDER BY id");
+  rows.bind(1, index.through_id_);
+  while (true) {
+    auto next = rows.step();
+    if (!next) return next.error();
+    if (!next.value()) break;
+    index.recent_.emplace(rows.column_int(0), rows.column_int(1));
+  }
+  rows.reset();
+  return index;
+}
+
+Result<Ok> IdempotencyIndex::write_run(Database& db) {
+  // Only the writer inserts rows, and it is between batches: every row is committed.
+  Statement& newest = db.cached("SELECT coalesce(max(id), 0) FROM idempotency");
+  auto row = newest.step();
+  if (!row) return row.error();
+  const std::int64_t through = newest.column_int(0);
+  newest.reset();
+  if (through <= through_id_) {
+    recent_.clear();  // only ids of rolled-back rows were left
+    return Ok{};
+  }
+  if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return begun.error();
+  auto added = db.cached(
+                     "INSERT INTO idempotency_keys (key_hash, id) SELECT key_hash, id"
+                     " FROM idempotency WHERE id > ?1 AND id <= ?2 ORDER BY key_hash, id")
+                   .bind(1, through_id_)
+                   .bind(2, through)
+                   .run();
+  std::int64_t keys = db.changes();
+  if (added) {
+    added = db.cached("INSERT INTO idempotency_runs (through_id, keys) VALUES (?, ?)")
+                .bind(1, through)
+                .bind(2, keys)
+                .run();
+  }
+  if (added) added = db.exec("COMMIT");
+  if (!added) {
+    (void)db.exec("ROLLBACK");
+    return added.error();
+  }
+  recent_.clear();
+  through_id_ = through;
+  return Ok{};
+}
+
+namespace {
+
+// The outcome recorded in idempotency row `id` if it holds `key`; nullopt if it holds another
+// key (a 64-bit hash collision) or no longer exists (its insert was rolled back).
+Result<std::optional<Result<Applied>>> outcome_in_row(Database& db, std::int64_t id,
+                                                      const IdempotencyKey& key,
+                                                      const RequestHash& request) {
   Statement& query = db.cached(
       "SELECT key, request_hash, seq, result_id, error_code, error_detail FROM idempotency"
-      " WHERE key_hash = ?");
-  query.bind(1, key.hash);
-  while (true) {
-    auto row = query.step();
-    if (!row) return row.error();
-    if (!row.value()) break;
-    auto stored_key = query.column_blob(0);  // the text's bytes, without a copy
-    if (std::string_view(reinterpret_cast<const char*>(stored_key.data()), stored_key.size()) !=
-        key.text) {
-      continue;  // a 64-bit hash collision
-    }
-    std::optional<Result<Applied>> outcome;
-    if (!same_hash(query.column_blob(1), request)) {
-      outcome = Result<Applied>(Error{Errc::idempotency_conflict,
-                                      "this idempotency key was used for a different request"});
-    } else if (auto seq = query.column_optional_int(2)) {
-      outcome = Result<Applied>(Applied{*seq, query.column_int(3), true});
-    } else {
-      Errc code = Errc::invalid_argument;
-      if (!errc_from_wire_name(query.column_text(4), code)) {
-        query.reset();
-        return Error{Errc::storage_failed, "idempotency record holds an unknown refusal code"};
-      }
-      outcome = Result<Applied>(Error{code, query.column_text(5)});
-    }
+      " WHERE id = ?");
+  query.bind(1, id);
+  auto row = query.step();
+  if (!row) return row.error();
+  std::optional<Result<Applied>> outcome;
+  if (!row.value()) {
     query.reset();
     return outcome;
   }
+  auto stored_key = query.column_blob(0);  // the text's bytes, without a copy
+  if (std::string_view(reinterpret_cast<const char*>(stored_key.data()), stored_key.size()) !=
+      key.text) {
+    query.reset();
+    return outcome;
+  }
+  if (!same_hash(query.column_blob(1), request)) {
+    outcome = Result<Applied>(Error{Errc::idempotency_conflict,
+                                    "this idempotency key was used for a different request"});
+  } else if (auto seq = query.column_optional_int(2)) {
+    outcome = Result<Applied>(Applied{*seq, query.column_int(3), true});
+  } else {
+    Errc code = Errc::invalid_argument;
+    if (!errc_from_wire_name(query.column_text(4), code)) {
+      query.reset();
+      return Error{Errc::storage_failed, "idempotency record holds an unknown refusal code"};
+    }
+    outcome = Result<Applied>(Error{code, query.column_text(5)});
+  }
   query.reset();
+  return outcome;
+}
+
+}  // namespace
+
+Result<std::optional<Result<Applied>>> settle_idempotency_key(Database& db,
+                                                              const IdempotencyIndex& index,
+                                                              const IdempotencyKey& key,
+                                                              const RequestHash& request) {
+  // Nearly always none, or one; more only after a hash collision or a rollback.
+  std::vector<std::int64_t> candidates;
+  auto [first, last] = index.recent_.equal_range(key.hash);
+  for (auto it = first; it != last; ++it) candidates.push_back(it->second);
+  Statement& runs = db.cached("SELECT id FROM idempotency_keys WHERE key_hash = ?");
+  runs.bind(1, key.hash);
+  while (true) {
+    auto row = runs.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    candidates.push_back(runs.column_int(0));
+  }
+  runs.reset();
+  for (std::int64_t id : candidates) {
+    auto outcome = outcome_in_row(db, id, key, request);
+    if (!outcome || outcome.value()) return outcome;
+  }
   return std::optional<Result<Applied>>{};
 }
 
-Result<Ok> remember_outcome(Database& db, const IdempotencyKey& key, const RequestHash& request,
-                            const Result<Applied>& outcome) {
+Result<Ok> remember_outcome(Database& db, IdempotencyIndex& index, const IdempotencyKey& key,
+                            const RequestHash& request, const Result<Applied>& outcome) {
   if (!outcome && (outcome.error().code == Errc::storage_failed ||
                    outcome.error().code == Errc::unavailable)) {
     return Ok{};
@@ -80,7 +166,9 @@ Result<Ok> remember_outcome(Database& db, const IdempotencyKey& key, const Reque
     insert.bind_null(4).bind_null(5).bind(6, wire_name(outcome.error().code))
         .bind(7, std::string_view(outcome.error().detail));
   }
-  return insert.run();
+  auto inserted = insert.run();
+  if (inserted) index.recent_.emplace(key.hash, db.last_insert_rowid());
+  return inserted;
 }
 
 }  // namespace pardner::ledger

@@ -2,9 +2,12 @@
 // (code and detail). Kept outside the log, since a refusal has no entry. Never updated.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "crypto/sha256.h"
 #include "ledger/commands.h"
@@ -25,17 +28,47 @@ struct IdempotencyKey {
   std::int64_t hash;
 };
 
+// Where the writer finds a key's row. Rows up to the newest run are found through the
+// idempotency_keys table (schema 9); the rest, the newest rows, through a map in memory, loaded
+// at start from the rows above the run and added to at every insert, until write_run adds them
+// to the table as one run sorted by hash. The map may hold the ids of rows a rollback undid (a
+// refused atomic group, a batch run again); a lookup reads every candidate row and compares its
+// key, so such an id finds nothing, or a row that is checked like any other.
+class IdempotencyIndex {
+ public:
+  static Result<IdempotencyIndex> load(Database& db);
+
+  // Keys inserted since the newest run (a few may belong to rows since rolled back).
+  std::size_t keys_since_run() const { return recent_.size(); }
+  // Adds every row above the newest run to idempotency_keys, sorted by hash, and records the
+  // run, in one transaction of its own: call it with no transaction open. On failure nothing
+  // is added and the map is kept.
+  Result<Ok> write_run(Database& db);
+
+ private:
+  friend Result<std::optional<Result<Applied>>> settle_idempotency_key(
+      Database& db, const IdempotencyIndex& index, const IdempotencyKey& key,
+      const RequestHash& request);
+  friend Result<Ok> remember_outcome(Database& db, IdempotencyIndex& index,
+                                     const IdempotencyKey& key, const RequestHash& request,
+                                     const Result<Applied>& outcome);
+
+  std::unordered_multimap<std::int64_t, std::int64_t> recent_;  // key hash -> idempotency id
+  std::int64_t through_id_ = 0;  // the newest run's: rows above it are in recent_
+};
+
 // What was decided the first time a key was seen, if it was seen.
 // - same request hash: the first outcome (an Applied marked replayed, or the same refusal);
 // - different request hash: idempotency_conflict.
 // nullopt when the key is new.
 Result<std::optional<Result<Applied>>> settle_idempotency_key(Database& db,
+                                                              const IdempotencyIndex& index,
                                                               const IdempotencyKey& key,
                                                               const RequestHash& request);
 
 // Records the outcome for a new key. Refusals coded storage_failed or unavailable are never
 // recorded: they say nothing about the command, and a retry must get a real answer.
-Result<Ok> remember_outcome(Database& db, const IdempotencyKey& key, const RequestHash& request,
-                            const Result<Applied>& outcome);
+Result<Ok> remember_outcome(Database& db, IdempotencyIndex& index, const IdempotencyKey& key,
+                            const RequestHash& request, const Result<Applied>& outcome);
 
 }  // namespace pardner::ledger

@@ -16,6 +16,9 @@ Result<int> migrate(Database& db) {
   auto row = version_query.value().step();
   if (!row) return row.error();
   auto version = static_cast<int>(version_query.value().column_int(0));
+  // Finished before any migration runs: a statement left mid-read makes SQLite refuse to drop
+  // a table or an index ("database table is locked").
+  version_query.value().reset();
   auto newest = static_cast<int>(migrations.size());
   if (version > newest) {
     return Error{Errc::schema_too_new,

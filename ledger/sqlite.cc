@@ -122,6 +122,7 @@ Statement& Database::cached(const char* sql) {
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
 
 Error Database::error(std::string_view what) const { return sqlite_error(db_, what); }

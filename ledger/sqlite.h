@@ -38,6 +38,8 @@ class Database {
   Statement& cached(const char* sql);
 
   std::int64_t changes() const;
+  // The rowid of the last row this connection inserted (sqlite3_last_insert_rowid).
+  std::int64_t last_insert_rowid() const;
   // Rows inserted, updated or deleted since the connection opened, triggers' included; a
   // statement that failed and was undone adds nothing (sqlite3_total_changes64).
   std::int64_t total_changes() const;

@@ -79,9 +79,11 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
     return caught_up.error();
   }
   if (auto committed = db.value().exec("COMMIT"); !committed) return committed.error();
+  auto idempotency = IdempotencyIndex::load(db.value());
+  if (!idempotency) return idempotency.error();
   std::unique_ptr<Writer> writer(new Writer(std::move(db.value()), std::move(settings.value()),
                                             std::move(key), tail.value(), clock,
-                                            options.signer_threads));
+                                            std::move(idempotency.value()), options));
   // A failed checkpoint loses nothing committed, but the disk under the ledger is failing:
   // stop taking writes, as after any storage failure.
   auto checkpointer =
@@ -95,14 +97,16 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
 }
 
 Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogTail tail,
-               const Clock& clock, std::size_t signer_threads)
+               const Clock& clock, IdempotencyIndex idempotency, const WriterOptions& options)
     : db_(std::move(db)),
       settings_(std::move(settings)),
       key_(std::move(key)),
       tail_(tail),
       clock_(clock),
       signer_([this](std::string_view leaf) { return std::optional(key_.key.sign(leaf)); },
-              signer_threads) {
+              options.signer_threads),
+      idempotency_(std::move(idempotency)),
+      idempotency_run_keys_(options.idempotency_run_keys) {
   stats_.entries = static_cast<std::uint64_t>(tail.next_seq);
 }
 
@@ -180,7 +184,7 @@ Result<Applied> Writer::run_command(WriteTxn& txn, const Command& command, Undo 
   if (!key.empty()) {
     request = request_hash_of(command);
     remembered.emplace(key);
-    auto settled = settle_idempotency_key(db_, *remembered, request);
+    auto settled = settle_idempotency_key(db_, idempotency_, *remembered, request);
     if (!settled) return settled.error();
     if (settled.value()) return std::move(*settled.value());
   }
@@ -209,7 +213,7 @@ Result<Applied> Writer::run_command(WriteTxn& txn, const Command& command, Undo 
     signer_.discard_from(before.next_seq);
   }
   if (remembered) {
-    if (auto done = remember_outcome(db_, *remembered, request, outcome); !done) {
+    if (auto done = remember_outcome(db_, idempotency_, *remembered, request, outcome); !done) {
       return done.error();
     }
   }
@@ -356,6 +360,11 @@ void Writer::run_batch(std::vector<Work> work) {
   // wholly copied and starts it over, which a checkpoint running beside the writer never
   // finds on its own.
   if (checkpointer_->wal_needs_restart()) checkpointer_->finish_before_next_write();
+  // Also between batches, after the answers, and in a transaction of its own: a failure here
+  // loses nothing (the keys are still in memory and in their rows), but the disk is failing.
+  if (idempotency_.keys_since_run() >= idempotency_run_keys_) {
+    if (auto written = idempotency_.write_run(db_); !written) fail_stop(written.error());
+  }
 }
 
 void Writer::fail_stop(const Error& error) {

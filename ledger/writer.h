@@ -26,6 +26,7 @@
 #include "ledger/entry_signer.h"
 #include "ledger/error.h"
 #include "ledger/histogram.h"
+#include "ledger/idempotency.h"
 #include "ledger/limits.h"
 #include "ledger/settings.h"
 #include "ledger/sqlite.h"
@@ -70,6 +71,11 @@ struct WriterOptions {
   // frames is 16 MiB: a page dirtied by several batches is copied once, and the WAL starts
   // over by four times that (docs/performance.md, "Checkpoints beside the writer").
   std::uint64_t checkpoint_wal_frames = 4096;
+  // Idempotency keys the writer holds in memory before adding them to the key table in one
+  // sorted run, between batches (schema/0009_idempotency_runs.sql). 65,536 keys is a few MiB
+  // of memory, and each leaf of a million-key table is then dirtied about once per 65 batches
+  // of 1,000 instead of once per batch (docs/performance.md, "Idempotency keys in runs").
+  std::size_t idempotency_run_keys = 65'536;
 };
 
 class Writer {
@@ -164,7 +170,7 @@ class Writer {
   };
 
   Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogTail tail,
-         const Clock& clock, std::size_t signer_threads);
+         const Clock& clock, IdempotencyIndex idempotency, const WriterOptions& options);
   // Queues all of `work` in order, or none of it (false) when it does not fit in the queue or
   // the writer is stopping or stopped; on false `work` is untouched.
   bool enqueue(std::vector<Work>& work);
@@ -195,6 +201,8 @@ class Writer {
   // Hooked into db_ while the thread runs; stopped before db_ closes (stop()).
   std::unique_ptr<WalCheckpointer> checkpointer_;
   bool refused_after_writing_ = false;  // see Undo::batch_rerun
+  IdempotencyIndex idempotency_;
+  const std::size_t idempotency_run_keys_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -30,7 +30,7 @@ class LedgerTest : public ::testing::Test {
   void start_writer() {
     auto key = load_log_key(dir_.path());
     ASSERT_TRUE(key) << key.error().detail;
-    auto writer = Writer::start(database_path(dir_.path()), clock_, key.value());
+    auto writer = Writer::start(database_path(dir_.path()), clock_, key.value(), writer_options_);
     ASSERT_TRUE(writer) << writer.error().detail;
     writer_ = std::move(writer.value());
     auto reader = Reader::open(database_path(dir_.path()));
@@ -64,6 +64,7 @@ class LedgerTest : public ::testing::Test {
 
   pardner::testing::TempDir dir_;
   ManualClock clock_{fixture_start};
+  WriterOptions writer_options_;  // set before start_writer() to change them
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Reader> reader_;
   int keys_ = 0;

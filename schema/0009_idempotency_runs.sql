@@ -4,7 +4,7 @@
 -- An index of random 64-bit hashes gets a new key at a random leaf: once it has more leaves than
 -- a batch has keys, every key of a batch dirties a page of its own, which is written to the WAL
 -- and copied back by a checkpoint (about 900 of a 1,000-transfer batch's 2,000 pages with
--- 1,000,000 keys stored). So the writer now keeps the keys of the newest rows in memory and adds
+-- 200,000 keys stored). So the writer now keeps the keys of the newest rows in memory and adds
 -- them to this table in one sorted run once there are enough of them: each leaf is dirtied once
 -- per run instead of once per batch. The rows of `idempotency` stay the record; this table and
 -- `idempotency_runs` say where to find them (docs/ledger.md, "Idempotency keys").

@@ -108,6 +108,16 @@ std::string render_metrics(const ScrapeInputs& inputs) {
     out.family("pardner_wal_frames", "gauge",
                "Pages in the write-ahead log after the last commit.");
     out.sample("pardner_wal_frames", {}, writer.checkpoints.wal_frames);
+    out.family("pardner_idempotency_keys_in_memory", "gauge",
+               "Idempotency keys the writer holds in memory until its next sorted run.");
+    out.sample("pardner_idempotency_keys_in_memory", {}, writer.idempotency_keys_in_memory);
+    out.family("pardner_idempotency_runs_total", "counter",
+               "Sorted runs of idempotency keys the writer added to the key table.");
+    out.sample("pardner_idempotency_runs_total", {}, writer.idempotency_runs);
+    out.family("pardner_idempotency_last_run_seconds", "gauge",
+               "Time the last sorted run took, during which the writer took no batch.");
+    out.sample("pardner_idempotency_last_run_seconds", {}, writer.last_idempotency_run_micros,
+               micros_per_second);
   }
   out.family("pardner_writer_healthy", "gauge",
              "1 while the writer takes writes; 0 after it stopped on a storage failure, or when "

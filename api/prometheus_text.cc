@@ -109,10 +109,10 @@ void PrometheusText::series(std::string_view name, std::span<const Label> labels
 }
 
 void PrometheusText::sample(std::string_view name, std::span<const Label> labels,
-                            std::uint64_t value) {
+                            std::uint64_t value, std::uint64_t divisor) {
   series(name, labels, "");
   text_ += ' ';
-  text_ += std::to_string(value);
+  text_ += format_scaled(value, divisor);
   text_ += '\n';
 }
 

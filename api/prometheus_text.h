@@ -24,8 +24,10 @@ class PrometheusText {
   // Starts a metric family with its "# HELP" and "# TYPE" lines; its samples follow. `type` is
   // "counter", "gauge" or "histogram"; `name` a metric name of ours (asserted).
   void family(std::string_view name, std::string_view type, std::string_view help);
-  // One line: name{labels} value.
-  void sample(std::string_view name, std::span<const Label> labels, std::uint64_t value);
+  // One line: name{labels} value, the value divided by `divisor` (a power of ten) as in
+  // histogram().
+  void sample(std::string_view name, std::span<const Label> labels, std::uint64_t value,
+              std::uint64_t divisor = 1);
   // One histogram series: name_bucket{labels,le="..."} for each bound, then le="+Inf" (equal to
   // the count), name_sum and name_count. Bounds and the sum are divided by `divisor`, a power of
   // ten, when written (1'000'000 turns microseconds into seconds), exactly, without floating

@@ -351,6 +351,7 @@ void Writer::run_batch(std::vector<Work> work) {
     stats_.last_batch_commands = commands;
     stats_.last_commit_micros = static_cast<std::uint64_t>(commit_micros);
     if (rerun) stats_.batch_reruns += 1;
+    stats_.idempotency_keys_in_memory = idempotency_.keys_since_run();
     batch_commands_.observe(commands);
     commit_micros_.observe(static_cast<std::uint64_t>(commit_micros));
   }
@@ -363,7 +364,18 @@ void Writer::run_batch(std::vector<Work> work) {
   // Also between batches, after the answers, and in a transaction of its own: a failure here
   // loses nothing (the keys are still in memory and in their rows), but the disk is failing.
   if (idempotency_.keys_since_run() >= idempotency_run_keys_) {
-    if (auto written = idempotency_.write_run(db_); !written) fail_stop(written.error());
+    auto run_started = std::chrono::steady_clock::now();
+    if (auto written = idempotency_.write_run(db_); !written) {
+      fail_stop(written.error());
+      return;
+    }
+    auto run_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - run_started)
+                          .count();
+    std::lock_guard lock(mutex_);
+    stats_.idempotency_keys_in_memory = 0;
+    stats_.idempotency_runs += 1;
+    stats_.last_idempotency_run_micros = static_cast<std::uint64_t>(run_micros);
   }
 }
 

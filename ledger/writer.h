@@ -56,6 +56,11 @@ struct WriterStats {
   // after it had written (Writer::Undo::batch_rerun); counted when they commit.
   std::uint64_t batch_reruns = 0;
   CheckpointStats checkpoints;       // the WAL and its checkpoints (WalCheckpointer)
+  // Idempotency keys held in memory, and the sorted runs that moved them into the key table
+  // (IdempotencyIndex): the writer takes no batch while it writes a run.
+  std::uint64_t idempotency_keys_in_memory = 0;
+  std::uint64_t idempotency_runs = 0;
+  std::uint64_t last_idempotency_run_micros = 0;
   HistogramSnapshot batch_commands;  // commands per batch; count == batches, sum == commands
   HistogramSnapshot commit_micros;   // BEGIN to durable COMMIT, per batch
 };

@@ -207,6 +207,9 @@ TEST(RenderMetrics, WritesEveryFamilyForKnownNumbers) {
   writer.batch_reruns = 4;
   writer.checkpoints.checkpoints = 6;
   writer.checkpoints.wal_frames = 1234;
+  writer.idempotency_keys_in_memory = 512;
+  writer.idempotency_runs = 8;
+  writer.last_idempotency_run_micros = 125'000;
   writer.batch_commands = {{1, 2}, {1, 2}, 2, 3};
   writer.commit_micros = {{1'000, 10'000}, {1, 1}, 2, 15'000};
   inputs.writer = writer;
@@ -249,6 +252,15 @@ pardner_wal_checkpoints_total 6
 # HELP pardner_wal_frames Pages in the write-ahead log after the last commit.
 # TYPE pardner_wal_frames gauge
 pardner_wal_frames 1234
+# HELP pardner_idempotency_keys_in_memory Idempotency keys the writer holds in memory until its next sorted run.
+# TYPE pardner_idempotency_keys_in_memory gauge
+pardner_idempotency_keys_in_memory 512
+# HELP pardner_idempotency_runs_total Sorted runs of idempotency keys the writer added to the key table.
+# TYPE pardner_idempotency_runs_total counter
+pardner_idempotency_runs_total 8
+# HELP pardner_idempotency_last_run_seconds Time the last sorted run took, during which the writer took no batch.
+# TYPE pardner_idempotency_last_run_seconds gauge
+pardner_idempotency_last_run_seconds 0.125
 # HELP pardner_writer_healthy 1 while the writer takes writes; 0 after it stopped on a storage failure, or when the server takes no writes.
 # TYPE pardner_writer_healthy gauge
 pardner_writer_healthy 1

@@ -73,6 +73,8 @@ TEST_F(IdempotencyRuns, KeysInRunsAndKeysInMemoryAreFoundAlike) {
   // Ten keys with a run every four: two runs written, the last two keys still in memory.
   EXPECT_EQ(count("SELECT count(*) FROM idempotency_runs"), 2);
   EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys"), 8);
+  EXPECT_EQ(writer_->stats().idempotency_runs, 2U);
+  EXPECT_EQ(writer_->stats().idempotency_keys_in_memory, 2U);
   EXPECT_EQ(count("SELECT max(through_id) FROM idempotency_runs"),
             count("SELECT id FROM idempotency WHERE key = 'pay-7'"));
   expect_all_remembered();

@@ -138,7 +138,7 @@ int run_serve(const ServeCommand& command) {
   // server runs, and a server refuses to start while a restore is replacing the file.
   auto lock = ledger::LedgerLock::acquire(dir, "serve");
   if (!lock) return fail(lock.error());
-  auto settings = ledger::open_ledger(dir);  // applies pending migrations
+  auto settings = ledger::open_ledger(dir, lock.value());  // applies pending migrations
   if (!settings) return fail(settings.error());
   auto log_key = ledger::load_log_key(dir, command.passphrase_file);
   if (!log_key) return fail(log_key.error());

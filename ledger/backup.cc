@@ -286,7 +286,7 @@ Result<RestoreSummary> restore_ledger(const std::string& backup_file, const std:
   // it (the schema check compares with the newest schema); one from a newer Pardner is refused
   // with schema_too_new. Only the staging copy is written. A copy too damaged to open is left
   // to the check, which names what is wrong with it.
-  auto migrated = open_ledger(staging.value().path());
+  auto migrated = open_ledger(staging.value().path(), lock.value());
   if (!migrated && migrated.error().code == Errc::schema_too_new) return migrated.error();
 
   RestoreSummary summary;

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "crypto/access_token.h"
 #include "crypto/secure_file.h"
@@ -103,7 +105,10 @@ Result<std::string> init_ledger(const std::string& data_dir, Settings settings,
   return admin_token;
 }
 
-Result<Settings> open_ledger(const std::string& data_dir) {
+namespace {
+
+// `held`: nullptr when the caller holds no lock; one is then taken if migrations are pending.
+Result<Settings> open_and_migrate(const std::string& data_dir, const LedgerLock* held) {
   std::string path = database_path(data_dir);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -111,9 +116,35 @@ Result<Settings> open_ledger(const std::string& data_dir) {
   }
   auto db = Database::open(path, Database::Mode::read_write);
   if (!db) return db.error();
+  std::optional<LedgerLock> taken;
+  if (held == nullptr) {
+    auto version = schema_version(db.value());
+    if (!version) return version.error();
+    auto newest = static_cast<int>(embedded_migrations().size());
+    if (version.value() < newest) {
+      auto lock = LedgerLock::acquire(data_dir, "migrate");
+      if (!lock) {
+        return Error{lock.error().code,
+                     "the ledger's schema is version " + std::to_string(version.value()) +
+                         " and this Pardner's is " + std::to_string(newest) +
+                         "; migrating needs the ledger to itself: " + lock.error().detail};
+      }
+      taken.emplace(std::move(lock).value());
+    }
+  }
   auto migrated = migrate(db.value());
   if (!migrated) return migrated.error();
   return load_settings(db.value());
+}
+
+}  // namespace
+
+Result<Settings> open_ledger(const std::string& data_dir) {
+  return open_and_migrate(data_dir, nullptr);
+}
+
+Result<Settings> open_ledger(const std::string& data_dir, const LedgerLock& held) {
+  return open_and_migrate(data_dir, &held);
 }
 
 }  // namespace pardner::ledger

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ledger/error.h"
+#include "ledger/ledger_lock.h"
 #include "ledger/settings.h"
 
 namespace pardner::ledger {
@@ -24,6 +25,12 @@ std::string admin_token_path(const std::string& data_dir);
 
 // Opens an existing ledger, applies any newer migrations (schema_too_new if the file is from
 // a newer Pardner), and returns its settings. not_found when DIR holds no ledger.
+// Migrating needs the ledger to itself: when migrations are pending this takes DIR's lock for
+// them, and refuses with unavailable, naming the holder and leaving the file as it was, while
+// a server or a restore holds it (a newer binary's CLI run beside an older server).
 Result<Settings> open_ledger(const std::string& data_dir);
+// The same for a process that holds the lock already (`held`: DIR's, or that of the ledger
+// directory DIR lies in, as for a restore's staging copy).
+Result<Settings> open_ledger(const std::string& data_dir, const LedgerLock& held);
 
 }  // namespace pardner::ledger

@@ -6,11 +6,7 @@
 
 namespace pardner::ledger {
 
-Result<int> migrate(Database& db) {
-  const auto& migrations = embedded_migrations();
-  for (std::size_t i = 0; i < migrations.size(); ++i) {
-    PARDNER_ASSERT(migrations[i].number == static_cast<int>(i) + 1);
-  }
+Result<int> schema_version(Database& db) {
   auto version_query = db.prepare("PRAGMA user_version");
   if (!version_query) return version_query.error();
   auto row = version_query.value().step();
@@ -19,6 +15,17 @@ Result<int> migrate(Database& db) {
   // Finished before any migration runs: a statement left mid-read makes SQLite refuse to drop
   // a table or an index ("database table is locked").
   version_query.value().reset();
+  return version;
+}
+
+Result<int> migrate(Database& db) {
+  const auto& migrations = embedded_migrations();
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    PARDNER_ASSERT(migrations[i].number == static_cast<int>(i) + 1);
+  }
+  auto current = schema_version(db);
+  if (!current) return current.error();
+  int version = current.value();
   auto newest = static_cast<int>(migrations.size());
   if (version > newest) {
     return Error{Errc::schema_too_new,

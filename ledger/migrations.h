@@ -19,6 +19,9 @@ struct Migration {
 // Generated from schema/*.sql by cmake/embed_schema.cmake.
 const std::vector<Migration>& embedded_migrations();
 
+// The migrations applied to `db` (PRAGMA user_version).
+Result<int> schema_version(Database& db);
+
 // Brings `db` up to the newest embedded migration, each in its own transaction. A database made
 // by a newer Pardner (user_version above ours) is refused with schema_too_new and not touched.
 Result<int> migrate(Database& db);

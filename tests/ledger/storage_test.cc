@@ -50,6 +50,51 @@ TEST(Migrations, RefuseADatabaseFromANewerPardnerWithoutTouchingIt) {
   EXPECT_EQ(version.column_int(0), 999);
 }
 
+// A newer Pardner's CLI run beside an older server must not migrate the file under it.
+TEST(Migrations, PendingOnesWaitForTheLedgerToBeFree) {
+  pardner::testing::TempDir dir;
+  const std::string path = database_path(dir.path());
+  const int newest = static_cast<int>(embedded_migrations().size());
+  auto version_of_file = [&] {
+    auto db = Database::open(path, Database::Mode::read_only).value();
+    return schema_version(db).value();
+  };
+  {
+    auto db = Database::open(path, Database::Mode::read_write_create).value();
+    const Migration& first = embedded_migrations().front();
+    ASSERT_TRUE(db.exec(std::string(first.sql) + ";PRAGMA user_version = 1;"));
+  }
+  auto server = LedgerLock::acquire(dir.path(), "serve");
+  ASSERT_TRUE(server) << server.error().detail;
+  auto refused = open_ledger(dir.path());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::unavailable);
+  EXPECT_NE(refused.error().detail.find("schema is version 1 and this Pardner's is " +
+                                        std::to_string(newest)),
+            std::string::npos)
+      << refused.error().detail;
+  EXPECT_NE(refused.error().detail.find("pardner serve"), std::string::npos)
+      << refused.error().detail;
+  EXPECT_EQ(version_of_file(), 1);
+
+  // Its holder migrates it (a ledger made by migration 1 alone has no settings to load).
+  auto held = open_ledger(dir.path(), server.value());
+  if (!held) EXPECT_NE(held.error().code, Errc::unavailable) << held.error().detail;
+  EXPECT_EQ(version_of_file(), newest);
+}
+
+TEST(Migrations, AnUpToDateLedgerOpensBesideAServer) {
+  pardner::testing::TempDir dir;
+  Settings settings;
+  settings.name = "test";
+  ASSERT_TRUE(init_ledger(dir.path(), settings));
+  auto server = LedgerLock::acquire(dir.path(), "serve");
+  ASSERT_TRUE(server) << server.error().detail;
+  auto opened = open_ledger(dir.path());
+  ASSERT_TRUE(opened) << opened.error().detail;
+  EXPECT_EQ(opened.value().name, "test");
+}
+
 TEST(Migrations, UpgradeAnOlderDatabaseInOrder) {
   pardner::testing::TempDir dir;
   auto db = Database::open(dir.file("old.db"), Database::Mode::read_write_create).value();

@@ -79,7 +79,9 @@ TEST(Migrations, PendingOnesWaitForTheLedgerToBeFree) {
 
   // Its holder migrates it (a ledger made by migration 1 alone has no settings to load).
   auto held = open_ledger(dir.path(), server.value());
-  if (!held) EXPECT_NE(held.error().code, Errc::unavailable) << held.error().detail;
+  if (!held) {
+    EXPECT_NE(held.error().code, Errc::unavailable) << held.error().detail;
+  }
   EXPECT_EQ(version_of_file(), newest);
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,7 @@ TEST(PowerLoss, TheHarnessSeesLostCommitsUnderNormalAndNoneUnderFull) {
 
 struct Outcome {
   std::vector<TransactionId> answered;  // every transfer answered as done
+  std::map<Minor, TransactionId> answered_by_amount;  // the same, by amount (key "t<amount>")
   bool storage_failure_answered = false;
   bool writer_stopped = false;  // unhealthy at the end of the workload, before it closed
 };
@@ -92,13 +94,11 @@ struct Outcome {
 constexpr std::uint64_t eager_checkpoint_frames = 4;
 
 // A ledger with two accounts, then rounds of ten transfers through the real writer until the
-// disk stops it. Operation numbers count from the first transfer. The writer's checkpointer
-// starts from `checkpoint_wal_frames`; with the default it only ever runs at close here.
+// disk stops it. Operation numbers count from the first transfer. With the default options the
+// writer's checkpointer only ever runs at close here, and no idempotency run is written.
 class PowerCut {
  public:
-  explicit PowerCut(std::uint64_t checkpoint_wal_frames = WriterOptions{}.checkpoint_wal_frames)
-      : vfs_(PowerCutVfs::install()) {
-    options_.checkpoint_wal_frames = checkpoint_wal_frames;
+  explicit PowerCut(WriterOptions options = {}) : vfs_(PowerCutVfs::install()), options_(options) {
     vfs_.reset();
     Settings settings;
     settings.name = "power-cut";
@@ -138,11 +138,12 @@ class PowerCut {
           transfers.push_back(make_transfer("t" + std::to_string(amount), cash_, savings_, amount));
         }
         auto results = writer.submit_all(std::move(transfers));
-        for (auto& result : results) {
-          auto done = result.get();
+        for (std::size_t i = 0; i < results.size(); ++i) {
+          auto done = results[i].get();
           if (done) {
             EXPECT_FALSE(outcome.storage_failure_answered) << "a write answered after a failure";
             outcome.answered.push_back(done.value().id);
+            outcome.answered_by_amount[round * 10 + static_cast<Minor>(i) + 1] = done.value().id;
           } else if (done.error().code == Errc::storage_failed) {
             outcome.storage_failure_answered = true;
           }
@@ -180,6 +181,20 @@ class PowerCut {
     });
   }
 
+  // Every answered key sent again once the writer is back: replayed with its first result,
+  // never applied twice.
+  void check_answered_keys_replay(const Outcome& outcome) {
+    with_writer([&](Writer& writer) {
+      for (const auto& [amount, id] : outcome.answered_by_amount) {
+        auto again = writer.submit_and_wait(
+            make_transfer("t" + std::to_string(amount), cash_, savings_, amount));
+        ASSERT_TRUE(again) << again.error().detail;
+        EXPECT_TRUE(again.value().replayed) << "t" << amount;
+        EXPECT_EQ(again.value().id, id) << "t" << amount;
+      }
+    });
+  }
+
   std::uint64_t operations_of_a_whole_run() {
     std::uint64_t before = vfs_.operations();
     run(std::nullopt, std::nullopt);
@@ -194,32 +209,51 @@ class PowerCut {
   AccountId cash_ = 0, savings_ = 0;
 };
 
-void expect_no_answered_write_lost_at_any_cut(std::uint64_t checkpoint_wal_frames,
-                                              std::uint64_t ci_cuts) {
-  std::uint64_t total = PowerCut(checkpoint_wal_frames).operations_of_a_whole_run();
+WriterOptions eager_checkpoints() {
+  WriterOptions options;
+  options.checkpoint_wal_frames = eager_checkpoint_frames;
+  return options;
+}
+
+// A run of idempotency keys after every batch of the workload (ten keys each).
+WriterOptions eager_idempotency_runs() {
+  WriterOptions options;
+  options.idempotency_run_keys = 10;
+  return options;
+}
+
+void expect_no_answered_write_lost_at_any_cut(const WriterOptions& options, std::uint64_t ci_cuts) {
+  std::uint64_t total = PowerCut(options).operations_of_a_whole_run();
   ASSERT_GT(total, 20u);
   std::uint64_t cuts = cut_points(ci_cuts);
   std::size_t answered = 0;
   for (std::uint64_t n = 0; n < cuts; ++n) {
     std::uint64_t cut = 1 + n * total / cuts;
     SCOPED_TRACE("power cut at operation " + std::to_string(cut) + " of " + std::to_string(total));
-    PowerCut ledger(checkpoint_wal_frames);
+    PowerCut ledger(options);
     Outcome outcome = ledger.run(cut, std::nullopt);
     answered += outcome.answered.size();
     ledger.check_after_power_cut(outcome, n);
+    ledger.check_answered_keys_replay(outcome);
     if (::testing::Test::HasFailure()) return;
   }
   EXPECT_GT(answered, 0u);
 }
 
 TEST(PowerLoss, TheWriterLosesNoAnsweredWriteAtAnyCutPoint) {
-  expect_no_answered_write_lost_at_any_cut(WriterOptions{}.checkpoint_wal_frames, 100);
+  expect_no_answered_write_lost_at_any_cut(WriterOptions{}, 100);
 }
 
 // The same with the checkpointer copying the WAL into the database file, and the WAL starting
 // over, between batches: a cut in the middle of a checkpoint loses nothing either.
 TEST(PowerLoss, CheckpointsBesideTheWriterLoseNoAnsweredWriteAtAnyCutPoint) {
-  expect_no_answered_write_lost_at_any_cut(eager_checkpoint_frames, 100);
+  expect_no_answered_write_lost_at_any_cut(eager_checkpoints(), 100);
+}
+
+// The same with a sorted run of idempotency keys written after every batch: a cut inside a run
+// loses no answered write, and every answered key still replays.
+TEST(PowerLoss, IdempotencyRunsLoseNoAnsweredWriteAtAnyCutPoint) {
+  expect_no_answered_write_lost_at_any_cut(eager_idempotency_runs(), 100);
 }
 
 TEST(PowerLoss, AFailedWriteOrSyncIsNeverAnsweredAsDoneAndStopsTheWriter) {
@@ -253,11 +287,11 @@ namespace {
 // answered write, and one the checkpointer meets stops the writer as a failed commit does
 // (readiness red), though nothing committed was lost.
 TEST(PowerLoss, AFailedWriteOrSyncInACheckpointStopsTheWriterToo) {
-  std::uint64_t total = PowerCut(eager_checkpoint_frames).operations_of_a_whole_run();
+  std::uint64_t total = PowerCut(eager_checkpoints()).operations_of_a_whole_run();
   std::uint64_t stopped = 0;
   for (std::uint64_t n = 1; n <= total; ++n) {
     SCOPED_TRACE("operation " + std::to_string(n) + " of " + std::to_string(total) + " fails");
-    PowerCut ledger(eager_checkpoint_frames);
+    PowerCut ledger(eager_checkpoints());
     Outcome outcome = ledger.run(std::nullopt, n);
     if (outcome.writer_stopped) stopped += 1;
     ledger.check_after_power_cut(outcome, n);
@@ -266,6 +300,29 @@ TEST(PowerLoss, AFailedWriteOrSyncInACheckpointStopsTheWriterToo) {
   // Only a failure in the checkpoint the writer's connection makes as it closes, after the
   // workload, leaves it running.
   EXPECT_GT(stopped, total * 3 / 4);
+  std::printf("%llu operations failed one at a time, %llu of them stopped the writer\n",
+              static_cast<unsigned long long>(total), static_cast<unsigned long long>(stopped));
+}
+
+// Every write and sync failed one at a time with a run of idempotency keys after every batch:
+// none loses an answered write or an answered key, and a failure inside a run, which comes after
+// its batch was answered, stops the writer as a failed commit does.
+TEST(PowerLoss, AFailedWriteOrSyncInAnIdempotencyRunStopsTheWriterToo) {
+  std::uint64_t total = PowerCut(eager_idempotency_runs()).operations_of_a_whole_run();
+  std::uint64_t stopped = 0;
+  for (std::uint64_t n = 1; n <= total; ++n) {
+    SCOPED_TRACE("operation " + std::to_string(n) + " of " + std::to_string(total) + " fails");
+    PowerCut ledger(eager_idempotency_runs());
+    Outcome outcome = ledger.run(std::nullopt, n);
+    if (outcome.writer_stopped) stopped += 1;
+    ledger.check_after_power_cut(outcome, n);
+    ledger.check_answered_keys_replay(outcome);
+    if (HasFailure()) return;
+  }
+  // 169 or 170 of 199 here (2026-11-23); with a failed run ignored instead of stopping the
+  // writer, 144.
+  // The checkpointer does not run with these options, so the count does not vary.
+  EXPECT_GT(stopped, total * 4 / 5);
   std::printf("%llu operations failed one at a time, %llu of them stopped the writer\n",
               static_cast<unsigned long long>(total), static_cast<unsigned long long>(stopped));
 }

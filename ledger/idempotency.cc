@@ -4,7 +4,8 @@
 #include "ledger/idempotency.h"
 
 #include <cstring>
-#include <vector>
+
+#include "ledger/state.h"
 
 namespace pardner::ledger {
 namespace {
@@ -50,11 +51,9 @@ Result<IdempotencyIndex> IdempotencyIndex::load(Database& db) {
 
 Result<Ok> IdempotencyIndex::write_run(Database& db) {
   // Only the writer inserts rows, and it is between batches: every row is committed.
-  Statement& newest = db.cached("SELECT coalesce(max(id), 0) FROM idempotency");
-  auto row = newest.step();
-  if (!row) return row.error();
-  const std::int64_t through = newest.column_int(0);
-  newest.reset();
+  auto next = next_id(db, "SELECT max(id) FROM idempotency");
+  if (!next) return next.error();
+  const std::int64_t through = next.value() - 1;
   if (through <= through_id_) {
     recent_.clear();  // only ids of rolled-back rows were left
     return Ok{};
@@ -130,23 +129,27 @@ Result<std::optional<Result<Applied>>> settle_idempotency_key(Database& db,
                                                               const IdempotencyIndex& index,
                                                               const IdempotencyKey& key,
                                                               const RequestHash& request) {
-  // Nearly always none, or one; more only after a hash collision or a rollback.
-  std::vector<std::int64_t> candidates;
+  // Candidates: nearly always none, or one; more only after a hash collision or a rollback.
+  // The map holds ids above the newest run and the table those up to it, so the order of the
+  // two does not matter.
   auto [first, last] = index.recent_.equal_range(key.hash);
-  for (auto it = first; it != last; ++it) candidates.push_back(it->second);
+  for (auto it = first; it != last; ++it) {
+    auto outcome = outcome_in_row(db, it->second, key, request);
+    if (!outcome || outcome.value()) return outcome;
+  }
   Statement& runs = db.cached("SELECT id FROM idempotency_keys WHERE key_hash = ?");
   runs.bind(1, key.hash);
   while (true) {
     auto row = runs.step();
     if (!row) return row.error();
     if (!row.value()) break;
-    candidates.push_back(runs.column_int(0));
+    auto outcome = outcome_in_row(db, runs.column_int(0), key, request);
+    if (!outcome || outcome.value()) {
+      runs.reset();
+      return outcome;
+    }
   }
   runs.reset();
-  for (std::int64_t id : candidates) {
-    auto outcome = outcome_in_row(db, id, key, request);
-    if (!outcome || outcome.value()) return outcome;
-  }
   return std::optional<Result<Applied>>{};
 }
 

@@ -15,6 +15,7 @@
 #include "crypto/signed_note.h"
 #include "ledger/access_tokens.h"
 #include "ledger/currency.h"
+#include "ledger/ledger_lock.h"
 #include "ledger/log_key.h"
 #include "ledger/signed_log.h"
 #include "ledger/migrations.h"

@@ -5,10 +5,11 @@
 #include <string>
 
 #include "ledger/error.h"
-#include "ledger/ledger_lock.h"
 #include "ledger/settings.h"
 
 namespace pardner::ledger {
+
+class LedgerLock;  // ledger/ledger_lock.h
 
 std::string database_path(const std::string& data_dir);
 

@@ -79,7 +79,7 @@ struct WriterOptions {
   // Idempotency keys the writer holds in memory before adding them to the key table in one
   // sorted run, between batches (schema/0009_idempotency_runs.sql). 65,536 keys is a few MiB
   // of memory, and each leaf of a million-key table is then dirtied about once per 65 batches
-  // of 1,000 instead of once per batch (docs/performance.md, "Idempotency keys in runs").
+  // of 1,000 instead of once per batch (docs/performance.md, "Fourth round").
   std::size_t idempotency_run_keys = 65'536;
 };
 

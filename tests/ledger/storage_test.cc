@@ -2,6 +2,7 @@
 // UPDATE and DELETE; a newer schema is refused untouched; an older one is upgraded; settings.
 #include <sqlite3.h>
 
+#include "ledger/ledger_lock.h"
 #include "ledger/migrations.h"
 #include "tests/ledger/ledger_fixture.h"
 

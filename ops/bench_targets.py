@@ -96,12 +96,27 @@ def main(path):
               f"max {proofs.get('inclusion_max_us', 0):.0f} us; CPU median "
               f"{proofs.get('inclusion_cpu_us', 0):.0f} us, p99 "
               f"{proofs.get('inclusion_cpu_p99_us', 0):.0f} us")
-    # "Any entry under 1 ms": the p99 of random entries, read from a cold reader. The issue asks
-    # it at 10,000,000 entries (ops/bench log --entries 10000000 --keep DIR); smaller logs are
-    # reported against the same bound.
-    verdict(f"inclusion proof p99 at size {proofs['size'] if proofs else '?'} vs 1 ms",
-            proofs.get("inclusion_p99_us", proofs["inclusion_us"]) if proofs else None, 1000.0,
-            ratio_max=1.0, unit="us")
+    # "A proof for any entry in under 1 ms of server time": the p99 of the server's own time
+    # (its access log) over proofs for random entries asked over HTTPS (tests/bench/
+    # stored_bench.sh); without a served run, the p99 of log_bench's in-process proofs. The issue
+    # asks it at 10,000,000 entries (PARDNER_LOG_ENTRIES=10000000); smaller logs are reported
+    # against the same bound.
+    served = next((r for r in rows if r.get("bench") == "stored_proof_server_time"), None)
+    if served:
+        print(f"info    inclusion proofs served at size {served['size']}: server time p50 "
+              f"{served['p50_ms']} ms, p99.9 {served['p999_ms']} ms, max {served['max_ms']} ms "
+              f"over {served['proofs']} proofs")
+        verdict(f"inclusion proof p99 server time at size {served['size']} vs 1 ms",
+                served["p99_ms"] * 1000, 1000.0, ratio_max=1.0, unit="us")
+    else:
+        verdict(f"inclusion proof p99 at size {proofs['size'] if proofs else '?'} vs 1 ms",
+                proofs.get("inclusion_p99_us", proofs["inclusion_us"]) if proofs else None,
+                1000.0, ratio_max=1.0, unit="us")
+    server = next((r for r in rows if r.get("bench") == "stored_server"), None)
+    if server:
+        print(f"info    server on {server['size']} stored entries: peak RSS "
+              f"{server['peak_rss_kib'] / 1024:.0f} MiB (at start {server['start_rss_kib'] / 1024:.0f}"
+              f" MiB); database {server['bytes_per_entry']} bytes per entry")
     # Issue 6: a dividend over 10,000 members computed and paid within one second of engine time.
     dividend = next((r for r in rows if r.get("bench") == "dividend" and r.get("members") == 10000),
                     None)

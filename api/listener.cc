@@ -39,12 +39,13 @@ std::string source_of(const tcp::socket& socket) {
 
 }  // namespace
 
-Listener::Listener(net::io_context& io, net::ssl::context& tls, tcp::endpoint endpoint,
-                   const Router& router, Services& services, ConnectionTracker& tracker,
-                   SessionOptions options, boost::beast::error_code& ec)
-    : io_(io),
+Listener::Listener(const std::vector<net::io_context*>& contexts, net::ssl::context& tls,
+                   tcp::endpoint endpoint, const Router& router, Services& services,
+                   ConnectionTracker& tracker, SessionOptions options,
+                   boost::beast::error_code& ec)
+    : contexts_(contexts),
       tls_(tls),
-      strand_(net::make_strand(io)),
+      strand_(net::make_strand(*contexts.front())),
       acceptor_(strand_),
       backoff_(strand_),
       router_(router),
@@ -80,9 +81,11 @@ void Listener::stop() {
 
 void Listener::do_accept() {
   if (stopped_) return;
-  // The new connection's own strand.
-  acceptor_.async_accept(net::make_strand(io_), boost::beast::bind_front_handler(
-                                                    &Listener::on_accept, shared_from_this()));
+  // The new connection's own strand, on the next I/O thread's io_context.
+  net::io_context& io = *contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  acceptor_.async_accept(net::make_strand(io), boost::beast::bind_front_handler(
+                                                   &Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {

@@ -1,5 +1,6 @@
 // Accepts TCP connections and gives each its own strand and Session, within the connection
-// cap. Seen only by api/listener.cc and api/server.cc. Never reads a byte from a connection.
+// cap, placing connections on the I/O threads' io_contexts in turn. Seen only by
+// api/listener.cc and api/server.cc. Never reads a byte from a connection.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
 #include <memory>
+#include <vector>
 
 #include "api/connection_tracker.h"
 #include "api/router.h"
@@ -18,8 +20,9 @@ namespace pardner::api {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  // Opens, binds and listens on `endpoint`; `ec` says why not.
-  Listener(boost::asio::io_context& io, boost::asio::ssl::context& tls,
+  // Opens, binds and listens on `endpoint`; `ec` says why not. The listener itself runs on the
+  // first of `contexts`; each accepted connection on the next one in turn.
+  Listener(const std::vector<boost::asio::io_context*>& contexts, boost::asio::ssl::context& tls,
            boost::asio::ip::tcp::endpoint endpoint, const Router& router, Services& services,
            ConnectionTracker& tracker, SessionOptions options, boost::beast::error_code& ec);
 
@@ -34,7 +37,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
 
-  boost::asio::io_context& io_;
+  const std::vector<boost::asio::io_context*> contexts_;
+  std::size_t next_context_ = 0;
   boost::asio::ssl::context& tls_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -174,8 +174,8 @@ void check_merkle_nodes(Database& db, IntegrityReport& report) {
   auto leaves = static_cast<std::uint64_t>(leaves_count.value().column_int(0));
 
   auto level0 = db.prepare(
-      "SELECT m.idx, m.hash, e.leaf FROM merkle_nodes m LEFT JOIN entries e ON e.seq = m.idx"
-      " WHERE m.level = 0 ORDER BY m.idx");
+      "SELECT m.idx, m.hash, e.leaf FROM merkle_tree m LEFT JOIN entries e ON e.seq = m.idx"
+      " WHERE m.level = 0 ORDER BY m.position");
   if (!level0) {
     findings.add(level0.error().detail);
     return;
@@ -211,11 +211,15 @@ void check_merkle_nodes(Database& db, IntegrityReport& report) {
                  " entries");
   }
 
+  // In-order, a node's children sit 2^(level-1) positions either side of it; each is checked
+  // to be the child by its level and index too, so a row stored at the wrong position is found.
   auto inner = db.prepare(
-      "SELECT a.level, a.idx, a.hash, l.hash, r.hash FROM merkle_nodes a"
-      " LEFT JOIN merkle_nodes l ON l.level = a.level - 1 AND l.idx = 2 * a.idx"
-      " LEFT JOIN merkle_nodes r ON r.level = a.level - 1 AND r.idx = 2 * a.idx + 1"
-      " WHERE a.level > 0 ORDER BY a.level, a.idx");
+      "SELECT a.level, a.idx, a.hash, l.hash, r.hash FROM merkle_tree a"
+      " LEFT JOIN merkle_tree l ON l.position = a.position - (1 << (a.level - 1))"
+      "  AND l.level = a.level - 1 AND l.idx = 2 * a.idx"
+      " LEFT JOIN merkle_tree r ON r.position = a.position + (1 << (a.level - 1))"
+      "  AND r.level = a.level - 1 AND r.idx = 2 * a.idx + 1"
+      " WHERE a.level > 0 ORDER BY a.position");
   if (!inner) {
     findings.add(inner.error().detail);
     return;

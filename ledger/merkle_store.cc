@@ -10,6 +10,11 @@
 namespace pardner::ledger {
 namespace {
 
+// Where the node (level, idx) is stored: its in-order position (schema/0010_merkle_tree_in_order.sql).
+std::int64_t position_of(std::uint8_t level, std::uint64_t index) {
+  return static_cast<std::int64_t>((index << (level + 1)) + (std::uint64_t{1} << level) - 1);
+}
+
 template <class T>
 Result<T> checked(crypto::CryptoResult<T> result, const SqliteNodeSource& source) {
   if (source.failed()) return Error{Errc::storage_failed, "a Merkle node is missing or unreadable"};
@@ -50,9 +55,13 @@ crypto::Hash SqliteNodeSource::node(std::uint8_t level, std::uint64_t index) con
 }
 
 void SqliteNodeSource::load(std::uint8_t level) const {
-  // One range scan from where the cache ends; the primary key (level, idx) makes it contiguous.
-  Statement& scan =
-      db_.cached("SELECT idx, hash FROM merkle_nodes WHERE level = ? AND idx >= ? ORDER BY idx");
+  // One range scan from where the cache ends, over the partial index of the upper levels. The
+  // query repeats the index's own condition word for word, which is how SQLite knows it may use
+  // a partial index for a level given as a parameter.
+  static_assert(merkle_cached_level_min == 6, "merkle_tree_upper_levels covers level >= 6");
+  Statement& scan = db_.cached(
+      "SELECT idx, hash FROM merkle_tree WHERE level = ? AND level >= 6 AND idx >= ?"
+      " ORDER BY idx");
   std::uint64_t next = cache_->cached(level);
   scan.bind(1, std::int64_t{level}).bind(2, static_cast<std::int64_t>(next));
   while (true) {
@@ -72,8 +81,8 @@ void SqliteNodeSource::load(std::uint8_t level) const {
 
 crypto::Hash SqliteNodeSource::read(std::uint8_t level, std::uint64_t index) const {
   crypto::Hash hash{};
-  Statement& query = db_.cached("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?");
-  query.bind(1, std::int64_t{level}).bind(2, static_cast<std::int64_t>(index));
+  Statement& query = db_.cached("SELECT hash FROM merkle_tree WHERE position = ?");
+  query.bind(1, position_of(level, index));
   auto row = query.step();
   if (!row || !row.value() || query.column_blob(0).size() != hash.size()) {
     failed_ = true;
@@ -89,11 +98,13 @@ Result<Ok> append_merkle_leaf(Database& db, std::uint64_t leaf_index, std::strin
   auto nodes = crypto::nodes_completed_by_append(leaf_index, crypto::leaf_hash(leaf), source);
   if (source.failed()) return Error{Errc::storage_failed, "a Merkle node is missing"};
   for (const crypto::Node& node : nodes) {
-    auto stored = db.cached("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
-                      .bind(1, std::int64_t{node.level})
-                      .bind(2, static_cast<std::int64_t>(node.index))
-                      .bind_blob(3, node.hash)
-                      .run();
+    auto stored =
+        db.cached("INSERT INTO merkle_tree (position, level, idx, hash) VALUES (?, ?, ?, ?)")
+            .bind(1, position_of(node.level, node.index))
+            .bind(2, std::int64_t{node.level})
+            .bind(3, static_cast<std::int64_t>(node.index))
+            .bind_blob(4, node.hash)
+            .run();
     if (!stored) return stored;
   }
   return Ok{};
@@ -119,7 +130,9 @@ Result<std::vector<crypto::Hash>> merkle_consistency_proof(Database& db, std::ui
 }
 
 Result<std::uint64_t> merkle_size(Database& db) {
-  Statement& query = db.cached("SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0");
+  // The rightmost node is the newest leaf, at 2 * (size - 1): every node it completed lies to
+  // its left.
+  Statement& query = db.cached("SELECT coalesce(max(position) / 2 + 1, 0) FROM merkle_tree");
   auto row = query.step();
   if (!row) return row.error();
   auto size = static_cast<std::uint64_t>(query.column_int(0));

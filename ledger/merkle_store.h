@@ -1,5 +1,5 @@
 // The persisted RFC 6962 Merkle tree over the log's leaves: complete subtree nodes in the
-// merkle_nodes table, read through crypto's NodeSource. Roots and proofs for any size up to the
+// merkle_tree table, in-order, read through crypto's NodeSource. Roots and proofs for any size up to the
 // stored one cost O(log n) reads. Never rewrites a node.
 #pragma once
 
@@ -15,9 +15,10 @@ namespace pardner::ledger {
 
 // The upper levels of the stored tree in memory, for a long-lived reader: a proof then reads
 // only its levels below merkle_cached_level_min from SQLite, a handful of B-tree pages. Stored
-// nodes never change, so a cached one is never stale. A level is loaded by one range scan, from
-// where the cache ends to every node stored so far, the first time a proof needs a node past the
-// end; the cache stops growing at merkle_cached_nodes_max and reads the rest from SQLite.
+// nodes never change, so a cached one is never stale. A level is loaded by one range scan of
+// the partial index merkle_tree_upper_levels, from where the cache ends to every node stored so
+// far, the first time a proof needs a node past the end; the cache stops growing at
+// merkle_cached_nodes_max and reads the rest from SQLite.
 class MerkleNodeCache {
  public:
   // The node if cached, else null.

@@ -8,6 +8,7 @@
 #include "ledger/migrations.h"
 #include "ledger/sqlite.h"
 #include "tests/ledger/ledger_fixture.h"
+#include "tests/ledger/undo_migrations.h"
 
 namespace pardner::ledger::testing {
 namespace {
@@ -116,12 +117,8 @@ TEST_F(IdempotencyRuns, ALedgerFromBeforeTheRunsKeepsItsKeys) {
     // Back to schema 8 as that release left it: its key-hash index, no runs.
     auto db = Database::open(db_path(), Database::Mode::read_write);
     ASSERT_TRUE(db) << db.error().detail;
-    for (const char* sql : {"DROP TABLE idempotency_keys", "DROP TABLE idempotency_runs",
-                            "CREATE INDEX idempotency_by_key_hash ON idempotency(key_hash)",
-                            "PRAGMA user_version = 8"}) {
-      auto done = db.value().exec(sql);
-      ASSERT_TRUE(done) << sql << ": " << done.error().detail;
-    }
+    ASSERT_NO_FATAL_FAILURE(undo_schema_10(db.value()));
+    ASSERT_NO_FATAL_FAILURE(undo_schema_9(db.value()));
     auto migrated = migrate(db.value());
     ASSERT_TRUE(migrated) << migrated.error().detail;
   }

@@ -219,7 +219,7 @@ TEST_F(Tamper, AChangedSignatureIsNamed) {
 }
 
 TEST_F(Tamper, AChangedMerkleNodeIsNamedAndBreaksTheRoots) {
-  edit("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 2");
+  edit("UPDATE merkle_tree SET hash = zeroblob(32) WHERE level = 1 AND idx = 2");
   auto report = check();
   EXPECT_TRUE(names(report, "merkle: node (1, 2) is not the hash of its children"))
       << problems(report);

@@ -33,8 +33,7 @@ std::vector<std::string> signed_log_rows(const std::string& db_path) {
   std::vector<std::string> rows;
   for (const char* sql : {"SELECT 'entry', seq, leaf FROM entries ORDER BY seq",
                           "SELECT 'signature', seq, signature FROM entry_signatures ORDER BY seq",
-                          "SELECT 'node', level * 4294967296 + idx, hash FROM merkle_nodes"
-                          " ORDER BY level, idx",
+                          "SELECT 'node', position, hash FROM merkle_tree ORDER BY position",
                           // Not the empty log's: init_ledger signs it with the ledger's own key.
                           "SELECT 'checkpoint', tree_size, CAST(note AS BLOB) FROM checkpoints"
                           " WHERE tree_size > 0 ORDER BY tree_size"}) {

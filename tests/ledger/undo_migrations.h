@@ -1,0 +1,42 @@
+// Undoing the newest schema migrations on a ledger file, so a test can migrate a ledger as an
+// older release left it. Each function undoes one migration and sets user_version to the one
+// before; undo the newest first.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+
+#include "ledger/sqlite.h"
+
+namespace pardner::ledger::testing {
+
+inline void run_all(Database& db, std::initializer_list<const char*> statements) {
+  for (const char* sql : statements) {
+    auto done = db.exec(sql);
+    ASSERT_TRUE(done) << sql << ": " << done.error().detail;
+  }
+}
+
+// Schema 10 -> 9: the Merkle nodes keyed by (level, idx) again, in merkle_nodes.
+inline void undo_schema_10(Database& db) {
+  run_all(db,
+          {"CREATE TABLE merkle_nodes (level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),"
+           " idx INTEGER NOT NULL CHECK (idx >= 0), hash BLOB NOT NULL CHECK (length(hash) = 32),"
+           " PRIMARY KEY (level, idx)) STRICT, WITHOUT ROWID",
+           "CREATE TRIGGER merkle_nodes_refuse_update BEFORE UPDATE ON merkle_nodes"
+           " BEGIN SELECT RAISE(ABORT, 'merkle nodes are append-only'); END",
+           "CREATE TRIGGER merkle_nodes_refuse_delete BEFORE DELETE ON merkle_nodes"
+           " BEGIN SELECT RAISE(ABORT, 'merkle nodes are append-only'); END",
+           "INSERT INTO merkle_nodes SELECT level, idx, hash FROM merkle_tree",
+           "DROP TABLE merkle_tree", "PRAGMA user_version = 9"});
+}
+
+// Schema 9 -> 8: the idempotency key-hash index, no runs.
+inline void undo_schema_9(Database& db) {
+  run_all(db, {"DROP TABLE idempotency_keys", "DROP TABLE idempotency_runs",
+               "CREATE INDEX idempotency_by_key_hash ON idempotency(key_hash)",
+               "PRAGMA user_version = 8"});
+}
+
+}  // namespace pardner::ledger::testing

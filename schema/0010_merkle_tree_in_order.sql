@@ -26,6 +26,9 @@ BEGIN SELECT RAISE(ABORT, 'merkle nodes are append-only'); END;
 -- completed once per 64 leaves, so this index gains a row about once per 32 appends.
 CREATE INDEX merkle_tree_upper_levels ON merkle_tree (level, idx, hash) WHERE level >= 6;
 
+-- The copy sorts about two nodes per entry into position order, in temporary files (migrate()
+-- runs every migration with temp_store = FILE): SQLITE_TMPDIR, else /var/tmp or /tmp, about
+-- 1 GiB at 10,000,000 entries.
 INSERT INTO merkle_tree (position, level, idx, hash)
   SELECT (idx << (level + 1)) + (1 << level) - 1, level, idx, hash FROM merkle_nodes
   ORDER BY 1;

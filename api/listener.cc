@@ -41,8 +41,7 @@ std::string source_of(const tcp::socket& socket) {
 
 Listener::Listener(const std::vector<net::io_context*>& contexts, net::ssl::context& tls,
                    tcp::endpoint endpoint, const Router& router, Services& services,
-                   ConnectionTracker& tracker, SessionOptions options,
-                   boost::beast::error_code& ec)
+                   ConnectionTracker& tracker, SessionOptions options, boost::beast::error_code& ec)
     : contexts_(contexts),
       tls_(tls),
       strand_(net::make_strand(*contexts.front())),

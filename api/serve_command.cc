@@ -158,6 +158,14 @@ int run_serve(const ServeCommand& command) {
                 verdict.read_only_reason);
   }
   std::string read_only_reason = std::move(verdict.read_only_reason);
+  // Only speed is at stake: a ledger whose tree cannot be read is served (reads only, as the
+  // check decided) and its proofs refused one by one.
+  for (ledger::Reader& reader : readers) {
+    if (auto loaded = reader.load_proof_cache(); !loaded) {
+      std::fprintf(stderr, "pardner: the proof cache was not loaded: %s\n",
+                   loaded.error().detail.c_str());
+    }
+  }
   ledger::SystemClock clock;
   std::unique_ptr<ledger::Writer> writer;
   if (read_only_reason.empty()) {

@@ -128,9 +128,9 @@ int run_server(const ServerOptions& options, Services& services,
   net::io_context& io = *contexts.front();  // the listener's and the signals'
   SessionOptions session_options{std::chrono::milliseconds(options.idle_timeout_ms),
                                  std::chrono::milliseconds(options.body_timeout_ms)};
-  auto listener =
-      std::make_shared<Listener>(contexts, tls, net::ip::tcp::endpoint(address, options.listen_port),
-                                 router, services, tracker, session_options, ec);
+  auto listener = std::make_shared<Listener>(contexts, tls,
+                                             net::ip::tcp::endpoint(address, options.listen_port),
+                                             router, services, tracker, session_options, ec);
   if (ec) {
     std::fprintf(stderr, "pardner: cannot listen on %s:%u: %s\n", options.listen_host.c_str(),
                  static_cast<unsigned>(options.listen_port), ec.message().c_str());

@@ -10,7 +10,8 @@
 namespace pardner::ledger {
 namespace {
 
-// Where the node (level, idx) is stored: its in-order position (schema/0010_merkle_tree_in_order.sql).
+// Where the node (level, idx) is stored: its in-order position
+// (schema/0010_merkle_tree_in_order.sql).
 std::int64_t position_of(std::uint8_t level, std::uint64_t index) {
   return static_cast<std::int64_t>((index << (level + 1)) + (std::uint64_t{1} << level) - 1);
 }

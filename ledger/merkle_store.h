@@ -1,6 +1,6 @@
 // The persisted RFC 6962 Merkle tree over the log's leaves: complete subtree nodes in the
-// merkle_tree table, in-order, read through crypto's NodeSource. Roots and proofs for any size up to the
-// stored one cost O(log n) reads. Never rewrites a node.
+// merkle_tree table, in-order, read through crypto's NodeSource. Roots and proofs for any size up
+// to the stored one cost O(log n) reads. Never rewrites a node.
 #pragma once
 
 #include <cstdint>

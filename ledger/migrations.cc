@@ -49,9 +49,9 @@ Result<int> migrate(Database& db) {
     sql += "\nPRAGMA user_version = " + std::to_string(next) + ";\nCOMMIT;";
     if (auto done = db.exec(sql); !done) {
       (void)db.exec("ROLLBACK");
-      outcome = Error{Errc::storage_failed, std::string("migration ") +
-                                                std::string(migration.name) +
-                                                " failed: " + done.error().detail};
+      outcome =
+          Error{Errc::storage_failed, std::string("migration ") + std::string(migration.name) +
+                                          " failed: " + done.error().detail};
       break;
     }
   }

@@ -269,6 +269,19 @@ Result<std::vector<crypto::Hash>> Reader::consistency_proof(std::uint64_t old_si
   return merkle_consistency_proof(db_, old_size, new_size, &merkle_cache_);
 }
 
+Result<Ok> Reader::load_proof_cache() {
+  auto checkpoint = latest_checkpoint();
+  if (!checkpoint) return checkpoint.error();
+  const std::uint64_t size = checkpoint.value().tree_size;
+  if (size == 0) return Ok{};
+  // The first entry's audit path takes the sibling at index 1 of every level, the last entry's
+  // the nodes at the right edge: a miss at a cached level loads all of it (MerkleNodeCache).
+  for (std::uint64_t seq : {std::uint64_t{0}, size - 1}) {
+    if (auto proof = inclusion_proof(static_cast<Seq>(seq), size); !proof) return proof.error();
+  }
+  return Ok{};
+}
+
 Result<std::string> Reader::receipt(Seq seq) {
   ReadTransaction snapshot(db_);
   if (!snapshot.ok()) return db_.error("cannot begin read");

@@ -74,6 +74,18 @@ TEST_F(MerkleCache, LoadsEveryStoredNodeOfALevelInOneScan) {
   EXPECT_EQ(*cache.find(merkle_cached_level_min, 1), table.node(merkle_cached_level_min, 1));
 }
 
+TEST_F(MerkleCache, LoadingItBeforeTheFirstProofLoadsEveryCachedLevel) {
+  grow(700);
+  const std::uint64_t n = size();
+  std::size_t stored = 0;  // nodes at the cached levels: n / 2^level each
+  for (unsigned level = merkle_cached_level_min; (n >> level) > 0; ++level) stored += n >> level;
+  EXPECT_EQ(reader_->proof_cache_nodes(), 0u);
+  ASSERT_TRUE(reader_->load_proof_cache());
+  EXPECT_EQ(reader_->proof_cache_nodes(), stored);
+  expect_same_proofs();
+  EXPECT_EQ(reader_->proof_cache_nodes(), stored);  // nothing was left to load
+}
+
 TEST(MerkleNodeCacheBound, StopsAddingAtItsLimit) {
   MerkleNodeCache cache;
   crypto::Hash hash{};

@@ -76,8 +76,9 @@ TEST_F(MerkleTree, EveryNodeIsStoredAtItsInOrderPosition) {
   EXPECT_EQ(previous, 2 * (size - 1));  // the newest leaf is the rightmost node
   EXPECT_EQ(merkle_size(db).value(), static_cast<std::uint64_t>(size));
   // A node in the wrong place is refused by the table itself.
-  EXPECT_FALSE(db.exec("INSERT INTO merkle_tree (position, level, idx, hash)"
-                       " VALUES (1000001, 0, 500000, zeroblob(32))"));
+  EXPECT_FALSE(
+      db.exec("INSERT INTO merkle_tree (position, level, idx, hash)"
+              " VALUES (1000001, 0, 500000, zeroblob(32))"));
 }
 
 TEST_F(MerkleTree, TheCacheLoadsItsLevelsThroughThePartialIndex) {

@@ -85,58 +85,54 @@ std::string render_metrics(const ScrapeInputs& inputs) {
   if (inputs.http != nullptr) inputs.http->render(out);
   if (inputs.writer) {
     const ledger::WriterStats& writer = *inputs.writer;
-    out.family("pardner_writer_batches_total", "counter",
-               "Batches the writer committed (one SQLite transaction and fsync each).");
-    out.sample("pardner_writer_batches_total", {}, writer.batches);
-    out.family("pardner_writer_commands_total", "counter",
-               "Commands in committed batches, accepted or refused.");
-    out.sample("pardner_writer_commands_total", {}, writer.commands);
+    out.single("pardner_writer_batches_total", "counter",
+               "Batches the writer committed (one SQLite transaction and fsync each).",
+               writer.batches);
+    out.single("pardner_writer_commands_total", "counter",
+               "Commands in committed batches, accepted or refused.", writer.commands);
     out.family("pardner_writer_batch_commands", "histogram", "Commands per committed batch.");
     out.histogram("pardner_writer_batch_commands", {}, writer.batch_commands, 1);
     out.family("pardner_writer_commit_seconds", "histogram",
                "Time per committed batch from BEGIN to a durable COMMIT.");
     out.histogram("pardner_writer_commit_seconds", {}, writer.commit_micros, micros_per_second);
-    out.family("pardner_writer_queue_depth", "gauge", "Commands waiting for the writer.");
-    out.sample("pardner_writer_queue_depth", {}, writer.queue_commands);
-    out.family("pardner_writer_batch_reruns_total", "counter",
+    out.single("pardner_writer_queue_depth", "gauge", "Commands waiting for the writer.",
+               writer.queue_commands);
+    out.single("pardner_writer_batch_reruns_total", "counter",
                "Batches run a second time, a savepoint per command, because a command was "
-               "refused after it had written.");
-    out.sample("pardner_writer_batch_reruns_total", {}, writer.batch_reruns);
-    out.family("pardner_wal_checkpoints_total", "counter",
-               "Checkpoints that copied the write-ahead log into the database file.");
-    out.sample("pardner_wal_checkpoints_total", {}, writer.checkpoints.checkpoints);
-    out.family("pardner_wal_frames", "gauge",
-               "Pages in the write-ahead log after the last commit.");
-    out.sample("pardner_wal_frames", {}, writer.checkpoints.wal_frames);
-    out.family("pardner_idempotency_keys_in_memory", "gauge",
-               "Idempotency keys the writer holds in memory until its next sorted run.");
-    out.sample("pardner_idempotency_keys_in_memory", {}, writer.idempotency_keys_in_memory);
-    out.family("pardner_idempotency_runs_total", "counter",
-               "Sorted runs of idempotency keys the writer added to the key table.");
-    out.sample("pardner_idempotency_runs_total", {}, writer.idempotency_runs);
-    out.family("pardner_idempotency_last_run_seconds", "gauge",
-               "Time the last sorted run took, during which the writer took no batch.");
-    out.sample("pardner_idempotency_last_run_seconds", {}, writer.last_idempotency_run_micros,
-               micros_per_second);
+               "refused after it had written.",
+               writer.batch_reruns);
+    out.single("pardner_wal_checkpoints_total", "counter",
+               "Checkpoints that copied the write-ahead log into the database file.",
+               writer.checkpoints.checkpoints);
+    out.single("pardner_wal_frames", "gauge", "Pages in the write-ahead log after the last commit.",
+               writer.checkpoints.wal_frames);
+    out.single("pardner_idempotency_keys_in_memory", "gauge",
+               "Idempotency keys the writer holds in memory until its next sorted run.",
+               writer.idempotency_keys_in_memory);
+    out.single("pardner_idempotency_runs_total", "counter",
+               "Sorted runs of idempotency keys the writer added to the key table.",
+               writer.idempotency_runs);
+    out.single("pardner_idempotency_last_run_seconds", "gauge",
+               "Time the last sorted run took, during which the writer took no batch.",
+               writer.last_idempotency_run_micros, micros_per_second);
   }
-  out.family("pardner_writer_healthy", "gauge",
+  out.single("pardner_writer_healthy", "gauge",
              "1 while the writer takes writes; 0 after it stopped on a storage failure, or when "
-             "the server takes no writes.");
-  out.sample("pardner_writer_healthy", {}, inputs.writer_healthy ? 1 : 0);
+             "the server takes no writes.",
+             inputs.writer_healthy ? 1 : 0);
   if (inputs.log_size) {
-    out.family("pardner_log_size", "gauge", "Entries in the signed log.");
-    out.sample("pardner_log_size", {}, *inputs.log_size);
+    out.single("pardner_log_size", "gauge", "Entries in the signed log.", *inputs.log_size);
   }
   if (inputs.connections_open) {
-    out.family("pardner_connections_open", "gauge",
-               "Connections open now, served or being refused at the connection cap.");
-    out.sample("pardner_connections_open", {}, *inputs.connections_open);
+    out.single("pardner_connections_open", "gauge",
+               "Connections open now, served or being refused at the connection cap.",
+               *inputs.connections_open);
   }
   if (inputs.connections_evicted) {
-    out.family("pardner_connections_evicted_total", "counter",
+    out.single("pardner_connections_evicted_total", "counter",
                "Connections closed in their TLS handshake to make room for a newcomer at the "
-               "connection cap.");
-    out.sample("pardner_connections_evicted_total", {}, *inputs.connections_evicted);
+               "connection cap.",
+               *inputs.connections_evicted);
   }
   return out.text();
 }

@@ -116,6 +116,12 @@ void PrometheusText::sample(std::string_view name, std::span<const Label> labels
   text_ += '\n';
 }
 
+void PrometheusText::single(std::string_view name, std::string_view type, std::string_view help,
+                            std::uint64_t value, std::uint64_t divisor) {
+  family(name, type, help);
+  sample(name, {}, value, divisor);
+}
+
 void PrometheusText::histogram(std::string_view name, std::span<const Label> labels,
                                const ledger::HistogramSnapshot& snapshot, std::uint64_t divisor) {
   PARDNER_ASSERT(snapshot.bounds.size() == snapshot.cumulative.size());

@@ -28,6 +28,9 @@ class PrometheusText {
   // histogram().
   void sample(std::string_view name, std::span<const Label> labels, std::uint64_t value,
               std::uint64_t divisor = 1);
+  // A family with one unlabelled sample: family() and sample() under one name.
+  void single(std::string_view name, std::string_view type, std::string_view help,
+              std::uint64_t value, std::uint64_t divisor = 1);
   // One histogram series: name_bucket{labels,le="..."} for each bound, then le="+Inf" (equal to
   // the count), name_sum and name_count. Bounds and the sum are divided by `divisor`, a power of
   // ten, when written (1'000'000 turns microseconds into seconds), exactly, without floating

@@ -112,6 +112,19 @@ TEST(Migrations, UpgradeAnOlderDatabaseInOrder) {
   EXPECT_EQ(version.column_int(0), static_cast<int>(embedded_migrations().size()));
 }
 
+// Migrations run with SQLite's temporary data in files (a copy the size of the log would
+// otherwise sit in memory); the connection gets its in-memory setting back afterwards.
+TEST(Migrations, GiveTheConnectionItsTemporaryStoreBack) {
+  pardner::testing::TempDir dir;
+  auto db = Database::open(dir.file("old.db"), Database::Mode::read_write_create).value();
+  const Migration& first = embedded_migrations().front();
+  ASSERT_TRUE(db.exec(std::string(first.sql) + ";PRAGMA user_version = 1;"));
+  ASSERT_TRUE(migrate(db));
+  auto store = db.prepare("PRAGMA temp_store").value();
+  ASSERT_TRUE(store.step().value());
+  EXPECT_EQ(store.column_int(0), 2);  // MEMORY, as ledger/sqlite.cc opens every connection
+}
+
 TEST(Migrations, AreNumberedWithoutGaps) {
   const auto& migrations = embedded_migrations();
   ASSERT_FALSE(migrations.empty());

@@ -115,6 +115,12 @@ std::string render_metrics(const ScrapeInputs& inputs) {
     out.single("pardner_idempotency_last_run_seconds", "gauge",
                "Time the last sorted run took, during which the writer took no batch.",
                writer.last_idempotency_run_micros, micros_per_second);
+    out.single("pardner_postings_merges_total", "counter",
+               "Merges of the recent postings into the table clustered by account.",
+               writer.postings_merges);
+    out.single("pardner_postings_last_merge_seconds", "gauge",
+               "Time the last postings merge took, during which the writer took no batch.",
+               writer.last_postings_merge_micros, micros_per_second);
   }
   out.single("pardner_writer_healthy", "gauge",
              "1 while the writer takes writes; 0 after it stopped on a storage failure, or when "

@@ -9,6 +9,7 @@
 #include "ledger/largest_remainder.h"
 #include "ledger/limits.h"
 #include "ledger/money.h"
+#include "ledger/state.h"
 
 namespace pardner::ledger {
 namespace {
@@ -110,20 +111,9 @@ Result<Ok> find_payout_accounts(Database& db, const DividendInputs& inputs,
 }  // namespace
 
 Result<Minor> credit_balance_as_of(Database& db, AccountId account, Seq seq) {
-  Statement& query = db.cached(
-      "SELECT debits_after, credits_after FROM postings WHERE account_id = ? AND seq <= ?"
-      " AND debits_after IS NOT NULL ORDER BY seq DESC, idx DESC LIMIT 1");
-  query.bind(1, account).bind(2, seq);
-  auto row = query.step();
-  if (!row) return row.error();
-  if (!row.value()) {
-    query.reset();
-    return Minor{0};
-  }
-  Minor debits = query.column_int(0);
-  Minor credits = query.column_int(1);
-  query.reset();
-  return checked_sub(credits, debits);
+  auto totals = posted_totals_as_of(db, account, seq);
+  if (!totals) return totals.error();
+  return checked_sub(totals.value().credits, totals.value().debits);
 }
 
 Result<DividendPlan> plan_dividend(Database& db, const DividendInputs& inputs) {

@@ -5,6 +5,7 @@
 
 #include "ledger/entry.h"
 #include "ledger/limits.h"
+#include "ledger/money.h"
 #include "ledger/state.h"
 
 namespace pardner::ledger {
@@ -136,50 +137,70 @@ Result<AccountTransactionPage> list_account_transactions(Database& db, AccountId
   // Accounts are never deleted, so this check and the page need not share a snapshot.
   if (auto found = load_account(db, account); !found) return found.error();
   // Every transaction on the account has postings there from the entry that created it
-  // (t.seq = p.seq): reserved ones if it began pending, else posted ones. Grouping those by seq
-  // gives one row per transaction in log order, straight off the postings primary key. A pending
-  // one posted later has its posted postings on the same accounts at resolved_seq; the
-  // subquery, once per row returned, sums them through the same key.
+  // (t.seq = p.seq): reserved ones if it began pending, else posted ones. They come in log order
+  // off the account keys of the two postings tables, merged as they are read (the ORDER BY names
+  // only selected columns, so SQLite merges the two scans instead of sorting: docs/ledger.md,
+  // "Postings"); consecutive rows of one seq are one transaction. Stepping stops at the first
+  // row past the page, so a page costs its own rows whatever the account holds.
   Statement& query = db.cached(
-      "SELECT t.id, t.seq, t.status, t.value_date, t.resolved_seq, e.leaf, sum(p.amount_minor),"
-      " (SELECT sum(q.amount_minor) FROM postings q WHERE q.account_id = ?1"
-      "  AND q.seq = t.resolved_seq AND q.transaction_id = t.id AND q.phase = 'posted')"
+      "SELECT p.seq, p.idx, p.amount_minor, t.id, t.status, t.value_date, t.resolved_seq, e.leaf"
       " FROM postings p JOIN transactions t ON t.id = p.transaction_id AND t.seq = p.seq"
       " JOIN entries e ON e.seq = t.seq"
-      " WHERE p.account_id = ?1 AND p.seq > ?2 GROUP BY p.seq ORDER BY p.seq LIMIT ?3");
-  query.bind(1, account).bind(2, after.value_or(-1)).bind(3, static_cast<std::int64_t>(limit + 1));
+      " WHERE p.account_id = ?1 AND p.seq > ?2 ORDER BY p.seq, p.idx");
+  query.bind(1, account).bind(2, after.value_or(-1));
   AccountTransactionPage page;
   while (true) {
     auto row = query.step();
     if (!row) return row.error();
     if (!row.value()) break;
+    Seq seq = query.column_int(0);
+    if (!page.transactions.empty() && page.transactions.back().seq == seq) {
+      auto sum = checked_add(page.transactions.back().amount, query.column_int(2));
+      if (!sum) {
+        query.reset();
+        return sum.error();
+      }
+      page.transactions.back().amount = sum.value();
+      continue;
+    }
     if (page.transactions.size() == limit) {
       page.next_after = page.transactions.back().seq;
       break;
     }
     AccountTransaction item;
-    item.id = query.column_int(0);
-    item.seq = query.column_int(1);
-    item.status = transaction_status_from(query.column_text(2)).value_or(TransactionStatus::posted);
-    item.value_date = parse_date(query.column_text(3)).value_or(0);
-    item.resolved_seq = query.column_optional_int(4);
-    auto entry = decode_leaf(as_text(query.column_blob(5)));
+    item.seq = seq;
+    item.amount = query.column_int(2);
+    item.id = query.column_int(3);
+    item.status = transaction_status_from(query.column_text(4)).value_or(TransactionStatus::posted);
+    item.value_date = parse_date(query.column_text(5)).value_or(0);
+    item.resolved_seq = query.column_optional_int(6);
+    auto entry = decode_leaf(as_text(query.column_blob(7)));
     if (!entry) return Error{Errc::storage_failed, "unreadable entry: " + entry.error().detail};
     auto memo = optional_string_field(entry.value().fields, "memo");
     if (memo && memo.value()) item.memo = *memo.value();
-    item.amount = query.column_int(6);
-    if (item.status == TransactionStatus::posted && item.resolved_seq) {
-      auto posted = query.column_optional_int(7);
-      if (!posted) {
-        return Error{Errc::storage_failed, "transaction " + std::to_string(item.id) +
-                                               " was posted without postings on account " +
-                                               std::to_string(account)};
-      }
-      item.amount = *posted;
-    }
     page.transactions.push_back(std::move(item));
   }
   query.reset();
+  // A pending one posted later has its posted postings on the same accounts at resolved_seq:
+  // what it moved is their sum. They were committed with the status read above, so they are
+  // there to be read.
+  Statement& posted = db.cached(
+      "SELECT sum(amount_minor) FROM postings WHERE account_id = ?1 AND seq = ?2"
+      " AND transaction_id = ?3 AND phase = 'posted'");
+  for (AccountTransaction& item : page.transactions) {
+    if (item.status != TransactionStatus::posted || !item.resolved_seq) continue;
+    posted.bind(1, account).bind(2, *item.resolved_seq).bind(3, item.id);
+    auto row = posted.step();
+    if (!row) return row.error();
+    std::optional<Minor> sum = row.value() ? posted.column_optional_int(0) : std::nullopt;
+    posted.reset();
+    if (!sum) {
+      return Error{Errc::storage_failed, "transaction " + std::to_string(item.id) +
+                                             " was posted without postings on account " +
+                                             std::to_string(account)};
+    }
+    item.amount = *sum;
+  }
   return page;
 }
 

@@ -161,7 +161,7 @@ Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
   }
   return db
       .cached(
-          "INSERT INTO postings (account_id, seq, idx, transaction_id, amount_minor, phase,"
+          "INSERT INTO postings_recent (account_id, seq, idx, transaction_id, amount_minor, phase,"
           " value_date, debits_after, credits_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, a.id)
       .bind(2, entry.seq)

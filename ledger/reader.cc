@@ -5,6 +5,7 @@
 #include "ledger/limits.h"
 #include "ledger/merkle_store.h"
 #include "ledger/receipt.h"
+#include "ledger/state.h"
 
 namespace pardner::ledger {
 namespace {
@@ -57,18 +58,11 @@ Result<Balance> Reader::balance_as_of_seq(AccountId id, Seq seq) {
   if (!snapshot.ok()) return db_.error("cannot begin read");
   auto account = load_account(db_, id);
   if (!account) return account.error();
+  auto posted = posted_totals_as_of(db_, id, seq);
+  if (!posted) return posted.error();
   Balance totals;
-  Statement& posted = db_.cached(
-      "SELECT debits_after, credits_after FROM postings WHERE account_id = ? AND seq <= ?"
-      " AND phase = 'posted' ORDER BY seq DESC, idx DESC LIMIT 1");
-  posted.bind(1, id).bind(2, seq);
-  auto row = posted.step();
-  if (!row) return row.error();
-  if (row.value()) {
-    totals.debits_posted = posted.column_int(0);
-    totals.credits_posted = posted.column_int(1);
-  }
-  posted.reset();
+  totals.debits_posted = posted.value().debits;
+  totals.credits_posted = posted.value().credits;
   // Pending as of `seq`: reserved at or before it and not yet resolved by then.
   Statement& pending = db_.cached(
       "SELECT p.amount_minor FROM postings p JOIN transactions t ON t.id = p.transaction_id"

@@ -110,51 +110,93 @@ Result<std::int64_t> next_id(Database& db, const char* max_id_sql) {
   return next;
 }
 
+Result<PostedTotals> posted_totals_as_of(Database& db, AccountId account, Seq seq) {
+  // seq and idx are selected because the ORDER BY names them: SQLite then reads the postings
+  // view as a merge of its two tables' scans, newest first, instead of sorting the account's
+  // every posting (docs/ledger.md, "Postings").
+  Statement& query = db.cached(
+      "SELECT debits_after, credits_after, seq, idx FROM postings WHERE account_id = ?"
+      " AND seq <= ? AND phase = 'posted' ORDER BY seq DESC, idx DESC LIMIT 1");
+  query.bind(1, account).bind(2, seq);
+  auto row = query.step();
+  if (!row) return row.error();
+  PostedTotals totals;
+  if (row.value()) {
+    totals.debits = query.column_int(0);
+    totals.credits = query.column_int(1);
+  }
+  query.reset();
+  return totals;
+}
+
 namespace {
 
-// Sums rows of (currency, posted debits, posted credits), one row per account, sorted by
-// currency, into trial balance lines: each account's net goes to the debit or credit column.
-Result<std::vector<TrialBalanceLine>> sum_trial_balance(Statement& query) {
-  std::vector<TrialBalanceLine> lines;
-  while (true) {
-    auto row = query.step();
-    if (!row) return row.error();
-    if (!row.value()) break;
-    std::string currency = query.column_text(0);
-    if (lines.empty() || lines.back().currency != currency) lines.push_back({currency, 0, 0, 0});
-    TrialBalanceLine& line = lines.back();
-    auto net = checked_sub(query.column_int(1), query.column_int(2));
+// Trial balance lines per currency from one account's posted totals at a time, the accounts
+// taken in currency order: each account's net goes to the debit or credit column.
+class TrialBalanceSum {
+ public:
+  Result<Ok> add(std::string currency, Minor debits, Minor credits) {
+    if (lines_.empty() || lines_.back().currency != currency) {
+      lines_.push_back({std::move(currency), 0, 0, 0});
+    }
+    TrialBalanceLine& line = lines_.back();
+    auto net = checked_sub(debits, credits);
     if (!net) return net.error();
     auto grown = net.value() >= 0 ? checked_add(line.debits, net.value())
                                   : checked_sub(line.credits, net.value());
     if (!grown) return grown.error();
     (net.value() >= 0 ? line.debits : line.credits) = grown.value();
     line.accounts += 1;
+    return Ok{};
   }
-  query.reset();
-  return lines;
-}
+  std::vector<TrialBalanceLine> lines() && { return std::move(lines_); }
+
+ private:
+  std::vector<TrialBalanceLine> lines_;
+};
 
 }  // namespace
 
 Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db) {
   Statement& query =
       db.cached("SELECT currency, debits_posted, credits_posted FROM accounts ORDER BY currency");
-  return sum_trial_balance(query);
+  TrialBalanceSum sum;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    auto added = sum.add(query.column_text(0), query.column_int(1), query.column_int(2));
+    if (!added) {
+      query.reset();
+      return added.error();
+    }
+  }
+  query.reset();
+  return std::move(sum).lines();
 }
 
 Result<std::vector<TrialBalanceLine>> compute_trial_balance_as_of(Database& db, Seq seq) {
-  // Every account opened by `seq`, with the posted totals its last posted posting at or before
-  // `seq` left (postings are append-only and carry the running totals), or zero if none: the
-  // accounts table as a replay of entries 0..seq would have left it.
-  Statement& query = db.cached(
-      "SELECT a.currency, coalesce(p.debits_after, 0), coalesce(p.credits_after, 0)"
-      " FROM accounts a LEFT JOIN postings p ON p.account_id = a.id AND (p.seq, p.idx) ="
-      " (SELECT seq, idx FROM postings WHERE account_id = a.id AND seq <= ?1"
-      " AND phase = 'posted' ORDER BY seq DESC, idx DESC LIMIT 1)"
-      " WHERE a.opened_seq <= ?1 ORDER BY a.currency");
+  // Every account opened by `seq`, with its posted totals as of `seq`: the accounts table as a
+  // replay of entries 0..seq would have left it.
+  Statement& query =
+      db.cached("SELECT id, currency FROM accounts WHERE opened_seq <= ? ORDER BY currency");
   query.bind(1, seq);
-  return sum_trial_balance(query);
+  TrialBalanceSum sum;
+  while (true) {
+    auto row = query.step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    auto totals = posted_totals_as_of(db, query.column_int(0), seq);
+    auto added = totals
+                     ? sum.add(query.column_text(1), totals.value().debits, totals.value().credits)
+                     : Result<Ok>(totals.error());
+    if (!added) {
+      query.reset();
+      return added.error();
+    }
+  }
+  query.reset();
+  return std::move(sum).lines();
 }
 
 }  // namespace pardner::ledger

@@ -57,6 +57,14 @@ Result<MemberStatus> load_member_status(Database& db, MemberId id);
 // The postings of one transaction in one phase, in entry order.
 Result<std::vector<PostingRow>> load_transaction_postings(Database& db, TransactionId id,
                                                           bool pending);
+// An account's posted debits and credits just after entry `seq`: the running totals its last
+// posted posting at or before `seq` left (postings are append-only and carry them), or zero if
+// it has none by then.
+struct PostedTotals {
+  Minor debits = 0;
+  Minor credits = 0;
+};
+Result<PostedTotals> posted_totals_as_of(Database& db, AccountId account, Seq seq);
 // The trial balance per currency, from the accounts' posted totals.
 Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db);
 // The trial balance just after entry `seq`, from the postings' running totals; the caller

@@ -18,6 +18,7 @@
 #include "ledger/idempotency.h"
 #include "ledger/limits.h"
 #include "ledger/operations.h"
+#include "ledger/postings_merge.h"
 #include "ledger/signed_log.h"
 #include "ledger/validation.h"
 
@@ -81,9 +82,12 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   if (auto committed = db.value().exec("COMMIT"); !committed) return committed.error();
   auto idempotency = IdempotencyIndex::load(db.value());
   if (!idempotency) return idempotency.error();
+  auto oldest_recent_posting = oldest_recent_posting_seq(db.value(), tail.value().next_seq);
+  if (!oldest_recent_posting) return oldest_recent_posting.error();
   std::unique_ptr<Writer> writer(new Writer(std::move(db.value()), std::move(settings.value()),
                                             std::move(key), tail.value(), clock,
                                             std::move(idempotency.value()), options));
+  writer->oldest_recent_posting_ = oldest_recent_posting.value();
   // A failed checkpoint loses nothing committed, but the disk under the ledger is failing:
   // stop taking writes, as after any storage failure.
   auto checkpointer =
@@ -106,7 +110,8 @@ Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogT
       signer_([this](std::string_view leaf) { return std::optional(key_.key.sign(leaf)); },
               options.signer_threads),
       idempotency_(std::move(idempotency)),
-      idempotency_run_keys_(options.idempotency_run_keys) {
+      idempotency_run_keys_(options.idempotency_run_keys),
+      postings_merge_entries_(options.postings_merge_entries) {
   stats_.entries = static_cast<std::uint64_t>(tail.next_seq);
 }
 
@@ -376,6 +381,21 @@ void Writer::run_batch(std::vector<Work> work) {
     stats_.idempotency_keys_in_memory = 0;
     stats_.idempotency_runs += 1;
     stats_.last_idempotency_run_micros = static_cast<std::uint64_t>(run_micros);
+  }
+  // Likewise the recent postings (the same failure loses nothing: they stay where they are).
+  if (tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_) {
+    auto merge_started = std::chrono::steady_clock::now();
+    if (auto merged = merge_recent_postings(db_); !merged) {
+      fail_stop(merged.error());
+      return;
+    }
+    oldest_recent_posting_ = tail_.next_seq;
+    auto merge_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - merge_started)
+                            .count();
+    std::lock_guard lock(mutex_);
+    stats_.postings_merges += 1;
+    stats_.last_postings_merge_micros = static_cast<std::uint64_t>(merge_micros);
   }
 }
 

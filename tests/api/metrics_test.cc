@@ -210,6 +210,8 @@ TEST(RenderMetrics, WritesEveryFamilyForKnownNumbers) {
   writer.idempotency_keys_in_memory = 512;
   writer.idempotency_runs = 8;
   writer.last_idempotency_run_micros = 125'000;
+  writer.postings_merges = 3;
+  writer.last_postings_merge_micros = 250'000;
   writer.batch_commands = {{1, 2}, {1, 2}, 2, 3};
   writer.commit_micros = {{1'000, 10'000}, {1, 1}, 2, 15'000};
   inputs.writer = writer;
@@ -261,6 +263,12 @@ pardner_idempotency_runs_total 8
 # HELP pardner_idempotency_last_run_seconds Time the last sorted run took, during which the writer took no batch.
 # TYPE pardner_idempotency_last_run_seconds gauge
 pardner_idempotency_last_run_seconds 0.125
+# HELP pardner_postings_merges_total Merges of the recent postings into the table clustered by account.
+# TYPE pardner_postings_merges_total counter
+pardner_postings_merges_total 3
+# HELP pardner_postings_last_merge_seconds Time the last postings merge took, during which the writer took no batch.
+# TYPE pardner_postings_last_merge_seconds gauge
+pardner_postings_last_merge_seconds 0.25
 # HELP pardner_writer_healthy 1 while the writer takes writes; 0 after it stopped on a storage failure, or when the server takes no writes.
 # TYPE pardner_writer_healthy gauge
 pardner_writer_healthy 1

@@ -183,13 +183,17 @@ int profile(const Options& options) {
   for (std::int64_t done = 0; done < options.preload; done += 100'000) {
     auto count = static_cast<std::size_t>(std::min<std::int64_t>(100'000, options.preload - done));
     if (!bench.run_all(bench.transfers(count, keys), 1000)) return 1;
-    // What a sorted run of idempotency keys costs as the key table grows: the writer takes no
-    // batch meanwhile.
+    // What a sorted run of idempotency keys and a merge of recent postings cost as the tables
+    // grow: the writer takes no batch meanwhile.
     WriterStats stats = bench.writer->stats();
-    std::printf("engine  %lld stored: %llu idempotency runs, the last took %.1f ms\n",
-                static_cast<long long>(done + static_cast<std::int64_t>(count)),
-                static_cast<unsigned long long>(stats.idempotency_runs),
-                static_cast<double>(stats.last_idempotency_run_micros) / 1000.0);
+    std::printf(
+        "engine  %lld stored: %llu idempotency runs, the last took %.1f ms; %llu postings merges,"
+        " the last took %.1f ms\n",
+        static_cast<long long>(done + static_cast<std::int64_t>(count)),
+        static_cast<unsigned long long>(stats.idempotency_runs),
+        static_cast<double>(stats.last_idempotency_run_micros) / 1000.0,
+        static_cast<unsigned long long>(stats.postings_merges),
+        static_cast<double>(stats.last_postings_merge_micros) / 1000.0);
   }
   auto commands = bench.transfers(options.profile, keys);
   CALLGRIND_START_INSTRUMENTATION;

@@ -29,7 +29,8 @@ class StartupCheck : public ServerTest {
                                      ledger::Database::Mode::read_write);
     ASSERT_TRUE(db);
     auto triggers = db.value().prepare(
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'postings'");
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = "
+        "'postings_recent'");
     ASSERT_TRUE(triggers);
     std::vector<std::pair<std::string, std::string>> saved;
     while (triggers.value().step().value()) {
@@ -37,7 +38,7 @@ class StartupCheck : public ServerTest {
     }
     for (const auto& [name, create] : saved) ASSERT_TRUE(db.value().exec("DROP TRIGGER " + name));
     ASSERT_TRUE(
-        db.value().exec("UPDATE postings SET amount_minor = amount_minor * 10,"
+        db.value().exec("UPDATE postings_recent SET amount_minor = amount_minor * 10,"
                         " credits_after = credits_after * 10 WHERE account_id = " +
                         std::to_string(savings2_)));
     ASSERT_TRUE(

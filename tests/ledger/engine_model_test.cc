@@ -256,7 +256,10 @@ class ModelRun {
     if (!init_ledger(dir_.path(), settings)) return fail("init_ledger failed");
     auto key = load_log_key(dir_.path());
     if (!key) return fail(key.error().detail);
-    auto writer = Writer::start(database_path(dir_.path()), clock_, key.value());
+    // Recent postings merged every few entries: a post or void reads its pending postings from
+    // whichever table holds them.
+    auto writer = Writer::start(database_path(dir_.path()), clock_, key.value(),
+                                WriterOptions{.postings_merge_entries = 7});
     if (!writer) return fail(writer.error().detail);
     writer_ = std::move(writer.value());
     auto reader = Reader::open(database_path(dir_.path()));

@@ -64,7 +64,10 @@ class LedgerTest : public ::testing::Test {
 
   pardner::testing::TempDir dir_;
   ManualClock clock_{fixture_start};
-  WriterOptions writer_options_;  // set before start_writer() to change them
+  // Set before start_writer() to change them. Postings are merged every few entries, so every
+  // test that reads balances, statements or listings reads some postings from each of the two
+  // tables (schema/0011_postings_recent.sql).
+  WriterOptions writer_options_{.postings_merge_entries = 5};
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Reader> reader_;
   int keys_ = 0;

@@ -18,6 +18,13 @@ inline void run_all(Database& db, std::initializer_list<const char*> statements)
   }
 }
 
+// Schema 11 -> 10: every posting in the one table clustered by account, `postings` again.
+inline void undo_schema_11(Database& db) {
+  run_all(db, {"DROP VIEW postings", "INSERT INTO postings_merged SELECT * FROM postings_recent",
+               "DROP TABLE postings_recent", "ALTER TABLE postings_merged RENAME TO postings",
+               "PRAGMA user_version = 10"});
+}
+
 // Schema 10 -> 9: the Merkle nodes keyed by (level, idx) again, in merkle_nodes.
 inline void undo_schema_10(Database& db) {
   run_all(db,

@@ -1,0 +1,231 @@
+// Postings in two tables (schema/0011_postings_recent.sql): every read answers the same whether
+// an account's postings are in the recent table, in the merged one, or split between them; a
+// merge moves every recent posting and nothing else; and a ledger from before the split keeps
+// its postings when migrated.
+#include "ledger/postings_merge.h"
+
+#include <sstream>
+#include <string>
+
+#include "ledger/integrity_check.h"
+#include "ledger/listings.h"
+#include "ledger/migrations.h"
+#include "ledger/time.h"
+#include "tests/ledger/ledger_fixture.h"
+#include "tests/ledger/undo_migrations.h"
+
+namespace pardner::ledger::testing {
+namespace {
+
+constexpr std::int64_t never = std::int64_t{1} << 40;
+constexpr std::int64_t day_micros = 24LL * 3600 * 1000 * 1000;
+
+class PostingsMerge : public LedgerTest {
+ protected:
+  void SetUp() override {
+    writer_options_.postings_merge_entries = never;  // the tests merge by hand
+    LedgerTest::SetUp();
+    cash_ = open("assets:cash", AccountType::asset);
+    for (int i = 0; i < 3; ++i) {
+      members_.push_back(open("liabilities:members:000" + std::to_string(i) + ":savings",
+                              AccountType::liability, Minor{0}));
+    }
+  }
+
+  // Transfers, reservations posted in full, for less, and voided, over several value dates:
+  // every kind of posting row, on every account, in `rounds` rounds.
+  void write_activity(int rounds) {
+    for (int round = 0; round < rounds; ++round) {
+      for (std::size_t m = 0; m < members_.size(); ++m) {
+        ASSERT_TRUE(transfer(cash_, members_[m], 1000 + 10 * round + static_cast<Minor>(m)));
+      }
+      auto held = reserve(members_[0], members_[1], 300);
+      auto less = reserve(members_[1], members_[2], 200);
+      auto voided = reserve(members_[2], members_[0], 100);
+      ASSERT_TRUE(held && less && voided);
+      clock_.advance_micros(day_micros);
+      ASSERT_TRUE(
+          submit(PostPending{.idempotency_key = next_key(), .transaction = held.value().id}));
+      ASSERT_TRUE(submit(PostPending{
+          .idempotency_key = next_key(), .transaction = less.value().id, .amount = 150}));
+      ASSERT_TRUE(
+          submit(VoidPending{.idempotency_key = next_key(), .transaction = voided.value().id}));
+      ASSERT_TRUE(transfer(members_[static_cast<std::size_t>(round) % members_.size()], cash_, 50));
+    }
+  }
+
+  Result<Applied> reserve(AccountId debit, AccountId credit, Minor amount) {
+    auto command = make_transfer(next_key(), debit, credit, amount);
+    command.pending = true;
+    return submit(command);
+  }
+
+  // Moves the recent postings on a connection of our own, between the writer's batches.
+  std::int64_t merge() {
+    auto db = Database::open(db_path(), Database::Mode::read_write);
+    EXPECT_TRUE(db) << db.error().detail;
+    if (!db) return -1;
+    auto moved = merge_recent_postings(db.value());
+    EXPECT_TRUE(moved) << moved.error().detail;
+    return moved ? moved.value() : -1;
+  }
+
+  std::int64_t count(const std::string& table) {
+    Statement& query =
+        reader_->db().cached(table == "postings_recent" ? "SELECT count(*) FROM postings_recent"
+                                                        : "SELECT count(*) FROM postings_merged");
+    auto row = query.step();
+    EXPECT_TRUE(row && row.value());
+    std::int64_t n = query.column_int(0);
+    query.reset();
+    return n;
+  }
+
+  // Everything a reader can say that comes from postings, as text: balances now, as of every
+  // seq and of every value date, statements and transaction listings in pages of two, every
+  // transaction's postings, and the trial balance as of every seq.
+  std::string every_read() {
+    std::ostringstream out;
+    const Seq size = reader_->log_size().value();
+    const Date today = date_of(clock_.now());
+    std::vector<AccountId> accounts = members_;
+    accounts.push_back(cash_);
+    for (AccountId account : accounts) {
+      out << "account " << account << ": " << text(reader_->balance(account).value()) << "\n";
+      for (Seq seq = 0; seq < size; ++seq) {
+        out << " as of " << seq << ": " << text(reader_->balance_as_of_seq(account, seq).value())
+            << "\n";
+      }
+      for (Date date = today - 10; date <= today; ++date) {
+        out << " on " << date << ": " << text(reader_->balance_as_of_date(account, date).value())
+            << "\n";
+      }
+      std::optional<StatementCursor> cursor;
+      do {
+        auto page = reader_->statement(account, cursor, 2).value();
+        for (const StatementLine& l : page.lines) {
+          out << " line " << l.seq << "/" << l.idx << " t" << l.transaction << " " << l.amount
+              << " " << l.value_date << " " << l.balance_after << " " << l.memo << "\n";
+        }
+        cursor = page.next;
+      } while (cursor);
+      std::optional<Seq> after;
+      do {
+        auto page = list_account_transactions(reader_->db(), account, after, 2).value();
+        for (const AccountTransaction& t : page.transactions) {
+          out << " transaction " << t.id << " @" << t.seq << " " << static_cast<int>(t.status)
+              << " " << t.value_date << " " << t.amount << " "
+              << (t.resolved_seq ? std::to_string(*t.resolved_seq) : "-") << "\n";
+        }
+        after = page.next_after;
+      } while (after);
+    }
+    for (TransactionId id = 1;; ++id) {
+      auto view = reader_->transaction(id);
+      if (!view) break;
+      out << "transaction " << id << ":";
+      for (const PostingRow& p : view.value().postings) {
+        out << " " << p.account << "/" << p.seq << "/" << p.idx << "=" << p.amount;
+      }
+      out << "\n";
+    }
+    for (Seq seq = 0; seq < size; ++seq) {
+      out << "trial balance as of " << seq << ":";
+      auto lines = reader_->trial_balance_as_of(seq);
+      EXPECT_TRUE(lines) << lines.error().detail;
+      if (!lines) break;
+      for (const TrialBalanceLine& line : lines.value()) {
+        out << " " << line.currency << " " << line.debits << " " << line.credits << " "
+            << line.accounts;
+      }
+      out << "\n";
+    }
+    return out.str();
+  }
+
+  static std::string text(const Balance& b) {
+    return std::to_string(b.debits_posted) + " " + std::to_string(b.credits_posted) + " " +
+           std::to_string(b.debits_pending) + " " + std::to_string(b.credits_pending) + " " +
+           std::to_string(b.balance);
+  }
+
+  AccountId cash_ = 0;
+  std::vector<AccountId> members_;
+};
+
+TEST_F(PostingsMerge, EveryReadIsTheSameWhereverThePostingsAre) {
+  ASSERT_NO_FATAL_FAILURE(write_activity(2));
+  auto across = reserve(members_[2], members_[1], 70);  // reserved before a merge, posted after
+  ASSERT_TRUE(across);
+  const std::int64_t written = count("postings_recent");
+  ASSERT_GT(written, 30);
+  ASSERT_EQ(count("postings_merged"), 0);
+  const std::string all_recent = every_read();
+
+  EXPECT_EQ(merge(), written);
+  EXPECT_EQ(count("postings_recent"), 0);
+  EXPECT_EQ(count("postings_merged"), written);
+  EXPECT_EQ(every_read(), all_recent);
+
+  // Split: the older postings merged, the newer recent, one transaction across the two.
+  ASSERT_TRUE(submit(PostPending{.idempotency_key = next_key(), .transaction = across.value().id}));
+  ASSERT_NO_FATAL_FAILURE(write_activity(2));
+  const std::string split = every_read();
+  const std::int64_t recent = count("postings_recent");
+  EXPECT_GT(recent, 0);
+  EXPECT_EQ(merge(), recent);
+  EXPECT_EQ(count("postings_merged"), written + recent);
+  EXPECT_EQ(every_read(), split);
+  EXPECT_EQ(merge(), 0);  // nothing left to move
+
+  auto report = check_ledger_integrity(dir_.path());
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report.value().intact()) << report.value().problems.front();
+}
+
+TEST_F(PostingsMerge, TheWriterMergesOnceTheRecentPostingsSpanEnoughEntries) {
+  writer_->stop();
+  writer_options_.postings_merge_entries = 10;
+  start_writer();
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE(transfer(cash_, members_[0], 1));
+  // The first transfer's entry is nine before the next: not yet.
+  EXPECT_EQ(writer_->stats().postings_merges, 0U);
+  EXPECT_EQ(count("postings_merged"), 0);
+  ASSERT_TRUE(transfer(cash_, members_[0], 1));
+  // Ten now: merged after that batch was answered, before the next is taken.
+  ASSERT_TRUE(transfer(cash_, members_[0], 1));
+  EXPECT_EQ(writer_->stats().postings_merges, 1U);
+  EXPECT_EQ(count("postings_merged"), 20);
+  EXPECT_EQ(count("postings_recent"), 2);
+  EXPECT_EQ(balance(members_[0]), 11);
+}
+
+TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {
+  ASSERT_NO_FATAL_FAILURE(write_activity(1));
+  const std::string before = every_read();
+  const std::int64_t written = count("postings_recent");
+  writer_->stop();
+  reader_.reset();
+  {
+    // Back to schema 10 as that release left it: one postings table, clustered by account.
+    auto db = Database::open(db_path(), Database::Mode::read_write);
+    ASSERT_TRUE(db) << db.error().detail;
+    ASSERT_NO_FATAL_FAILURE(undo_schema_11(db.value()));
+    auto migrated = migrate(db.value());
+    ASSERT_TRUE(migrated) << migrated.error().detail;
+  }
+  auto report = check_ledger_integrity(dir_.path());
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report.value().intact()) << report.value().problems.front();
+  start_writer();
+  EXPECT_EQ(count("postings_merged"), written);
+  EXPECT_EQ(count("postings_recent"), 0);
+  EXPECT_EQ(every_read(), before);
+  ASSERT_NO_FATAL_FAILURE(write_activity(1));  // and the migrated ledger grows on
+  report = check_ledger_integrity(dir_.path());
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report.value().intact()) << report.value().problems.front();
+}
+
+}  // namespace
+}  // namespace pardner::ledger::testing

@@ -1,5 +1,8 @@
 #include "ledger/postings_merge.h"
 
+#include <optional>
+#include <string>
+
 namespace pardner::ledger {
 
 Result<Seq> oldest_recent_posting_seq(Database& db, Seq next_seq) {
@@ -11,30 +14,65 @@ Result<Seq> oldest_recent_posting_seq(Database& db, Seq next_seq) {
   return oldest;
 }
 
+namespace {
+
+// The append-only trigger on postings_recent as the schema holds it, to put back word for word
+// (the integrity check compares the schema with the migrations').
+Result<std::string> refuse_delete_trigger(Database& db) {
+  Statement& query = db.cached(
+      "SELECT sql FROM sqlite_schema WHERE type = 'trigger'"
+      " AND name = 'postings_recent_refuse_delete' AND tbl_name = 'postings_recent'");
+  auto row = query.step();
+  if (!row) return row.error();
+  std::string sql = row.value() ? query.column_text(0) : "";
+  query.reset();
+  if (sql.empty()) {
+    return Error{Errc::storage_failed, "the ledger has no trigger postings_recent_refuse_delete"};
+  }
+  return sql;
+}
+
+// Copies every recent posting into postings_merged, then empties postings_recent whole: its
+// append-only trigger is lifted for the delete and put back. Inside the caller's transaction.
+Result<std::int64_t> move_recent_postings(Database& db) {
+  auto trigger = refuse_delete_trigger(db);
+  if (!trigger) return trigger.error();
+  // In the merged table's order, so each of its leaves is dirtied once however many of the
+  // run's postings land there.
+  auto copied = db.cached(
+                      "INSERT INTO postings_merged (account_id, seq, idx, transaction_id,"
+                      " amount_minor, phase, value_date, debits_after, credits_after)"
+                      " SELECT account_id, seq, idx, transaction_id, amount_minor, phase,"
+                      " value_date, debits_after, credits_after FROM postings_recent"
+                      " ORDER BY account_id, seq, idx")
+                    .run();
+  if (!copied) return copied.error();
+  const std::int64_t count = db.changes();
+  if (count == 0) return count;
+  if (auto lifted = db.exec("DROP TRIGGER postings_recent_refuse_delete"); !lifted) {
+    return lifted.error();
+  }
+  // No WHERE and no delete trigger: SQLite frees the table's pages instead of visiting rows.
+  if (auto emptied = db.exec("DELETE FROM postings_recent"); !emptied) return emptied.error();
+  if (db.changes() != count) {
+    return Error{Errc::storage_failed, "a postings merge copied " + std::to_string(count) +
+                                           " postings but removed " + std::to_string(db.changes())};
+  }
+  if (auto restored = db.exec(trigger.value()); !restored) return restored.error();
+  return count;
+}
+
+}  // namespace
+
 Result<std::int64_t> merge_recent_postings(Database& db) {
   if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return begun.error();
-  // In the merged table's order, so each of its leaves is dirtied once however many of the run's
-  // postings land there. The delete trigger checks each row arrived.
-  auto moved = db.cached(
-                     "INSERT INTO postings_merged (account_id, seq, idx, transaction_id,"
-                     " amount_minor, phase, value_date, debits_after, credits_after)"
-                     " SELECT account_id, seq, idx, transaction_id, amount_minor, phase,"
-                     " value_date, debits_after, credits_after FROM postings_recent"
-                     " ORDER BY account_id, seq, idx")
-                   .run();
-  std::int64_t count = db.changes();
-  if (moved) moved = db.cached("DELETE FROM postings_recent").run();
-  if (moved && db.changes() != count) {
-    moved =
-        Error{Errc::storage_failed, "a postings merge moved " + std::to_string(count) +
-                                        " postings but removed " + std::to_string(db.changes())};
-  }
-  if (moved) moved = db.exec("COMMIT");
-  if (!moved) {
+  auto moved = move_recent_postings(db);
+  auto committed = moved ? db.exec("COMMIT") : Result<Ok>(moved.error());
+  if (!committed) {
     (void)db.exec("ROLLBACK");
-    return moved.error();
+    return committed.error();
   }
-  return count;
+  return moved;
 }
 
 }  // namespace pardner::ledger

@@ -30,15 +30,11 @@ CREATE INDEX postings_recent_by_account ON postings_recent(account_id, seq, idx)
 CREATE INDEX postings_recent_by_transaction ON postings_recent(transaction_id);
 CREATE TRIGGER postings_recent_refuse_update BEFORE UPDATE ON postings_recent
 BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
--- A posting leaves the recent table only once the same posting is in the merged one: a merge
--- moves it, nothing removes it.
-CREATE TRIGGER postings_recent_delete_only_merged BEFORE DELETE ON postings_recent
-WHEN NOT EXISTS (
-  SELECT 1 FROM postings_merged m
-  WHERE m.account_id = old.account_id AND m.seq = old.seq AND m.idx = old.idx
-    AND m.transaction_id = old.transaction_id AND m.amount_minor = old.amount_minor
-    AND m.phase = old.phase AND m.value_date = old.value_date
-    AND m.debits_after IS old.debits_after AND m.credits_after IS old.credits_after)
+-- Nothing deletes a recent posting but a merge, which lifts this trigger inside its own
+-- transaction, after copying every recent posting into postings_merged, so that SQLite clears
+-- the table whole instead of deleting row by row (about 0.1 s instead of 0.6 s for a merge's
+-- 131,072 postings; ledger/postings_merge.cc).
+CREATE TRIGGER postings_recent_refuse_delete BEFORE DELETE ON postings_recent
 BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
 
 CREATE VIEW postings AS

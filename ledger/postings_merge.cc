@@ -32,8 +32,10 @@ Result<std::string> refuse_delete_trigger(Database& db) {
   return sql;
 }
 
+}  // namespace
+
 // Copies every recent posting into postings_merged, then empties postings_recent whole: its
-// append-only trigger is lifted for the delete and put back. Inside the caller's transaction.
+// append-only trigger is lifted for the delete and put back.
 Result<std::int64_t> move_recent_postings(Database& db) {
   auto trigger = refuse_delete_trigger(db);
   if (!trigger) return trigger.error();
@@ -61,8 +63,6 @@ Result<std::int64_t> move_recent_postings(Database& db) {
   if (auto restored = db.exec(trigger.value()); !restored) return restored.error();
   return count;
 }
-
-}  // namespace
 
 Result<std::int64_t> merge_recent_postings(Database& db) {
   if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return begun.error();

@@ -10,6 +10,10 @@
 
 namespace pardner::ledger {
 
+// How many entries the recent postings span before they are merged, by default: the writer's
+// (WriterOptions::postings_merge_entries) and the replay's scratch database's.
+inline constexpr std::int64_t postings_merge_entries_default = 65'536;
+
 // The seq of the oldest posting in postings_recent, or `next_seq` when it holds none: the
 // writer merges once the recent postings span enough entries.
 Result<Seq> oldest_recent_posting_seq(Database& db, Seq next_seq);
@@ -18,5 +22,8 @@ Result<Seq> oldest_recent_posting_seq(Database& db, Seq next_seq);
 // the caller holds no transaction and is the only writer. Returns how many postings it moved.
 // On failure nothing has moved.
 Result<std::int64_t> merge_recent_postings(Database& db);
+
+// The same inside the caller's open transaction (a replay's scratch database runs in one).
+Result<std::int64_t> move_recent_postings(Database& db);
 
 }  // namespace pardner::ledger

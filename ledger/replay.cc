@@ -11,7 +11,7 @@ Error entry_error(Seq seq, const std::string& what) {
   return Error{Errc::invalid_argument, "entry " + std::to_string(seq) + ": " + what};
 }
 
-Result<Replay> Replay::start() {
+Result<Replay> Replay::start(std::int64_t postings_merge_entries) {
   // A private temporary file (the empty name), not ":memory:": SQLite keeps only its page
   // cache in memory and spills the rest to a file it deletes on close, so replaying a log of
   // any length takes bounded memory. Temporary files are never synced.
@@ -19,7 +19,7 @@ Result<Replay> Replay::start() {
   if (!db) return db.error();
   if (auto migrated = migrate(db.value()); !migrated) return migrated.error();
   if (auto begun = db.value().exec("BEGIN"); !begun) return begun.error();
-  return Replay(std::move(db.value()));
+  return Replay(std::move(db.value()), postings_merge_entries);
 }
 
 Result<Entry> Replay::apply(Seq expected_seq, std::string_view leaf) {
@@ -46,6 +46,12 @@ Result<Ok> Replay::apply_decoded(Seq expected_seq, const Entry& entry) {
     return Error{projected.error().code, "entry " + std::to_string(expected_seq) + ": " +
                                              std::string(wire_name(projected.error().code)) + ": " +
                                              projected.error().detail};
+  }
+  // Merged as the writer merges them, so the scratch tables have the stored ones' shape: a
+  // comparison reads the postings by account through the merged table's clustering, not
+  // through the recent table's index, a lookup per posting.
+  if ((expected_seq + 1) % postings_merge_entries_ == 0) {
+    if (auto merged = move_recent_postings(db_); !merged) return merged.error();
   }
   return Ok{};
 }

@@ -7,6 +7,7 @@
 
 #include "ledger/entry.h"
 #include "ledger/error.h"
+#include "ledger/postings_merge.h"
 #include "ledger/sqlite.h"
 
 namespace pardner::ledger {
@@ -14,8 +15,9 @@ namespace pardner::ledger {
 class Replay {
  public:
   // An empty, migrated scratch database (a temporary file behind a bounded page cache) inside
-  // one open transaction.
-  static Result<Replay> start();
+  // one open transaction. Its recent postings are merged every `postings_merge_entries`
+  // entries, as the writer merges the stored ones.
+  static Result<Replay> start(std::int64_t postings_merge_entries = postings_merge_entries_default);
 
   // Applies the leaf that must be entry `expected_seq`: it must decode canonically, name that
   // seq, not go back in time, and be accepted by the projection. Refusals are
@@ -32,8 +34,10 @@ class Replay {
   Database& db() { return db_; }
 
  private:
-  explicit Replay(Database db) : db_(std::move(db)) {}
+  Replay(Database db, std::int64_t postings_merge_entries)
+      : db_(std::move(db)), postings_merge_entries_(postings_merge_entries) {}
   Database db_;
+  std::int64_t postings_merge_entries_;
   Timestamp last_ts_ = 0;
 };
 

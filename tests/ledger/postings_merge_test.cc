@@ -10,6 +10,7 @@
 #include "ledger/integrity_check.h"
 #include "ledger/listings.h"
 #include "ledger/migrations.h"
+#include "ledger/replay.h"
 #include "ledger/time.h"
 #include "tests/ledger/ledger_fixture.h"
 #include "tests/ledger/undo_migrations.h"
@@ -181,6 +182,41 @@ TEST_F(PostingsMerge, EveryReadIsTheSameWhereverThePostingsAre) {
   auto report = check_ledger_integrity(dir_.path());
   ASSERT_TRUE(report);
   EXPECT_TRUE(report.value().intact()) << report.value().problems.front();
+}
+
+// Every posting, in the clustered order a comparison reads them, as text.
+std::string all_postings(Database& db) {
+  Statement& query = db.cached(
+      "SELECT account_id, seq, idx, transaction_id, amount_minor, phase, value_date,"
+      " debits_after, credits_after FROM postings ORDER BY account_id, seq, idx");
+  std::string out;
+  while (query.step().value()) {
+    for (int column = 0; column < 9; ++column) out += query.column_text(column) + " ";
+    out += "\n";
+  }
+  query.reset();
+  return out;
+}
+
+// rebuild and verify replay into a scratch database that merges as the writer does, so both
+// read it through the same clustering.
+TEST_F(PostingsMerge, AReplayMergesItsPostingsAsTheWriterDoes) {
+  ASSERT_NO_FATAL_FAILURE(write_activity(2));
+  ASSERT_EQ(merge(), count("postings_recent"));
+  auto replay = Replay::start(4);
+  ASSERT_TRUE(replay) << replay.error().detail;
+  const Seq size = reader_->log_size().value();
+  auto leaves = reader_->leaves(0, static_cast<std::size_t>(size));
+  ASSERT_TRUE(leaves);
+  for (Seq seq = 0; seq < size; ++seq) {
+    auto applied = replay.value().apply(seq, leaves.value()[static_cast<std::size_t>(seq)]);
+    ASSERT_TRUE(applied) << applied.error().detail;
+  }
+  Statement& merged = replay.value().db().cached("SELECT count(*) FROM postings_merged");
+  ASSERT_TRUE(merged.step().value());
+  EXPECT_GT(merged.column_int(0), count("postings_merged") / 2);
+  merged.reset();
+  EXPECT_EQ(all_postings(replay.value().db()), all_postings(reader_->db()));
 }
 
 TEST_F(PostingsMerge, TheWriterMergesOnceTheRecentPostingsSpanEnoughEntries) {

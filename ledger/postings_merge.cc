@@ -1,6 +1,5 @@
 #include "ledger/postings_merge.h"
 
-#include <optional>
 #include <string>
 
 namespace pardner::ledger {

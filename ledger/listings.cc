@@ -140,8 +140,8 @@ Result<AccountTransactionPage> list_account_transactions(Database& db, AccountId
   // (t.seq = p.seq): reserved ones if it began pending, else posted ones. They come in log order
   // off the account keys of the two postings tables, merged as they are read (the ORDER BY names
   // only selected columns, so SQLite merges the two scans instead of sorting: docs/ledger.md,
-  // "Postings"); consecutive rows of one seq are one transaction. Stepping stops at the first
-  // row past the page, so a page costs its own rows whatever the account holds.
+  // "Postings in two tables"); consecutive rows of one seq are one transaction. Stepping stops at
+  // the first row past the page, so a page costs its own rows whatever the account holds.
   Statement& query = db.cached(
       "SELECT p.seq, p.idx, p.amount_minor, t.id, t.status, t.value_date, t.resolved_seq, e.leaf"
       " FROM postings p JOIN transactions t ON t.id = p.transaction_id AND t.seq = p.seq"

@@ -113,7 +113,7 @@ Result<std::int64_t> next_id(Database& db, const char* max_id_sql) {
 Result<PostedTotals> posted_totals_as_of(Database& db, AccountId account, Seq seq) {
   // seq and idx are selected because the ORDER BY names them: SQLite then reads the postings
   // view as a merge of its two tables' scans, newest first, instead of sorting the account's
-  // every posting (docs/ledger.md, "Postings").
+  // every posting (docs/ledger.md, "Postings in two tables").
   Statement& query = db.cached(
       "SELECT debits_after, credits_after, seq, idx FROM postings WHERE account_id = ?"
       " AND seq <= ? AND phase = 'posted' ORDER BY seq DESC, idx DESC LIMIT 1");

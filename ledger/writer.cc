@@ -29,6 +29,13 @@ namespace {
 // transactions again.
 constexpr auto expiry_poll_interval = std::chrono::milliseconds(1000);
 
+// Microseconds from `started` to now, for the writer's stats.
+std::uint64_t micros_since(std::chrono::steady_clock::time_point started) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now() - started)
+                                        .count());
+}
+
 Result<LogTail> read_tail(Database& db) {
   Statement& query = db.cached("SELECT seq, leaf FROM entries ORDER BY seq DESC LIMIT 1");
   auto row = query.step();
@@ -56,7 +63,7 @@ std::size_t WriterOptions::default_signer_threads() {
 }
 
 Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const Clock& clock,
-                                               crypto::NamedSigningKey key, WriterOptions options) {
+                                              crypto::NamedSigningKey key, WriterOptions options) {
   if (options.signer_threads > signer_threads_max) {
     return Error{Errc::invalid_argument,
                  "at most " + std::to_string(signer_threads_max) + " signer threads"};
@@ -73,8 +80,8 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   auto tail = read_tail(db.value());
   if (!tail) return tail.error();
   if (auto begun = db.value().exec("BEGIN IMMEDIATE"); !begun) return begun.error();
-  auto caught_up = catch_up_signed_log(db.value(), key,
-                                       static_cast<std::uint64_t>(tail.value().next_seq));
+  auto caught_up =
+      catch_up_signed_log(db.value(), key, static_cast<std::uint64_t>(tail.value().next_seq));
   if (!caught_up) {
     (void)db.value().exec("ROLLBACK");
     return caught_up.error();
@@ -345,20 +352,18 @@ void Writer::run_batch(std::vector<Work> work) {
     for (Work& unit : work) refuse(unit, *storage_failure);
     return;
   }
-  auto commit_micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+  const std::uint64_t commit_micros = micros_since(started);
   {
     std::lock_guard lock(mutex_);
     stats_.batches += 1;
     stats_.commands += commands;
     stats_.entries = static_cast<std::uint64_t>(tail_.next_seq);
     stats_.last_batch_commands = commands;
-    stats_.last_commit_micros = static_cast<std::uint64_t>(commit_micros);
+    stats_.last_commit_micros = commit_micros;
     if (rerun) stats_.batch_reruns += 1;
     stats_.idempotency_keys_in_memory = idempotency_.keys_since_run();
     batch_commands_.observe(commands);
-    commit_micros_.observe(static_cast<std::uint64_t>(commit_micros));
+    commit_micros_.observe(commit_micros);
   }
   // Durable now: only at this point may anyone learn the outcome.
   for (std::size_t i = 0; i < work.size(); ++i) complete(work[i], std::move(outcomes[i]));
@@ -374,13 +379,11 @@ void Writer::run_batch(std::vector<Work> work) {
       fail_stop(written.error());
       return;
     }
-    auto run_micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - run_started)
-                          .count();
+    const std::uint64_t run_micros = micros_since(run_started);
     std::lock_guard lock(mutex_);
     stats_.idempotency_keys_in_memory = 0;
     stats_.idempotency_runs += 1;
-    stats_.last_idempotency_run_micros = static_cast<std::uint64_t>(run_micros);
+    stats_.last_idempotency_run_micros = run_micros;
   }
   // Likewise the recent postings (the same failure loses nothing: they stay where they are).
   if (tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_) {
@@ -390,12 +393,10 @@ void Writer::run_batch(std::vector<Work> work) {
       return;
     }
     oldest_recent_posting_ = tail_.next_seq;
-    auto merge_micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - merge_started)
-                            .count();
+    const std::uint64_t merge_micros = micros_since(merge_started);
     std::lock_guard lock(mutex_);
     stats_.postings_merges += 1;
-    stats_.last_postings_merge_micros = static_cast<std::uint64_t>(merge_micros);
+    stats_.last_postings_merge_micros = merge_micros;
   }
 }
 

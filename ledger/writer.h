@@ -28,6 +28,7 @@
 #include "ledger/histogram.h"
 #include "ledger/idempotency.h"
 #include "ledger/limits.h"
+#include "ledger/postings_merge.h"
 #include "ledger/settings.h"
 #include "ledger/sqlite.h"
 #include "ledger/time.h"
@@ -55,7 +56,7 @@ struct WriterStats {
   // Batches run a second time, with a savepoint per command, because a command was refused
   // after it had written (Writer::Undo::batch_rerun); counted when they commit.
   std::uint64_t batch_reruns = 0;
-  CheckpointStats checkpoints;       // the WAL and its checkpoints (WalCheckpointer)
+  CheckpointStats checkpoints;  // the WAL and its checkpoints (WalCheckpointer)
   // Idempotency keys held in memory, and the sorted runs that moved them into the key table
   // (IdempotencyIndex): the writer takes no batch while it writes a run.
   std::uint64_t idempotency_keys_in_memory = 0;
@@ -90,7 +91,7 @@ struct WriterOptions {
   // 1,000,000 transfers stored, a run of 65,536 entries dirties each leaf of that table about
   // once, where 65 batches of 1,000 dirtied about 1,000 leaves each (docs/performance.md,
   // "Sixth round").
-  std::int64_t postings_merge_entries = 65'536;
+  std::int64_t postings_merge_entries = postings_merge_entries_default;
 };
 
 class Writer {
@@ -212,7 +213,7 @@ class Writer {
   const crypto::NamedSigningKey key_;
   LogTail tail_;
   const Clock& clock_;
-  EntrySigner signer_;                  // after key_, which its threads use
+  EntrySigner signer_;  // after key_, which its threads use
   // Hooked into db_ while the thread runs; stopped before db_ closes (stop()).
   std::unique_ptr<WalCheckpointer> checkpointer_;
   bool refused_after_writing_ = false;  // see Undo::batch_rerun

@@ -54,16 +54,16 @@ ConnectionTracker::Ticket ConnectionTracker::admit(std::string_view source, Admi
     std::lock_guard lock(mutex_);
     admission = Admission::drop;
     auto by_source = handshakes_by_source_.find(std::string(source));
-    bool source_busy = by_source != handshakes_by_source_.end() &&
-                       by_source->second >= limits_.handshakes_per_source_max;
-    if (stopping_ || source_busy) return ticket;
+    std::size_t source_handshakes =
+        by_source == handshakes_by_source_.end() ? 0 : by_source->second;
+    if (stopping_ || source_handshakes >= limits_.handshakes_per_source_max) return ticket;
     if (served_ < limits_.serve_max) {
       ++served_;
       admission = Admission::serve;
     } else if (evicted_.size() < limits_.evictions_pending_max) {
       // A served connection still in its handshake gives its place to the newcomer: served_
       // stays, and the victim's ticket, once it goes, releases nothing but itself.
-      if (auto victim_id = choose_victim(victim)) {
+      if (auto victim_id = choose_victim(source_handshakes, victim)) {
         end_handshake(*victim_id);
         evicted_.insert(*victim_id);
         ++evicted_total_;
@@ -85,8 +85,9 @@ ConnectionTracker::Ticket ConnectionTracker::admit(std::string_view source, Admi
 }
 
 std::optional<std::uint64_t> ConnectionTracker::choose_victim(
-    std::shared_ptr<Connection>& victim) const {
+    std::size_t newcomer_handshakes, std::shared_ptr<Connection>& victim) const {
   std::optional<std::uint64_t> chosen;
+  std::shared_ptr<Connection> chosen_connection;
   std::size_t chosen_source_count = 0;
   // handshakes_ is in admission order: on a tie the older stays chosen.
   for (const auto& [id, handshake] : handshakes_) {
@@ -97,8 +98,16 @@ std::optional<std::uint64_t> ConnectionTracker::choose_victim(
     if (!connection) continue;  // not tracked yet, or already going: its ticket releases it
     chosen = id;
     chosen_source_count = source_count;
-    victim = std::move(connection);
+    chosen_connection = std::move(connection);
   }
+  // A source with handshakes of its own takes a place only from a source with at least two
+  // more, so that each eviction evens the sources out. Evicting between near-equals would let
+  // a hog's reconnections displace each other without end, each eviction freeing an address
+  // to reconnect and evict again, and those still closing would fill evictions_pending_max and
+  // keep real newcomers out (docs/reliability.md, "Making room").
+  bool evens_out = newcomer_handshakes == 0 || newcomer_handshakes + 1 < chosen_source_count;
+  if (!chosen || !evens_out) return std::nullopt;
+  victim = std::move(chosen_connection);
   return chosen;
 }
 

@@ -80,7 +80,8 @@ class ConnectionTracker {
   // handshakes_per_source_max connections in their handshake; serve while fewer than serve_max
   // are served; serve in the place of a served connection still in its handshake, which is
   // asked to abort (while fewer than evictions_pending_max such are still going): the oldest
-  // of those from the source with the most connections in their handshakes; refuse while
+  // of those from the source with the most connections in their handshakes, provided `source`
+  // has none in its handshake or at least two fewer than that source; refuse while
   // fewer than refuse_max are refused; else drop (close unanswered). The ticket is empty for
   // drop. A well-behaved client finishes its handshake in milliseconds, so at the cap the
   // connections that stall before TLS are the ones that make room, and a newcomer (one
@@ -117,9 +118,11 @@ class ConnectionTracker {
 
   void release(Admission kind, std::uint64_t id);
   void end_handshake(std::uint64_t id);  // under mutex_
-  // Under mutex_: the served connection in its handshake to close for a newcomer, `victim` set
-  // to it; nullopt when there is none.
-  std::optional<std::uint64_t> choose_victim(std::shared_ptr<Connection>& victim) const;
+  // Under mutex_: the served connection in its handshake to close for a newcomer whose source
+  // has `newcomer_handshakes` in their handshakes, `victim` set to it; nullopt when there is
+  // none, or when its source has fewer than two more than the newcomer's (and that is not 0).
+  std::optional<std::uint64_t> choose_victim(std::size_t newcomer_handshakes,
+                                             std::shared_ptr<Connection>& victim) const;
   std::list<std::shared_ptr<Connection>> live();
   bool idle() const { return served_ == 0 && refused_ == 0 && evicted_.empty(); }
 

@@ -20,7 +20,8 @@ inline constexpr std::size_t refused_connections_max = 16;
 // few in flight, while a client that opens connections and never starts TLS could otherwise
 // hold every place for handshake_timeout_ms and renew them. At the cap, a newcomer takes the
 // place of a connection still in its handshake, which is closed: the oldest from the address
-// with the most connections in their handshakes (ConnectionTracker::admit); at most
+// with the most connections in their handshakes, if the newcomer's address has none in its
+// handshake or at least two fewer (ConnectionTracker::admit); at most
 // evicted_connections_max of those may still be closing (each keeps its socket until its
 // strand runs the close, usually microseconds later, but a burst of arrivals on a busy
 // machine can get ahead of it), bounding how far past connections_max the sockets held go.

@@ -231,5 +231,47 @@ TEST(ConnectionTracker, TheAddressWithTheMostHandshakesMakesRoomFirst) {
   EXPECT_EQ(tracker.evicted_total(), 4u);
 }
 
+// The churn the 24-address hog test showed: at the cap, an address's own reconnection took the
+// place of another address's stalled handshake, which reconnected and did the same, without
+// end. Now an address with handshakes in flight takes a place only from one with two more.
+TEST(ConnectionTracker, AnAddressWithHandshakesTakesAPlaceOnlyFromOneWithTwoMore) {
+  ConnectionTracker tracker({.serve_max = 6,
+                             .refuse_max = 1,
+                             .handshakes_per_source_max = 8,
+                             .evictions_pending_max = 8});
+  Admission admission;
+  const std::string a = "198.51.100.1", b = "198.51.100.2", c = "198.51.100.3";
+  // Stalled handshakes fill the places: four from a, one each from b and c.
+  std::vector<Admitted> from_a;
+  for (int i = 0; i < 4; ++i) from_a.push_back(admit_tracked(tracker, a, admission));
+  auto b0 = admit_tracked(tracker, b, admission);
+  auto c0 = admit_tracked(tracker, c, admission);
+  ASSERT_EQ(tracker.served(), 6u);
+  // b (1) against a (4): a's oldest gives its place up.
+  auto b1 = admit_tracked(tracker, b, admission);
+  EXPECT_EQ(admission, Admission::serve);
+  EXPECT_EQ(from_a[0].connection->aborts, 1);
+  // b (2) against a (3): taking a's place would only move the imbalance, so b is refused.
+  auto b2 = admit_tracked(tracker, b, admission);
+  EXPECT_EQ(admission, Admission::refuse);
+  EXPECT_EQ(from_a[1].connection->aborts, 0);
+  // c (1) against a (3, b's refusal counting for b, which also has 3): a's oldest again.
+  auto c1 = admit_tracked(tracker, c, admission);
+  EXPECT_EQ(admission, Admission::serve);
+  EXPECT_EQ(from_a[1].connection->aborts, 1);
+  // a (2) against b (3): no eviction, and the one refusal place is taken.
+  auto a4 = admit_tracked(tracker, a, admission);
+  EXPECT_EQ(admission, Admission::drop);
+  // A newcomer, none in its handshake, still takes the oldest place from the busiest address.
+  auto newcomer = admit_tracked(tracker, "192.0.2.1", admission);
+  EXPECT_EQ(admission, Admission::serve);
+  EXPECT_EQ(b0.connection->aborts, 1);
+  for (auto* untouched : {&from_a[2], &from_a[3], &c0, &b1, &c1}) {
+    EXPECT_EQ(untouched->connection->aborts, 0);
+  }
+  EXPECT_EQ(tracker.evicted_total(), 3u);
+  EXPECT_EQ(tracker.served(), 6u);
+}
+
 }  // namespace
 }  // namespace pardner::api

@@ -70,6 +70,11 @@ void print_report(const ledger::VerifyReport& r, bool remote) {
       std::printf("entry signatures not checked; the signed checkpoint covers every leaf hash\n");
       break;
   }
+  if (r.replay == ledger::ReplayCheck::balances) {
+    std::printf(
+        "balances-only replay: the money rules checked; loan, pool and dividend rules were "
+        "not (--replay full checks them)\n");
+  }
   if (r.key_from_source) {
     std::printf("warning: the verifier key came from the %s itself; pin yours with --key\n",
                 remote ? "server" : "export");
@@ -210,6 +215,10 @@ int run_verify(const VerifyCommand& command) {
   ledger::VerifyOptions options;
   if (!ledger::parse_signature_check(command.signatures, options)) {
     std::fprintf(stderr, "pardner verify: --signatures takes all, sample:N or none\n");
+    return 1;
+  }
+  if (!ledger::parse_replay_check(command.replay, options)) {
+    std::fprintf(stderr, "pardner verify: --replay takes full or balances\n");
     return 1;
   }
   options.threads = command.threads;

@@ -32,6 +32,7 @@ struct VerifyCommand {
   std::optional<std::string> since_file;  // a checkpoint kept from an earlier run
   bool quiet = false;
   std::string signatures = "all";  // all, sample:N (N entries picked at random) or none
+  std::string replay = "full";     // full or balances (ledger/balance_replay.h)
   unsigned threads = 0;            // 0: one per core
   std::optional<std::uint64_t> sample_seed;  // draws a printed sample again
 };

@@ -86,6 +86,11 @@ int run(int argc, char** argv) {
                    "Entry signatures checked: all, sample:N (N at random) or none; the "
                    "checkpoint's signature and every hash are checked either way")
       ->capture_default_str();
+  verify
+      ->add_option("--replay", verify_command.replay,
+                   "full: every entry through the engine's projection; balances: the money "
+                   "rules alone, in memory, faster (loan, pool and dividend rules unchecked)")
+      ->capture_default_str();
   verify->add_option("--threads", verify_command.threads,
                      "Threads checking signatures beside the replay (default: one per core)");
   std::uint64_t sample_seed = 0;

@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "crypto/invariant.h"
 #include "crypto/merkle.h"
 #include "crypto/merkle_frontier.h"
 #include "crypto/signed_note.h"
@@ -166,7 +167,10 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
     return true;
   };
 
-  auto replay = Replay::start();
+  PARDNER_ASSERT(options.replay == ReplayCheck::full || !options.on_replayed);
+  report.replay = options.replay;
+  auto replay = options.replay == ReplayCheck::full ? Replay::start()
+                                                    : Result<Replay>(Replay::start_balances_only());
   if (!replay) return replay.error();
 
   if (auto opened = source.open_entries(report.checkpoint.tree_size); !opened) {
@@ -295,7 +299,7 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
     }
     report.consistent_with_size = since->tree_size;
   }
-  auto trial = compute_trial_balance(replay.value().db());
+  auto trial = replay.value().trial_balance();
   if (!trial) return trial.error();
   for (const auto& line : trial.value()) {
     if (line.debits != line.credits) {
@@ -325,6 +329,14 @@ Result<Ok> parse_signature_check(std::string_view text, VerifyOptions& options) 
     }
   }
   return Error{Errc::invalid_argument, "signatures must be all, sample:N (N >= 1) or none"};
+}
+
+Result<Ok> parse_replay_check(std::string_view text, VerifyOptions& options) {
+  if (text == "full" || text == "balances") {
+    options.replay = text == "full" ? ReplayCheck::full : ReplayCheck::balances;
+    return Ok{};
+  }
+  return Error{Errc::invalid_argument, "replay must be full or balances"};
 }
 
 Result<VerifyReport> verify_export(const std::string& export_dir, const VerifyOptions& options) {

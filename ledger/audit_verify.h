@@ -30,6 +30,13 @@ enum class SignatureCheck : std::uint8_t {
   none,
 };
 
+// What verify replays. The checkpoint, the hashes and the signatures asked for are checked
+// either way.
+enum class ReplayCheck : std::uint8_t {
+  full,      // every entry through the engine's projection into a scratch database
+  balances,  // the money rules alone, in memory (ledger/balance_replay.h): faster, checks less
+};
+
 struct VerifyOptions {
   // The verifier key line the auditor trusts. Without it the source's own key is used, and the
   // report says so: that proves consistency, not origin.
@@ -42,7 +49,9 @@ struct VerifyOptions {
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   // Called once the whole log has verified, with the database it was replayed into: the
   // integrity check compares it with the stored tables, so the log is replayed only once.
+  // Only with ReplayCheck::full.
   std::function<void(Database& replayed)> on_replayed;
+  ReplayCheck replay = ReplayCheck::full;
   SignatureCheck signatures = SignatureCheck::all;
   std::uint64_t signature_sample_count = 0;
   // The sample's seed; without one it comes from the OS. Reported either way, so a sample can be
@@ -55,6 +64,7 @@ struct VerifyOptions {
 
 struct VerifyReport {
   std::uint64_t entries = 0;
+  ReplayCheck replay = ReplayCheck::full;
   std::uint64_t signatures_checked = 0;
   SignatureCheck signatures = SignatureCheck::all;
   std::optional<std::uint64_t> sample_seed;  // with SignatureCheck::sample
@@ -70,6 +80,10 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
 // Sets options.signatures (and the sample count) from "all", "sample:N" (1 <= N, decimal) or
 // "none", the forms `pardner verify --signatures` takes; anything else is invalid_argument.
 Result<Ok> parse_signature_check(std::string_view text, VerifyOptions& options);
+
+// Sets options.replay from "full" or "balances", the forms `pardner verify --replay` takes;
+// anything else is invalid_argument.
+Result<Ok> parse_replay_check(std::string_view text, VerifyOptions& options);
 
 // verify_log over an export directory.
 Result<VerifyReport> verify_export(const std::string& export_dir, const VerifyOptions& options);

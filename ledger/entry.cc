@@ -152,6 +152,23 @@ boost::json::array postings_json(const std::vector<Posting>& postings) {
   return out;
 }
 
+Result<std::vector<Posting>> postings_from_json(const boost::json::object& fields) {
+  const auto* value = fields.if_contains("postings");
+  if (value == nullptr || !value->is_array()) {
+    return Error{Errc::invalid_argument, "missing postings array"};
+  }
+  std::vector<Posting> postings;
+  for (const auto& element : value->get_array()) {
+    if (!element.is_object()) return Error{Errc::invalid_argument, "posting is not an object"};
+    auto account = int_field(element.get_object(), "account");
+    auto amount = int_field(element.get_object(), "amount");
+    if (!account) return account.error();
+    if (!amount) return amount.error();
+    postings.push_back({account.value(), amount.value()});
+  }
+  return postings;
+}
+
 Result<std::int64_t> int_field(const boost::json::object& object, std::string_view name) {
   const auto* value = object.if_contains(name);
   if (value == nullptr) return Error{Errc::invalid_argument, "missing field " + std::string(name)};

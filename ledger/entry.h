@@ -74,8 +74,10 @@ std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::obje
 // canonical-bytes check: once before signing, once when read). Refusals are invalid_argument.
 Result<Entry> decode_leaf(std::string_view leaf);
 
-// The "postings" array of transaction and pending_posted entries.
+// The "postings" array of transaction and pending_posted entries, and reading it back (from
+// the entry's fields; a missing or malformed array is invalid_argument).
 boost::json::array postings_json(const std::vector<Posting>& postings);
+Result<std::vector<Posting>> postings_from_json(const boost::json::object& fields);
 
 // Typed field access for decoded entries; a missing or mistyped field is invalid_argument.
 Result<std::int64_t> int_field(const boost::json::object& object, std::string_view name);

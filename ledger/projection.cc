@@ -97,23 +97,6 @@ Result<Ok> apply_account_floor_changed(Database& db, const Entry& entry) {
   return expect_one_change(db, "account_floor_changed");
 }
 
-Result<std::vector<Posting>> postings_field(const boost::json::object& fields) {
-  const auto* value = fields.if_contains("postings");
-  if (value == nullptr || !value->is_array()) {
-    return Error{Errc::invalid_argument, "missing postings array"};
-  }
-  std::vector<Posting> postings;
-  for (const auto& element : value->get_array()) {
-    if (!element.is_object()) return Error{Errc::invalid_argument, "posting is not an object"};
-    auto account = int_field(element.get_object(), "account");
-    auto amount = int_field(element.get_object(), "amount");
-    if (!account) return account.error();
-    if (!amount) return amount.error();
-    postings.push_back({account.value(), amount.value()});
-  }
-  return postings;
-}
-
 // Adds one posting to its account's totals and appends it to the postings table.
 Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
                          TransactionId transaction, const Posting& posting, bool pending,
@@ -198,7 +181,7 @@ Result<Ok> apply_transaction(Database& db, const Entry& entry) {
   auto value_date = string_field(f, "value_date");
   auto timeout = optional_string_field(f, "timeout");
   auto reverses = optional_int_field(f, "reverses");
-  auto postings = postings_field(f);
+  auto postings = postings_from_json(f);
   if (!transaction) return transaction.error();
   if (!phase) return phase.error();
   if (!value_date) return value_date.error();
@@ -286,7 +269,7 @@ Result<Ok> resolve_pending(Database& db, const Entry& entry, TransactionStatus o
   auto released = release_pending(db, transaction.value());
   if (!released) return released;
   if (!posted) return Ok{};
-  auto postings = postings_field(entry.fields);
+  auto postings = postings_from_json(entry.fields);
   if (!postings) return postings.error();
   return apply_postings(db, entry, transaction.value(), postings.value(), false, *value_date);
 }

@@ -22,6 +22,18 @@ Result<Replay> Replay::start(std::int64_t postings_merge_entries) {
   return Replay(std::move(db.value()), postings_merge_entries);
 }
 
+Replay Replay::start_balances_only() { return Replay(std::nullopt, 0); }
+
+Database& Replay::db() {
+  PARDNER_ASSERT(db_.has_value());
+  return *db_;
+}
+
+Result<std::vector<TrialBalanceLine>> Replay::trial_balance() {
+  if (db_) return compute_trial_balance(*db_);
+  return balances_.trial_balance();
+}
+
 Result<Entry> Replay::apply(Seq expected_seq, std::string_view leaf) {
   auto entry = decode(expected_seq, leaf);
   if (!entry) return entry.error();
@@ -42,7 +54,8 @@ Result<Ok> Replay::apply_decoded(Seq expected_seq, const Entry& entry) {
   PARDNER_ASSERT(entry.seq == expected_seq);
   if (entry.ts < last_ts_) return entry_error(expected_seq, "ts goes back in time");
   last_ts_ = entry.ts;
-  if (auto projected = project(db_, entry); !projected) {
+  auto projected = db_ ? project(*db_, entry) : balances_.apply(entry);
+  if (!projected) {
     return Error{projected.error().code, "entry " + std::to_string(expected_seq) + ": " +
                                              std::string(wire_name(projected.error().code)) + ": " +
                                              projected.error().detail};
@@ -50,8 +63,8 @@ Result<Ok> Replay::apply_decoded(Seq expected_seq, const Entry& entry) {
   // Merged as the writer merges them, so the scratch tables have the stored ones' shape: a
   // comparison reads the postings by account through the merged table's clustering, not
   // through the recent table's index, a lookup per posting.
-  if ((expected_seq + 1) % postings_merge_entries_ == 0) {
-    if (auto merged = move_recent_postings(db_); !merged) return merged.error();
+  if (db_ && (expected_seq + 1) % postings_merge_entries_ == 0) {
+    if (auto merged = move_recent_postings(*db_); !merged) return merged.error();
   }
   return Ok{};
 }

@@ -1,10 +1,14 @@
 // Replaying the log from its bytes alone into a fresh scratch database, through the same
 // projection the writer uses. Shared by `rebuild` (compare with the stored tables) and the
-// auditor's `verify` (recompute every balance). Never touches a ledger file.
+// auditor's `verify` (recompute every balance). Never touches a ledger file. `verify --replay
+// balances` replays the money rules alone, in memory (ledger/balance_replay.h).
 #pragma once
 
+#include <optional>
 #include <string_view>
+#include <vector>
 
+#include "ledger/balance_replay.h"
 #include "ledger/entry.h"
 #include "ledger/error.h"
 #include "ledger/postings_merge.h"
@@ -18,6 +22,9 @@ class Replay {
   // one open transaction. Its recent postings are merged every `postings_merge_entries`
   // entries, as the writer merges the stored ones.
   static Result<Replay> start(std::int64_t postings_merge_entries = postings_merge_entries_default);
+  // The money rules only, in memory (ledger/balance_replay.h): no scratch database, so db()
+  // may not be called.
+  static Replay start_balances_only();
 
   // Applies the leaf that must be entry `expected_seq`: it must decode canonically, name that
   // seq, not go back in time, and be accepted by the projection. Refusals are
@@ -31,12 +38,17 @@ class Replay {
   static Result<Entry> decode(Seq expected_seq, std::string_view leaf);
   Result<Ok> apply_decoded(Seq expected_seq, const Entry& entry);
 
-  Database& db() { return db_; }
+  // The trial balance of what was replayed.
+  Result<std::vector<TrialBalanceLine>> trial_balance();
+
+  bool has_db() const { return db_.has_value(); }
+  Database& db();
 
  private:
-  Replay(Database db, std::int64_t postings_merge_entries)
+  Replay(std::optional<Database> db, std::int64_t postings_merge_entries)
       : db_(std::move(db)), postings_merge_entries_(postings_merge_entries) {}
-  Database db_;
+  std::optional<Database> db_;  // the full replay's
+  BalanceReplay balances_;      // the balances-only replay's
   std::int64_t postings_merge_entries_;
   Timestamp last_ts_ = 0;
 };

@@ -129,33 +129,20 @@ Result<PostedTotals> posted_totals_as_of(Database& db, AccountId account, Seq se
   return totals;
 }
 
-namespace {
-
-// Trial balance lines per currency from one account's posted totals at a time, the accounts
-// taken in currency order: each account's net goes to the debit or credit column.
-class TrialBalanceSum {
- public:
-  Result<Ok> add(std::string currency, Minor debits, Minor credits) {
-    if (lines_.empty() || lines_.back().currency != currency) {
-      lines_.push_back({std::move(currency), 0, 0, 0});
-    }
-    TrialBalanceLine& line = lines_.back();
-    auto net = checked_sub(debits, credits);
-    if (!net) return net.error();
-    auto grown = net.value() >= 0 ? checked_add(line.debits, net.value())
-                                  : checked_sub(line.credits, net.value());
-    if (!grown) return grown.error();
-    (net.value() >= 0 ? line.debits : line.credits) = grown.value();
-    line.accounts += 1;
-    return Ok{};
+Result<Ok> TrialBalanceSum::add(std::string currency, Minor debits, Minor credits) {
+  if (lines_.empty() || lines_.back().currency != currency) {
+    lines_.push_back({std::move(currency), 0, 0, 0});
   }
-  std::vector<TrialBalanceLine> lines() && { return std::move(lines_); }
-
- private:
-  std::vector<TrialBalanceLine> lines_;
-};
-
-}  // namespace
+  TrialBalanceLine& line = lines_.back();
+  auto net = checked_sub(debits, credits);
+  if (!net) return net.error();
+  auto grown = net.value() >= 0 ? checked_add(line.debits, net.value())
+                                : checked_sub(line.credits, net.value());
+  if (!grown) return grown.error();
+  (net.value() >= 0 ? line.debits : line.credits) = grown.value();
+  line.accounts += 1;
+  return Ok{};
+}
 
 Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db) {
   Statement& query =

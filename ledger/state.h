@@ -65,6 +65,17 @@ struct PostedTotals {
   Minor credits = 0;
 };
 Result<PostedTotals> posted_totals_as_of(Database& db, AccountId account, Seq seq);
+// Sums accounts' posted totals into trial-balance lines, one per currency: each account's
+// net balance goes to the debit or the credit side. Accounts must come in currency order.
+class TrialBalanceSum {
+ public:
+  Result<Ok> add(std::string currency, Minor debits, Minor credits);
+  std::vector<TrialBalanceLine> lines() && { return std::move(lines_); }
+
+ private:
+  std::vector<TrialBalanceLine> lines_;
+};
+
 // The trial balance per currency, from the accounts' posted totals.
 Result<std::vector<TrialBalanceLine>> compute_trial_balance(Database& db);
 // The trial balance just after entry `seq`, from the postings' running totals; the caller

@@ -32,6 +32,11 @@ grep -q already_exists "$work/again.err"
 test -s "$work/export/checkpoint"
 "$pardner" verify "$work/export" --key "$key" --quiet >"$work/verified.out"
 grep -q "^OK: 0 entries" "$work/verified.out"
+"$pardner" verify "$work/export" --key "$key" --quiet --replay balances >"$work/balances.out"
+grep -q "^OK: 0 entries" "$work/balances.out"
+grep -q "^balances-only replay" "$work/balances.out"
+expect_exit 1 "$pardner" verify "$work/export" --key "$key" --replay fast 2>"$work/replay.err"
+grep -q -- "--replay takes full or balances" "$work/replay.err"
 # The empty log's checkpoint carries SHA-256 of the empty string, not 32 zero bytes.
 sed -n 3p "$work/export/checkpoint" | grep -qx "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 

@@ -78,6 +78,13 @@ TEST_F(DividendVerification, TheUntamperedLogReplaysAndRebuilds) {
   expect_rebuild_agrees();
 }
 
+// Whatever they move goes through transaction entries, so the balances-only replay reaches the
+// same balances entry by entry.
+TEST_F(DividendVerification, TheBalancesOnlyReplayReachesTheSameTrialBalance) {
+  auto trial = expect_balance_replays_agree(leaves_);
+  EXPECT_EQ(trial, reader_->trial_balance().value());
+}
+
 // The auditor's path end to end: the signed export verifies, the dividend replayed with it.
 TEST_F(DividendVerification, TheSignedExportVerifies) {
   std::string out = dir_.file("export");

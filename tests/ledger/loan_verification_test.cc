@@ -94,6 +94,13 @@ TEST_F(LoanVerification, TheUntamperedLogReplaysAndRebuilds) {
   expect_rebuild_agrees();
 }
 
+// Whatever they move goes through transaction entries, so the balances-only replay reaches the
+// same balances entry by entry.
+TEST_F(LoanVerification, TheBalancesOnlyReplayReachesTheSameTrialBalance) {
+  auto trial = expect_balance_replays_agree(leaves_);
+  EXPECT_EQ(trial, reader_->trial_balance().value());
+}
+
 TEST_F(LoanVerification, ARepaymentAllocatedOtherwiseIsRefused) {
   Seq seq = seq_of(EntryKind::loan_repaid);
   // 100.00 paid 6 days late: the 5.00 late fee, 10.00 interest, 78.85 principal of instalment 1,

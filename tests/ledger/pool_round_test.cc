@@ -4,6 +4,8 @@
 // winners paid in one transaction, rebuild agreeing, and replay refusing a tampered tally.
 #include "ledger/pool_round_store.h"
 #include "tests/ledger/pool_fixture.h"
+#include "tests/ledger/tampered_log.h"
+#include "tests/support/log_leaves.h"
 
 namespace pardner::ledger::testing {
 namespace {
@@ -265,6 +267,20 @@ TEST_F(Rounds, OpenRefusalsInGuardOrder) {
     row.change(command, *this);
     EXPECT_REFUSED(submit(command), row.code);
   }
+}
+
+// A round's payout is a transaction entry of its own: the balances-only replay counts it.
+TEST_F(Rounds, TheBalancesOnlyReplayReachesTheSameTrialBalance) {
+  open_round(round_command(RoundRule::winner_takes_all));
+  ASSERT_TRUE(vote(voters_[0], {{2, 1}}));
+  ASSERT_TRUE(vote(voters_[1], {{1, 1}}));
+  clock_.advance_micros(hour);
+  auto closed = close_due();
+  ASSERT_EQ(closed.size(), 1u);
+  ASSERT_TRUE(closed[0]);
+  auto leaves = pardner::testing::read_leaves(*reader_);
+  ASSERT_TRUE(leaves) << leaves.error().detail;
+  EXPECT_EQ(expect_balance_replays_agree(leaves.value()), reader_->trial_balance().value());
 }
 
 TEST_F(Rounds, ReplayRefusesATallyOrPayoutThatTheBallotsDoNotGive) {

@@ -5,6 +5,8 @@
 
 #include "ledger/rebuild.h"
 #include "tests/ledger/ledger_fixture.h"
+#include "tests/ledger/tampered_log.h"
+#include "tests/support/log_leaves.h"
 
 namespace pardner::ledger::testing {
 namespace {
@@ -107,6 +109,10 @@ TEST_F(RandomWorkload, TrialBalanceModelAndRebuildAgreeAfterThousandsOfCommands)
   ASSERT_TRUE(report) << report.error().detail;
   EXPECT_EQ(report.value().entries, reader_->log_size().value());
   EXPECT_TRUE(report.value().differences.empty()) << report.value().differences.front();
+  // `verify --replay balances` reaches the same trial balances along the way.
+  auto leaves = pardner::testing::read_leaves(*reader_);
+  ASSERT_TRUE(leaves) << leaves.error().detail;
+  EXPECT_EQ(expect_balance_replays_agree(leaves.value(), 97), trial.value());
 }
 
 TEST_F(RandomWorkload, RebuildReportsADerivedTableThatWasChangedBehindTheLogsBack) {

@@ -55,7 +55,7 @@ class VerifyModes : public LedgerTest {
   }
 
   Result<VerifyReport> verify(unsigned threads, SignatureCheck signatures = SignatureCheck::all,
-                              std::uint64_t sample = 0) {
+                              std::uint64_t sample = 0, ReplayCheck replay = ReplayCheck::full) {
     std::string text;
     for (const auto& line : lines_) text += line + "\n";
     write_text(export_dir_ + "/entries.jsonl", text);
@@ -65,6 +65,7 @@ class VerifyModes : public LedgerTest {
     options.signatures = signatures;
     options.signature_sample_count = sample;
     options.sample_seed = 7;
+    options.replay = replay;
     return verify_export(export_dir_, options);
   }
 
@@ -234,6 +235,40 @@ TEST_F(VerifyModes, TheSameSeedDrawsTheSameSample) {
   ASSERT_FALSE(next);
   const std::string& detail = next.error().detail;
   EXPECT_GT(std::stoi(detail.substr(detail.find(' ') + 1)), drawn) << detail;
+}
+
+// The replay is the only thing --replay balances changes: signatures, seqs, hashes and the
+// checkpoint are checked alike, and the first failure is named alike.
+TEST_F(VerifyModes, TheBalancesOnlyReplayChecksEverythingElseAlike) {
+  for (unsigned threads : {1u, 2u}) {
+    auto report = verify(threads, SignatureCheck::all, 0, ReplayCheck::balances);
+    ASSERT_TRUE(report) << report.error().detail;
+    EXPECT_EQ(report.value().replay, ReplayCheck::balances);
+    EXPECT_EQ(report.value().entries, static_cast<std::uint64_t>(log_entries));
+    EXPECT_EQ(report.value().signatures_checked, static_cast<std::uint64_t>(log_entries));
+    EXPECT_EQ(report.value().trial_balance, reader_->trial_balance().value());
+  }
+  flip_signature(2500);
+  lines_.at(1200) = "{\"seq\":1200}";
+  flip_signature(1100);
+  expect_refused(verify(2, SignatureCheck::all, 0, ReplayCheck::balances),
+                 "entry 1100: signature does not verify with the trusted key");
+  flip_signature(1100);
+  expect_refused(verify(2, SignatureCheck::none, 0, ReplayCheck::balances),
+                 "entry 1200: needs seq, leaf and signature");
+}
+
+TEST(ReplayCheckOption, TakesFullOrBalancesAndNothingElse) {
+  VerifyOptions options;
+  ASSERT_TRUE(parse_replay_check("balances", options));
+  EXPECT_EQ(options.replay, ReplayCheck::balances);
+  ASSERT_TRUE(parse_replay_check("full", options));
+  EXPECT_EQ(options.replay, ReplayCheck::full);
+  for (const char* text : {"", "Full", "balance", "balances ", "none"}) {
+    auto parsed = parse_replay_check(text, options);
+    ASSERT_FALSE(parsed) << '"' << text << '"';
+    EXPECT_EQ(parsed.error().code, Errc::invalid_argument);
+  }
 }
 
 TEST(SignatureCheckOption, TakesAllSampleOfNOrNoneAndNothingElse) {

@@ -21,6 +21,8 @@ std::string base64_encode(std::span<const std::uint8_t> bytes);
 // and non-zero unused bits in the last symbol (RFC 4648 §3.5), so each byte string has exactly
 // one accepted encoding. The empty string decodes to no bytes.
 CryptoResult<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+// The same, the bytes in a std::string (leaf bytes and signatures are kept as strings).
+CryptoResult<std::string> base64_decode_bytes(std::string_view text);
 
 // Lowercase hex, two digits per byte.
 std::string hex_encode(std::span<const std::uint8_t> bytes);

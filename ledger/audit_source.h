@@ -35,6 +35,23 @@ class AuditSource {
   // The next entry in the source's order (not checked to be seq order), nullopt after the
   // last. A malformed one is refused naming the entry.
   virtual Result<std::optional<SignedEntry>> next_entry() = 0;
+
+  // Reading and parsing apart, so that a caller may parse on other threads: next_record()
+  // reads the next entry as the source holds it (nullopt after the last), and parse_record(),
+  // which is pure and may run on any thread, makes the entry of it, refusing a malformed one
+  // naming the entry as next_entry() would. By default a record is the entry next_entry()
+  // parsed; a source whose parsing costs more than its reading (an export's JSON lines)
+  // leaves it to parse_record().
+  struct Record {
+    std::uint64_t position = 0;  // 0-based place in the source's order
+    std::string text;            // the source's bytes, when parsing is left to parse_record()
+    std::optional<SignedEntry> parsed;
+  };
+  virtual Result<std::optional<Record>> next_record();
+  virtual Result<SignedEntry> parse_record(Record& record) const;
+
+ protected:
+  std::uint64_t records_read_ = 0;  // next_record()'s count, for Record::position
 };
 
 // An export directory: checkpoint, verifier.key and entries.jsonl (one

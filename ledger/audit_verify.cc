@@ -1,11 +1,12 @@
 // Verification. Entries stream from the source in batches: while the caller's thread replays
 // one batch through the engine's projection (into a scratch database, which recomputes every
-// balance) and folds its leaf hashes into a Merkle frontier, a pool checks the next batch's
-// signatures and decodes its leaves. Memory stays bounded: two batches, O(log n) hashes, and
-// the scratch database's page cache.
+// balance) and folds its leaf hashes into a Merkle frontier, a pool parses the next batch's
+// records, checks their signatures and decodes their leaves. Memory stays bounded: two batches,
+// O(log n) hashes, and the scratch database's page cache.
 #include "ledger/audit_verify.h"
 
 #include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
 #include <charconv>
 #include <deque>
 #include <latch>
@@ -63,7 +64,10 @@ enum class SignatureOutcome : std::uint8_t { unchecked, valid, malformed, invali
 
 // One entry on its way through: what the source gave, and what the pool made of it.
 struct Pending {
+  AuditSource::Record record;
   SignedEntry entry;
+  // The source's refusal of the record, or a seq out of place: named before anything else.
+  std::optional<Error> unreadable;
   bool check_signature = false;
   SignatureOutcome signature = SignatureOutcome::unchecked;
   crypto::Hash leaf_hash{};
@@ -71,6 +75,9 @@ struct Pending {
 };
 
 struct Batch {
+  // One per pool task: the decoded entries' fields, freed whole with the batch. Declared before
+  // the items, so the items (whose fields live here) go first.
+  std::vector<std::unique_ptr<boost::json::monotonic_resource>> arenas;
   std::vector<Pending> items;
   // Why reading stopped inside this batch (a source refusal, a seq out of place); named only
   // after every entry before it has been checked, as a one-at-a-time verifier would.
@@ -80,8 +87,22 @@ struct Batch {
 };
 
 // The pool's half of an entry: pure, so any thread may do it.
-void check(Pending& item, const crypto::PublicKey& key) {
+void check(Pending& item, const AuditSource& source, const crypto::PublicKey& key,
+           boost::json::monotonic_resource& arena) {
+  auto parsed = source.parse_record(item.record);
+  item.record.text = {};
+  if (!parsed) {
+    item.unreadable = parsed.error();
+    return;
+  }
+  item.entry = std::move(parsed).value();
   const SignedEntry& entry = item.entry;
+  const std::uint64_t position = item.record.position;
+  if (entry.seq < 0 || static_cast<std::uint64_t>(entry.seq) != position) {
+    item.unreadable = at_entry(position, "found seq " + std::to_string(entry.seq) + " where " +
+                                             std::to_string(position) + " belongs");
+    return;
+  }
   if (item.check_signature) {
     auto signature = crypto::signature_from_bytes(
         {reinterpret_cast<const std::uint8_t*>(entry.signature.data()), entry.signature.size()});
@@ -94,7 +115,8 @@ void check(Pending& item, const crypto::PublicKey& key) {
     }
   }
   item.leaf_hash = crypto::leaf_hash(entry.leaf);
-  item.decoded = Replay::decode(entry.seq, entry.leaf);
+  // A plain pointer: the arena is not reference-counted, and the batch outlives the entries.
+  item.decoded = Replay::decode(entry.seq, entry.leaf, boost::json::storage_ptr(&arena));
 }
 
 // Which seqs in [first, end) the sample checks: `count` of them, distinct, by Floyd's algorithm.
@@ -189,12 +211,14 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
 
   const unsigned threads = thread_count(options);
   const crypto::PublicKey& public_key = key.value().public_key;
+  // Only reading here: the source parses each record on the pool (check), and a record that
+  // is malformed or out of place is named in log order (finish).
   std::uint64_t expected = 0;  // the next seq read from the source
   auto read_batch = [&]() {
     auto batch = std::make_unique<Batch>();
     batch->items.reserve(verify_batch_entries);
     while (batch->items.size() < verify_batch_entries) {
-      auto next = source.next_entry();
+      auto next = source.next_record();
       if (!next) {
         batch->stopped = next.error();
         break;
@@ -203,14 +227,9 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
         batch->last = true;
         break;
       }
-      SignedEntry& entry = *next.value();
-      if (entry.seq < 0 || static_cast<std::uint64_t>(entry.seq) != expected) {
-        batch->stopped = at_entry(expected, "found seq " + std::to_string(entry.seq) + " where " +
-                                                std::to_string(expected) + " belongs");
-        break;
-      }
-      batch->items.push_back(
-          Pending{.entry = std::move(entry), .check_signature = wants_signature(expected)});
+      PARDNER_ASSERT(next.value()->position == expected);
+      batch->items.push_back(Pending{.record = std::move(*next.value()),
+                                     .check_signature = wants_signature(expected)});
       ++expected;
     }
     return batch;
@@ -221,6 +240,7 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
   auto finish = [&](Batch& batch) -> Result<Ok> {
     if (batch.done) batch.done->wait();
     for (Pending& item : batch.items) {
+      if (item.unreadable) return *item.unreadable;
       switch (item.signature) {
         case SignatureOutcome::unchecked:
           break;
@@ -252,7 +272,8 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
   if (threads > 1) pool.emplace(threads);
   auto dispatch = [&](Batch& batch) {
     if (!pool) {
-      for (Pending& item : batch.items) check(item, public_key);
+      auto& arena = batch.arenas.emplace_back(std::make_unique<boost::json::monotonic_resource>());
+      for (Pending& item : batch.items) check(item, source, public_key, *arena);
       return;
     }
     const std::size_t tasks =
@@ -262,8 +283,11 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
     for (std::size_t t = 0; t < tasks; ++t) {
       const std::size_t begin = batch.items.size() * t / tasks;
       const std::size_t end = batch.items.size() * (t + 1) / tasks;
-      pool->submit([&batch, begin, end, &public_key] {
-        for (std::size_t i = begin; i < end; ++i) check(batch.items[i], public_key);
+      auto& arena = *batch.arenas.emplace_back(std::make_unique<boost::json::monotonic_resource>());
+      pool->submit([&batch, begin, end, &source, &public_key, &arena] {
+        for (std::size_t i = begin; i < end; ++i) {
+          check(batch.items[i], source, public_key, arena);
+        }
         batch.done->count_down();
       });
     }

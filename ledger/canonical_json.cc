@@ -187,6 +187,10 @@ std::string canonical_json(const boost::json::value& value) {
   return out;
 }
 
+void append_canonical_json(std::string& out, const boost::json::value& value) {
+  append_value(out, value);
+}
+
 std::string canonical_json(const boost::json::object& object) {
   std::string out;
   out.reserve(256);

@@ -114,33 +114,40 @@ std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::obje
   return make_entry(seq, ts, kind, std::move(fields)).leaf;
 }
 
-Result<Entry> decode_leaf(std::string_view leaf) {
+Result<Entry> decode_leaf(std::string_view leaf, boost::json::storage_ptr storage) {
   boost::json::parse_options options;
   options.max_depth = 8;  // entries are shallow: object -> postings array -> posting object
   boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(leaf, ec, {}, options);
+  boost::json::value parsed = boost::json::parse(leaf, ec, std::move(storage), options);
   if (ec) return Error{Errc::invalid_argument, "entry is not JSON: " + ec.message()};
   if (!parsed.is_object()) return Error{Errc::invalid_argument, "entry is not a JSON object"};
-  if (!canonical_encodable(parsed) || canonical_json(parsed) != leaf) {
+  // Re-encoded into one buffer per thread, kept between calls: a verifier decodes millions.
+  thread_local std::string canonical;
+  canonical.clear();
+  if (!canonical_encodable(parsed)) {
     return Error{Errc::invalid_argument, "entry bytes are not canonical JSON"};
   }
-  Entry entry;
-  entry.fields = std::move(parsed.get_object());
-  auto seq = int_field(entry.fields, "seq");
+  append_canonical_json(canonical, parsed);
+  if (canonical != leaf) return Error{Errc::invalid_argument, "entry bytes are not canonical JSON"};
+  const boost::json::object& fields = parsed.get_object();
+  auto seq = int_field(fields, "seq");
   if (!seq) return seq.error();
-  auto ts_text = string_field(entry.fields, "ts");
+  auto ts_text = string_view_field(fields, "ts");
   if (!ts_text) return ts_text.error();
   auto ts = parse_timestamp(ts_text.value());
   if (!ts) return Error{Errc::invalid_argument, "entry ts is not an RFC 3339 UTC timestamp"};
-  auto kind_text = string_field(entry.fields, "kind");
+  auto kind_text = string_view_field(fields, "kind");
   if (!kind_text) return kind_text.error();
   auto kind = entry_kind_from(kind_text.value());
-  if (!kind) return Error{Errc::invalid_argument, "unknown entry kind " + kind_text.value()};
-  entry.seq = seq.value();
-  entry.ts = *ts;
-  entry.kind = *kind;
-  entry.leaf = std::string(leaf);
-  return entry;
+  if (!kind) {
+    return Error{Errc::invalid_argument, "unknown entry kind " + std::string(kind_text.value())};
+  }
+  // Moved, not assigned, so the fields stay in `storage`.
+  return Entry{.seq = seq.value(),
+               .ts = *ts,
+               .kind = *kind,
+               .fields = std::move(parsed.get_object()),
+               .leaf = std::string(leaf)};
 }
 
 boost::json::array postings_json(const std::vector<Posting>& postings) {
@@ -188,11 +195,18 @@ Result<std::optional<std::int64_t>> optional_int_field(const boost::json::object
   return std::optional<std::int64_t>{n.value()};
 }
 
-Result<std::string> string_field(const boost::json::object& object, std::string_view name) {
+Result<std::string_view> string_view_field(const boost::json::object& object,
+                                           std::string_view name) {
   const auto* value = object.if_contains(name);
   if (value == nullptr) return Error{Errc::invalid_argument, "missing field " + std::string(name)};
-  if (const auto* text = value->if_string()) return std::string(*text);
+  if (const auto* text = value->if_string()) return std::string_view(*text);
   return Error{Errc::invalid_argument, "field " + std::string(name) + " is not a string"};
+}
+
+Result<std::string> string_field(const boost::json::object& object, std::string_view name) {
+  auto text = string_view_field(object, name);
+  if (!text) return text.error();
+  return std::string(text.value());
 }
 
 Result<std::optional<std::string>> optional_string_field(const boost::json::object& object,

@@ -72,7 +72,9 @@ std::string encode_leaf(Seq seq, Timestamp ts, EntryKind kind, boost::json::obje
 
 // Reads leaf bytes back and checks they are exactly canonical (the second path of the
 // canonical-bytes check: once before signing, once when read). Refusals are invalid_argument.
-Result<Entry> decode_leaf(std::string_view leaf);
+// The fields are kept in `storage` when given (a verifier decodes a batch of entries into one
+// arena, freed whole); it must outlive the Entry, and an Entry moved into another keeps it.
+Result<Entry> decode_leaf(std::string_view leaf, boost::json::storage_ptr storage = {});
 
 // The "postings" array of transaction and pending_posted entries, and reading it back (from
 // the entry's fields; a missing or malformed array is invalid_argument).
@@ -84,6 +86,9 @@ Result<std::int64_t> int_field(const boost::json::object& object, std::string_vi
 Result<std::optional<std::int64_t>> optional_int_field(const boost::json::object& object,
                                                        std::string_view name);
 Result<std::string> string_field(const boost::json::object& object, std::string_view name);
+// The same without a copy: the view lives as long as the object.
+Result<std::string_view> string_view_field(const boost::json::object& object,
+                                           std::string_view name);
 Result<std::optional<std::string>> optional_string_field(const boost::json::object& object,
                                                          std::string_view name);
 

@@ -41,8 +41,9 @@ Result<Entry> Replay::apply(Seq expected_seq, std::string_view leaf) {
   return entry;
 }
 
-Result<Entry> Replay::decode(Seq expected_seq, std::string_view leaf) {
-  auto entry = decode_leaf(leaf);
+Result<Entry> Replay::decode(Seq expected_seq, std::string_view leaf,
+                             boost::json::storage_ptr storage) {
+  auto entry = decode_leaf(leaf, std::move(storage));
   if (!entry) return entry_error(expected_seq, entry.error().detail);
   if (entry.value().seq != expected_seq) {
     return entry_error(expected_seq, "leaf names seq " + std::to_string(entry.value().seq));

@@ -35,7 +35,9 @@ class Replay {
   // apply() in its two halves, so the decoding (pure, and most of the cost) may run on another
   // thread: decode() refuses what apply() would refuse before projecting, with the same detail;
   // apply_decoded() does the rest, in log order.
-  static Result<Entry> decode(Seq expected_seq, std::string_view leaf);
+  // `storage` as decode_leaf takes it.
+  static Result<Entry> decode(Seq expected_seq, std::string_view leaf,
+                              boost::json::storage_ptr storage = {});
   Result<Ok> apply_decoded(Seq expected_seq, const Entry& entry);
 
   // The trial balance of what was replayed.

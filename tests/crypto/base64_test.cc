@@ -45,6 +45,9 @@ TEST(Base64, RoundTripsEveryByteValueAndLength) {
     auto decoded = base64_decode(base64_encode(bytes));
     ASSERT_TRUE(decoded);
     EXPECT_EQ(decoded.value(), bytes);
+    auto as_string = base64_decode_bytes(base64_encode(bytes));
+    ASSERT_TRUE(as_string);
+    EXPECT_EQ(as_string.value(), std::string(bytes.begin(), bytes.end()));
     bytes.push_back(static_cast<std::uint8_t>(i * 37 + 11));
   }
 }
@@ -70,6 +73,7 @@ TEST(Base64, RefusesEverythingButTheCanonicalEncoding) {
     auto decoded = base64_decode(text);
     ASSERT_FALSE(decoded) << text;
     EXPECT_EQ(decoded.error().code, CryptoErrc::malformed_encoding) << text;
+    EXPECT_FALSE(base64_decode_bytes(text)) << text;
   }
 }
 

@@ -115,19 +115,19 @@ Timed time_runs(const std::vector<std::string>& args, std::int64_t entries, int 
 }
 
 // One line and one JSON row per command timed; signatures "-" marks ledger-cli's row.
-void report_verify(const char* label, const char* signatures, unsigned threads,
-                   std::int64_t entries, int runs, const Timed& t) {
+void report_verify(const char* label, const char* signatures, const char* replay,
+                   unsigned threads, std::int64_t entries, int runs, const Timed& t) {
   std::printf(
       "log     %-44s %8.0f entries/s [%.0f..%.0f] of %d, %.1f us CPU/entry, peak RSS "
       "%ld MiB\n",
       label, t.median_rate, t.min_rate, t.max_rate, runs, t.cpu_us_per_entry, t.peak_kib / 1024);
   std::fprintf(stderr,
-               "{\"bench\":\"%s\",\"signatures\":\"%s\",\"threads\":%u,\"entries\":%lld,"
-               "\"median_entries_per_s\":%.0f,\"min\":%.0f,\"max\":%.0f,\"runs\":%d,"
-               "\"cpu_us_per_entry\":%.2f,\"peak_rss_kib\":%ld}\n",
+               "{\"bench\":\"%s\",\"signatures\":\"%s\",\"replay\":\"%s\",\"threads\":%u,"
+               "\"entries\":%lld,\"median_entries_per_s\":%.0f,\"min\":%.0f,\"max\":%.0f,"
+               "\"runs\":%d,\"cpu_us_per_entry\":%.2f,\"peak_rss_kib\":%ld}\n",
                threads == 0 && signatures[0] == '-' ? "ledger_cli_bal" : "verify", signatures,
-               threads, static_cast<long long>(entries), t.median_rate, t.min_rate, t.max_rate,
-               runs, t.cpu_us_per_entry, t.peak_kib);
+               replay, threads, static_cast<long long>(entries), t.median_rate, t.min_rate,
+               t.max_rate, runs, t.cpu_us_per_entry, t.peak_kib);
 }
 
 // One core's Ed25519 verifications per second of this thread's CPU time (on a shared machine
@@ -235,20 +235,26 @@ int run(int argc, char** argv) {
     return args;
   };
   if (!proofs_only) {
-    report_verify("verify, every signature, every core", "all", 0, entries, runs,
+    report_verify("verify, every signature, every core", "all", "full", 0, entries, runs,
                   time_runs(verify, entries, runs));
-    report_verify("verify, every signature, one thread", "all", 1, entries, 1,
+    report_verify("verify, every signature, one thread", "all", "full", 1, entries, 1,
                   time_runs(with({"--threads", "1"}), entries, 1));
-    report_verify("verify, no signatures, every core", "none", 0, entries, runs,
+    report_verify("verify, no signatures, every core", "none", "full", 0, entries, runs,
                   time_runs(with({"--signatures", "none"}), entries, runs));
-    report_verify("verify, 1,000 sampled, every core", "sample:1000", 0, entries, 1,
+    report_verify("verify, 1,000 sampled, every core", "sample:1000", "full", 0, entries, 1,
                   time_runs(with({"--signatures", "sample:1000"}), entries, 1));
+    // The money rules alone, in memory (docs/signed-log.md, "--replay balances").
+    report_verify("verify --replay balances, every signature", "all", "balances", 0, entries,
+                  runs, time_runs(with({"--replay", "balances"}), entries, runs));
+    report_verify("verify --replay balances, no signatures", "none", "balances", 0, entries,
+                  runs,
+                  time_runs(with({"--replay", "balances", "--signatures", "none"}), entries, runs));
   }
 
   // ledger-cli over the export's journal: the same data, timed the same way.
   const bool ledger_cli = run_child({"ledger", "--version"}).seconds >= 0;
   if (!proofs_only && ledger_cli) {
-    report_verify("ledger -f ledger.journal bal", "-", 0, entries, runs,
+    report_verify("ledger -f ledger.journal bal", "-", "-", 0, entries, runs,
                   time_runs({"ledger", "-f", out + "/ledger.journal", "bal"}, entries, runs));
   }
   if (!proofs_only && !ledger_cli)

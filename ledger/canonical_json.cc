@@ -122,9 +122,13 @@ void append_object(std::string& out, const boost::json::object& object) {
     as_bytes = as_bytes && sorts_as_bytes(member.key());
   }
   if (as_bytes) {
-    std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+    const auto before = [](const auto* a, const auto* b) {
       return std::string_view(a->key()) < std::string_view(b->key());  // as unsigned
-    });
+    };
+    // Parsed canonical bytes (every leaf a verifier re-encodes) come in order already.
+    if (!std::is_sorted(members.begin(), members.end(), before)) {
+      std::sort(members.begin(), members.end(), before);
+    }
     return append_members(out, members);
   }
   std::vector<std::pair<std::u16string, const boost::json::key_value_pair*>> keyed;

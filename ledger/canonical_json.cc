@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <charconv>
 #include <span>
 #include <vector>
 
@@ -51,30 +52,44 @@ std::u16string utf16_units(std::string_view text) {
 }
 
 // RFC 8785 §3.2.2.2: JSON.stringify escapes only '"', '\\' and controls below U+0020, the five
-// with short forms as \b \t \n \f \r and the rest as \u00xx in lower-case hex. Runs that need
-// no escape are copied whole.
-void append_string(std::string& out, std::string_view text) {
+// with short forms as \b \t \n \f \r and the rest as \u00xx in lower-case hex.
+bool needs_escape(unsigned char byte) { return byte < 0x20 || byte == '"' || byte == '\\'; }
+
+// The escape of a byte needs_escape() names, written into `buffer`.
+std::string_view escape_of(unsigned char byte, std::array<char, 6>& buffer) {
   static constexpr char hex[] = "0123456789abcdef";
+  switch (byte) {
+    case '"':
+      return "\\\"";
+    case '\\':
+      return "\\\\";
+    case '\b':
+      return "\\b";
+    case '\t':
+      return "\\t";
+    case '\n':
+      return "\\n";
+    case '\f':
+      return "\\f";
+    case '\r':
+      return "\\r";
+    default:
+      buffer = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 0xF]};
+      return {buffer.data(), buffer.size()};
+  }
+}
+
+// Runs that need no escape are copied whole.
+void append_string(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t run = 0;  // start of the bytes not yet copied
+  std::array<char, 6> buffer{};
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    if (!needs_escape(byte)) continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
-    switch (byte) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[byte >> 4]);
-        out.push_back(hex[byte & 0xF]);
-    }
+    out += escape_of(byte, buffer);
   }
   out.append(text.data() + run, text.size() - run);
   out.push_back('"');
@@ -103,17 +118,19 @@ void append_members(std::string& out, std::span<const boost::json::key_value_pai
   out.push_back('}');
 }
 
-void append_object(std::string& out, const boost::json::object& object) {
-  // Entries and fingerprints have a dozen members or fewer: sorted in place on the stack.
-  constexpr std::size_t on_stack = 16;
-  std::array<const boost::json::key_value_pair*, on_stack> small{};
-  std::vector<const boost::json::key_value_pair*> large;
-  std::span<const boost::json::key_value_pair*> members;
-  if (object.size() <= on_stack) {
-    members = std::span(small.data(), object.size());
+// An object's members in canonical order. Entries and fingerprints have a dozen members or
+// fewer, sorted in place in `small`; `large` holds more.
+using MemberSpan = std::span<const boost::json::key_value_pair*>;
+constexpr std::size_t members_on_stack = 16;
+MemberSpan ordered_members(const boost::json::object& object,
+                           std::array<const boost::json::key_value_pair*, members_on_stack>& small,
+                           std::vector<const boost::json::key_value_pair*>& large) {
+  MemberSpan members;
+  if (object.size() <= members_on_stack) {
+    members = MemberSpan(small.data(), object.size());
   } else {
     large.resize(object.size());
-    members = std::span(large);
+    members = MemberSpan(large);
   }
   bool as_bytes = true;
   std::size_t i = 0;
@@ -125,11 +142,11 @@ void append_object(std::string& out, const boost::json::object& object) {
     const auto before = [](const auto* a, const auto* b) {
       return std::string_view(a->key()) < std::string_view(b->key());  // as unsigned
     };
-    // Parsed canonical bytes (every leaf a verifier re-encodes) come in order already.
+    // Parsed canonical bytes (every leaf a verifier checks) come in order already.
     if (!std::is_sorted(members.begin(), members.end(), before)) {
       std::sort(members.begin(), members.end(), before);
     }
-    return append_members(out, members);
+    return members;
   }
   std::vector<std::pair<std::u16string, const boost::json::key_value_pair*>> keyed;
   keyed.reserve(object.size());
@@ -137,7 +154,13 @@ void append_object(std::string& out, const boost::json::object& object) {
   std::sort(keyed.begin(), keyed.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::size_t k = 0; k < keyed.size(); ++k) members[k] = keyed[k].second;
-  append_members(out, members);
+  return members;
+}
+
+void append_object(std::string& out, const boost::json::object& object) {
+  std::array<const boost::json::key_value_pair*, members_on_stack> small{};
+  std::vector<const boost::json::key_value_pair*> large;
+  append_members(out, ordered_members(object, small, large));
 }
 
 void append_value(std::string& out, const boost::json::value& value) {
@@ -180,7 +203,101 @@ void append_value(std::string& out, const boost::json::value& value) {
   }
 }
 
+// Walks a value as append_value would encode it, comparing with `bytes` as it goes instead
+// of building the string: decode_leaf's check, once per entry a verifier reads.
+class CanonicalMatcher {
+ public:
+  explicit CanonicalMatcher(std::string_view bytes) : bytes_(bytes) {}
+
+  bool whole(const boost::json::value& value) { return match(value) && pos_ == bytes_.size(); }
+
+ private:
+  bool literal(std::string_view text) {
+    if (bytes_.size() - pos_ < text.size() || bytes_.compare(pos_, text.size(), text) != 0) {
+      return false;
+    }
+    pos_ += text.size();
+    return true;
+  }
+  bool character(char c) {
+    if (pos_ >= bytes_.size() || bytes_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  template <class Integer>
+  bool integer(Integer n) {
+    PARDNER_ASSERT(static_cast<std::int64_t>(n) >= -json_amount_max);
+    PARDNER_ASSERT(n <= static_cast<Integer>(json_amount_max));
+    std::array<char, 24> digits{};
+    auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), n);
+    PARDNER_ASSERT(ec == std::errc{});
+    return literal({digits.data(), static_cast<std::size_t>(end - digits.data())});
+  }
+  bool string(std::string_view text) {
+    if (!character('"')) return false;
+    std::size_t run = 0;
+    std::array<char, 6> buffer{};
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      auto byte = static_cast<unsigned char>(text[i]);
+      if (!needs_escape(byte)) continue;
+      if (!literal(text.substr(run, i - run)) || !literal(escape_of(byte, buffer))) return false;
+      run = i + 1;
+    }
+    return literal(text.substr(run)) && character('"');
+  }
+  bool object(const boost::json::object& object) {
+    std::array<const boost::json::key_value_pair*, members_on_stack> small{};
+    std::vector<const boost::json::key_value_pair*> large;
+    if (!character('{')) return false;
+    bool first = true;
+    for (const boost::json::key_value_pair* member : ordered_members(object, small, large)) {
+      if (!first && !character(',')) return false;
+      first = false;
+      if (!string(member->key()) || !character(':') || !match(member->value())) return false;
+    }
+    return character('}');
+  }
+  bool match(const boost::json::value& value) {
+    switch (value.kind()) {
+      case boost::json::kind::null:
+        return literal("null");
+      case boost::json::kind::bool_:
+        return literal(value.get_bool() ? "true" : "false");
+      case boost::json::kind::int64:
+        return integer(value.get_int64());
+      case boost::json::kind::uint64:
+        return integer(value.get_uint64());
+      case boost::json::kind::double_:
+        // No floats anywhere in an entry (DESIGN: the signed log).
+        PARDNER_ASSERT(value.kind() != boost::json::kind::double_);
+        return false;
+      case boost::json::kind::string:
+        return string(value.get_string());
+      case boost::json::kind::array: {
+        if (!character('[')) return false;
+        bool first = true;
+        for (const auto& element : value.get_array()) {
+          if (!first && !character(',')) return false;
+          first = false;
+          if (!match(element)) return false;
+        }
+        return character(']');
+      }
+      case boost::json::kind::object:
+        return object(value.get_object());
+    }
+    return false;
+  }
+
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+};
+
 }  // namespace
+
+bool is_canonical_json(const boost::json::value& value, std::string_view bytes) {
+  return CanonicalMatcher(bytes).whole(value);
+}
 
 void append_canonical_string(std::string& out, std::string_view text) { append_string(out, text); }
 
@@ -189,10 +306,6 @@ std::string canonical_json(const boost::json::value& value) {
   out.reserve(256);
   append_value(out, value);
   return out;
-}
-
-void append_canonical_json(std::string& out, const boost::json::value& value) {
-  append_value(out, value);
 }
 
 std::string canonical_json(const boost::json::object& object) {

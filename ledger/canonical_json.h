@@ -14,8 +14,9 @@ namespace pardner::ledger {
 std::string canonical_json(const boost::json::value& value);
 // The same for an object, without first copying it into a value.
 std::string canonical_json(const boost::json::object& object);
-// Appends canonical_json(value) to `out`, for a caller that reuses one buffer.
-void append_canonical_json(std::string& out, const boost::json::value& value);
+// Whether `bytes` are exactly canonical_json(value), found without building the string.
+// `value` must be canonical_encodable.
+bool is_canonical_json(const boost::json::value& value, std::string_view bytes);
 
 // Appends `text` as canonical_json encodes a string (quoted, escaped as JSON.stringify does), for
 // callers that write canonical bytes directly rather than build a boost::json value first.

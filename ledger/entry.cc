@@ -121,14 +121,9 @@ Result<Entry> decode_leaf(std::string_view leaf, boost::json::storage_ptr storag
   boost::json::value parsed = boost::json::parse(leaf, ec, std::move(storage), options);
   if (ec) return Error{Errc::invalid_argument, "entry is not JSON: " + ec.message()};
   if (!parsed.is_object()) return Error{Errc::invalid_argument, "entry is not a JSON object"};
-  // Re-encoded into one buffer per thread, kept between calls: a verifier decodes millions.
-  thread_local std::string canonical;
-  canonical.clear();
-  if (!canonical_encodable(parsed)) {
+  if (!canonical_encodable(parsed) || !is_canonical_json(parsed, leaf)) {
     return Error{Errc::invalid_argument, "entry bytes are not canonical JSON"};
   }
-  append_canonical_json(canonical, parsed);
-  if (canonical != leaf) return Error{Errc::invalid_argument, "entry bytes are not canonical JSON"};
   const boost::json::object& fields = parsed.get_object();
   auto seq = int_field(fields, "seq");
   if (!seq) return seq.error();

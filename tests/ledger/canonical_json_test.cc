@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <random>
 
 #include "ledger/entry.h"
 #include "ledger/make_entry.h"
@@ -46,6 +47,84 @@ TEST(CanonicalJson, IntegersWithinTwoToThe53AreEncodableAndFloatsAreNot) {
   EXPECT_FALSE(canonical_encodable(boost::json::parse("9007199254740992")));
   EXPECT_FALSE(canonical_encodable(boost::json::parse("1.5")));
   EXPECT_FALSE(canonical_encodable(boost::json::parse("1e2")));
+}
+
+// A random value for the check below: strings with quotes, backslashes, controls and
+// characters either side of U+FFFF; objects whose keys go in in random order.
+boost::json::value random_value(std::mt19937& rng, int depth) {
+  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const auto text = [&] {
+    static const char* pieces[] = {
+        "a",    "b", "z", "\"",       "\\",           "\n",           "\x01",
+        "\x1f", " ", "/", "\xC3\xA9", "\xE2\x82\xAC", "\xEF\xAC\xB3", "\xF0\x9F\x98\x80",
+        "7"};
+    std::string out;
+    for (int i = pick(5); i > 0; --i) out += pieces[pick(15)];
+    return out;
+  };
+  switch (depth <= 0 ? pick(4) : pick(6)) {
+    case 0:
+      return nullptr;
+    case 1:
+      return pick(2) == 0;
+    case 2:
+      return static_cast<std::int64_t>(rng() % 2'000'001) - 1'000'000;
+    case 3:
+      return boost::json::string(text());
+    case 4: {
+      boost::json::array array;
+      for (int i = pick(4); i > 0; --i) array.push_back(random_value(rng, depth - 1));
+      return array;
+    }
+    default: {
+      boost::json::object object;
+      for (int i = pick(5); i > 0; --i) object[text()] = random_value(rng, depth - 1);
+      return object;
+    }
+  }
+}
+
+// decode_leaf's check walks the value against the bytes instead of encoding it: it must say
+// yes exactly when the encoder's bytes are the bytes given, for the encoder's own bytes, for
+// Boost's serialisation (members in insertion order, its own escapes), and for either changed
+// by one byte.
+TEST(CanonicalJson, TheInPlaceCheckAgreesWithTheEncoder) {
+  const auto seed = static_cast<std::uint32_t>(::testing::UnitTest::GetInstance()->random_seed());
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  int agreed_yes = 0, agreed_no = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const boost::json::value value = random_value(rng, 3);
+    const std::string canonical = canonical_json(value);
+    std::vector<std::string> candidates = {canonical, boost::json::serialize(value)};
+    for (int k = 0; k < 2; ++k) {
+      std::string changed = candidates[static_cast<std::size_t>(k)];
+      const std::size_t at = changed.empty() ? 0 : rng() % changed.size();
+      switch (rng() % 4) {
+        case 0:
+          if (!changed.empty()) changed[at] = "{}[]\",: a1\"\\"[rng() % 12];
+          break;
+        case 1:
+          if (!changed.empty()) changed.erase(at, 1);
+          break;
+        case 2:
+          changed.insert(at, 1, ' ');
+          break;
+        default:
+          if (!changed.empty()) changed.pop_back();
+          break;
+      }
+      candidates.push_back(changed);
+    }
+    for (const std::string& bytes : candidates) {
+      const bool expected = bytes == canonical;
+      ASSERT_EQ(is_canonical_json(value, bytes), expected) << canonical << " against " << bytes;
+      (expected ? agreed_yes : agreed_no) += 1;
+    }
+  }
+  // Both answers were exercised.
+  EXPECT_GT(agreed_yes, 3000);
+  EXPECT_GT(agreed_no, 3000);
 }
 
 TEST(EntryBytes, DecodeOnlyExactlyCanonicalLeaves) {

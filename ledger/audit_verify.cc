@@ -79,8 +79,8 @@ struct Batch {
   // the items, so the items (whose fields live here) go first.
   std::vector<std::unique_ptr<boost::json::monotonic_resource>> arenas;
   std::vector<Pending> items;
-  // Why reading stopped inside this batch (a source refusal, a seq out of place); named only
-  // after every entry before it has been checked, as a one-at-a-time verifier would.
+  // Why reading stopped inside this batch (the source could not read on); named only after
+  // every entry before it has been checked, as a one-at-a-time verifier would.
   std::optional<Error> stopped;
   bool last = false;
   std::unique_ptr<std::latch> done;

@@ -79,7 +79,7 @@ Result<Ok> BalanceReplay::close_account(const Entry& entry) {
 
 Result<Ok> BalanceReplay::apply_transaction(const Entry& entry) {
   auto transaction = int_field(entry.fields, "transaction");
-  auto phase = string_field(entry.fields, "phase");
+  auto phase = string_view_field(entry.fields, "phase");
   auto reverses = optional_int_field(entry.fields, "reverses");
   auto postings = postings_from_json(entry.fields);
   if (!transaction) return transaction.error();
@@ -134,8 +134,8 @@ Result<Ok> BalanceReplay::resolve_pending(const Entry& entry, TransactionStatus 
 }
 
 Result<Ok> BalanceReplay::apply_postings(const std::vector<Posting>& postings, bool pending) {
-  // Per currency index, the net of this transaction's postings; a transaction names few.
-  std::vector<std::pair<std::uint32_t, Minor>> sums;
+  std::vector<std::pair<std::uint32_t, Minor>>& sums = sums_;
+  sums.clear();
   for (const Posting& posting : postings) {
     if (posting.amount == 0) return Error{Errc::invalid_argument, "zero posting in the log"};
     auto found = accounts_.find(posting.account);

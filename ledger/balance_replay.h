@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ledger/entry.h"
@@ -61,6 +62,9 @@ class BalanceReplay {
   std::unordered_map<TransactionId, TransactionState> transactions_;
   // What each pending transaction reserved, until it is posted, voided or expires.
   std::unordered_map<TransactionId, std::vector<Posting>> reservations_;
+  // apply_postings' net per currency index for the transaction at hand (a transaction names
+  // few currencies), kept between calls so a replay of millions allocates it once.
+  std::vector<std::pair<std::uint32_t, Minor>> sums_;
 };
 
 }  // namespace pardner::ledger

@@ -43,7 +43,7 @@ class Replay {
   // The trial balance of what was replayed.
   Result<std::vector<TrialBalanceLine>> trial_balance();
 
-  bool has_db() const { return db_.has_value(); }
+  // The full replay's scratch database; not for a balances-only replay.
   Database& db();
 
  private:

@@ -1,16 +1,14 @@
-// Access-log lines and request ids. Lines are built with Boost.JSON, so a client-chosen method
-// or address cannot break the line's JSON.
+// Access-log lines and request ids. Every string goes through the canonical JSON string
+// encoder, so a client-chosen method or address cannot break the line's JSON.
 #include "api/access_log.h"
 
 #include <sodium.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <cstdio>
 
 #include "crypto/base64.h"
+#include "ledger/canonical_json.h"
 #include "ledger/time.h"
 
 namespace pardner::api {
@@ -26,23 +24,30 @@ std::string random_prefix() {
 }  // namespace
 
 std::string access_log_line(const AccessRecord& record) {
-  boost::json::object line;
-  line["ts"] = ledger::format_timestamp(ledger::SystemClock().now());
-  line["request_id"] = record.request_id;
-  line["method"] = record.method;
-  line["route"] = record.route;
-  line["status"] = record.status;
-  if (!record.role.empty()) line["role"] = record.role;
-  if (!record.remote.empty()) line["remote"] = record.remote;
-  // Milliseconds with three decimals, written by hand: Boost.JSON would write 2.37E-1. Integer
-  // arithmetic, so the text is exact.
+  // Written field by field: a boost::json::object would allocate a table for every response.
+  std::string line;
+  line.reserve(256);
+  auto field = [&line](std::string_view name, std::string_view value) {
+    line += line.empty() ? "{\"" : ",\"";
+    line += name;
+    line += "\":";
+    ledger::append_canonical_string(line, value);
+  };
+  field("ts", ledger::format_timestamp(ledger::SystemClock().now()));
+  field("request_id", record.request_id);
+  field("method", record.method);
+  field("route", record.route);
+  line += ",\"status\":";
+  line += std::to_string(record.status);
+  if (!record.role.empty()) field("role", record.role);
+  if (!record.remote.empty()) field("remote", record.remote);
+  // Milliseconds with three decimals, written by hand: integer arithmetic, so the text is exact.
   std::int64_t us = record.duration_us < 0 ? 0 : record.duration_us;
   char duration[48];
   std::snprintf(duration, sizeof duration, ",\"duration_ms\":%lld.%03lld}",
                 static_cast<long long>(us / 1000), static_cast<long long>(us % 1000));
-  std::string text = boost::json::serialize(line);
-  text.pop_back();  // the closing brace; the duration closes the object instead
-  return text + duration;
+  line += duration;
+  return line;
 }
 
 std::string new_request_id() {
@@ -52,19 +57,6 @@ std::string new_request_id() {
   char digits[17];
   std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(n));
   return prefix + digits;
-}
-
-void write_access_log_line(std::string_view line) {
-  std::string out(line);
-  out.push_back('\n');
-  // One write(2) per line: stderr is shared by the I/O threads, and a short write to a pipe of
-  // under PIPE_BUF bytes is atomic.
-  std::size_t written = 0;
-  while (written < out.size()) {
-    ssize_t n = ::write(STDERR_FILENO, out.data() + written, out.size() - written);
-    if (n <= 0) return;  // nowhere to log to; the response still goes out
-    written += static_cast<std::size_t>(n);
-  }
 }
 
 }  // namespace pardner::api

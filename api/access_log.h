@@ -26,7 +26,4 @@ std::string access_log_line(const AccessRecord& record);
 // A fresh id: a random per-process prefix and a counter, 24 hex digits. Thread-safe.
 std::string new_request_id();
 
-// Writes `line` and a newline to stderr in one write, so lines from threads never interleave.
-void write_access_log_line(std::string_view line);
-
 }  // namespace pardner::api

@@ -1,5 +1,5 @@
 // Connection accounting under one mutex. Connections are asked to stop outside the lock: their
-// stop() and abort() post to their own strand and must never call back into the tracker while
+// stop() and abort() post to their own I/O thread and must never call back into the tracker while
 // we hold it.
 #include "api/connection_tracker.h"
 

@@ -55,7 +55,7 @@ bool Exchange::begin_submit() {
 void Exchange::submit(ledger::Command command, Then then) {
   if (!begin_submit()) return;
   // The completion runs on the writer thread (or at once, on this one, when the queue is
-  // full): it only posts the result back to the session's strand, never answers from there.
+  // full): it only posts the result back to the session's I/O thread, never answers from there.
   auto self = shared_from_this();
   services_.writer->submit(std::move(command), [self, then = std::move(then)](
                                                    ledger::Result<ledger::Applied> done) mutable {
@@ -67,7 +67,7 @@ void Exchange::submit(ledger::Command command, Then then) {
 }
 
 ledger::Writer::GroupCompletion Exchange::post_back(ThenAll then) {
-  // As in submit: the writer thread only posts; the answer is made on the session's strand.
+  // As in submit: the writer thread only posts; the answer is made on the session's I/O thread.
   auto self = shared_from_this();
   return [self, then = std::move(then)](std::vector<ledger::Result<ledger::Applied>> done) mutable {
     self->post_([self, then = std::move(then), done = std::move(done)]() {

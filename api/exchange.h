@@ -1,6 +1,6 @@
 // One request on its way to one response: what a handler sees (the request, its path
 // parameters, the caller, the ledger) and how it answers, at once or after the writer commits.
-// Never blocks: a write is submitted and answered from its completion, on the session's strand.
+// Never blocks: a write is submitted and answered from its completion, on the session's I/O thread.
 #pragma once
 
 #include <chrono>
@@ -37,6 +37,8 @@ struct Services {
   std::function<bool()> stopping = [] { return false; };
   // Receives one JSON access-log line per response (no newline); null logs nothing.
   std::function<void(std::string_view)> access_log;
+  // Writes out access-log lines still buffered; the server calls it once it has stopped.
+  std::function<void()> flush_access_log;
   // Counts every response, built from the router's own table (api/metrics.h); null counts
   // nothing.
   HttpMetrics* http_metrics = nullptr;
@@ -46,9 +48,9 @@ struct Services {
   std::function<std::uint64_t()> connections_evicted;
 };
 
-// Runs `task` later on the session's strand (tests may run it at once or queue it).
+// Runs `task` later on the session's I/O thread (tests may run it at once or queue it).
 using Post = std::function<void(std::function<void()>)>;
-// Receives the one response to a request, on the session's strand.
+// Receives the one response to a request, on the session's I/O thread.
 using Reply = std::function<void(Response)>;
 
 using PathParams = std::vector<std::pair<std::string, std::string>>;
@@ -76,7 +78,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void fail(const Problem& problem);
   void fail(const ledger::Error& error);
 
-  // Queues `command` for the writer; `then` runs on the session's strand with its result and
+  // Queues `command` for the writer; `then` runs on the session's I/O thread with its result and
   // must answer. The writer's completion runs on the writer thread and only posts.
   void submit(ledger::Command command, Then then);
   // As submit, for many commands queued together: each applied or refused on its own
@@ -91,7 +93,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  private:
   // Marks the exchange as awaiting the writer; false (answered 503) when there is none.
   bool begin_submit();
-  // The writer's completion for a group: posts `then` back to the session's strand.
+  // The writer's completion for a group: posts `then` back to the session's I/O thread.
   ledger::Writer::GroupCompletion post_back(ThenAll then);
 
   Request request_;

@@ -23,7 +23,7 @@ inline constexpr std::size_t refused_connections_max = 16;
 // with the most connections in their handshakes, if the newcomer's address has none in its
 // handshake or at least two fewer (ConnectionTracker::admit); at most
 // evicted_connections_max of those may still be closing (each keeps its socket until its
-// strand runs the close, usually microseconds later, but a burst of arrivals on a busy
+// I/O thread runs the close, usually microseconds later, but a burst of arrivals on a busy
 // machine can get ahead of it), bounding how far past connections_max the sockets held go.
 inline constexpr std::size_t handshakes_per_address_max = 16;
 inline constexpr std::size_t evicted_connections_max = 64;

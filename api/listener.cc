@@ -1,7 +1,7 @@
-// The accept loop. Each accepted socket gets its own strand, so a connection's handlers never
-// run at once, and a place from the ConnectionTracker: served, refused with a 503, or closed
-// unanswered when even the refusal budget is spent or its source address already has as many
-// connections in their TLS handshake as it may.
+// The accept loop. Each accepted socket goes to one I/O thread's io_context, run by that thread
+// alone, so a connection's handlers never run at once; and it gets a place from the
+// ConnectionTracker: served, refused with a 503, or closed unanswered when even the refusal budget
+// is spent or its source address already has as many connections in their TLS handshake as it may.
 #include "api/listener.h"
 
 #include <boost/asio/bind_executor.hpp>
@@ -80,11 +80,13 @@ void Listener::stop() {
 
 void Listener::do_accept() {
   if (stopped_) return;
-  // The new connection's own strand, on the next I/O thread's io_context.
+  // The next I/O thread's io_context. Its one thread serialises the connection's handlers; a
+  // strand would add a lock and a heap-held executor to every operation for nothing
+  // (docs/performance.md, "HTTPS, second round").
   net::io_context& io = *contexts_[next_context_];
   next_context_ = (next_context_ + 1) % contexts_.size();
-  acceptor_.async_accept(net::make_strand(io), boost::beast::bind_front_handler(
-                                                   &Listener::on_accept, shared_from_this()));
+  acceptor_.async_accept(io.get_executor(), boost::beast::bind_front_handler(&Listener::on_accept,
+                                                                             shared_from_this()));
 }
 
 void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {

@@ -1,5 +1,5 @@
-// Accepts TCP connections and gives each its own strand and Session, within the connection
-// cap, placing connections on the I/O threads' io_contexts in turn. Seen only by
+// Accepts TCP connections and gives each a Session, within the connection cap, placing
+// connections on the I/O threads' io_contexts in turn (each run by one thread). Seen only by
 // api/listener.cc and api/server.cc. Never reads a byte from a connection.
 #pragma once
 

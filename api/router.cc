@@ -38,8 +38,10 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+  patterns_.reserve(routes_.size());
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const Route& route = routes_[i];
+    patterns_.push_back(split_path(route.pattern));
     PARDNER_ASSERT(route.handler != nullptr);
     PARDNER_ASSERT(!route.pattern.empty() && route.pattern.front() == '/');
     PARDNER_ASSERT(route.body_bytes_max <= body_bytes_max);
@@ -56,23 +58,22 @@ Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match result;
   std::vector<std::string_view> segments = split_path(path);
-  for (const Route& route : routes_) {
-    std::vector<std::string_view> pattern = split_path(route.pattern);
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    const std::vector<std::string_view>& pattern = patterns_[r];
     if (pattern.size() != segments.size()) continue;
-    PathParams params;
     bool matched = true;
     for (std::size_t i = 0; i < pattern.size() && matched; ++i) {
-      if (is_parameter(pattern[i])) {
-        if (segments[i].empty()) matched = false;
-        params.emplace_back(pattern[i].substr(1, pattern[i].size() - 2), segments[i]);
-      } else {
-        matched = pattern[i] == segments[i];
-      }
+      matched = is_parameter(pattern[i]) ? !segments[i].empty() : pattern[i] == segments[i];
     }
     if (!matched) continue;
+    const Route& route = routes_[r];
     if (route.method == method) {
       result.route = &route;
-      result.params = std::move(params);
+      for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (is_parameter(pattern[i])) {
+          result.params.emplace_back(pattern[i].substr(1, pattern[i].size() - 2), segments[i]);
+        }
+      }
       return result;
     }
     result.allowed.push_back(route.method);

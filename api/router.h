@@ -81,6 +81,8 @@ class Router {
   Match match(std::string_view method, std::string_view path) const;
 
   std::vector<Route> routes_;
+  // routes_[i].pattern split once, here, rather than on every request.
+  std::vector<std::vector<std::string_view>> patterns_;
 };
 
 // The segments of a pattern or a path: "/v1/log/key" -> {"v1","log","key"}.

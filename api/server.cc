@@ -184,6 +184,7 @@ int run_server(const ServerOptions& options, Services& services,
   services.http_metrics = nullptr;
   services.connections_open = nullptr;
   services.connections_evicted = nullptr;
+  if (services.flush_access_log) services.flush_access_log();
   std::fprintf(stderr, "pardner: stopped\n");
   return 0;
 }

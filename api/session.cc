@@ -2,7 +2,7 @@
 // and body limits set explicitly), answered in order through a bounded queue, each operation
 // under a deadline; then a clean close (TLS close_notify; after a refused request, a lingering
 // close that drains what the client still sends). Every member function runs on the
-// connection's strand.
+// thread of the connection's io_context (one thread runs each).
 #include "api/session.h"
 
 #include <openssl/ssl.h>

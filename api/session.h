@@ -1,4 +1,4 @@
-// One HTTPS connection (Beast over Asio and OpenSSL), on its own strand. Seen only by
+// One HTTPS connection (Beast over Asio and OpenSSL), on one I/O thread's io_context. Seen only by
 // api/listener.cc and api/session.cc: Beast types go no further. Never calls ledger/ itself;
 // every request goes through the Router.
 #pragma once

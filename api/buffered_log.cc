@@ -1,0 +1,65 @@
+#include "api/buffered_log.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace pardner::api {
+
+BufferedLog::BufferedLog(int fd, std::chrono::milliseconds flush_interval, std::size_t flush_bytes)
+    : fd_(fd), flush_interval_(flush_interval), flush_bytes_(flush_bytes) {
+  lines_.reserve(flush_bytes_ + 4096);
+  batch_.reserve(flush_bytes_ + 4096);
+  flusher_ = std::thread([this] { flush_every_interval(); });
+}
+
+BufferedLog::~BufferedLog() {
+  {
+    std::lock_guard lock(lines_mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_one();
+  flusher_.join();
+  flush();
+}
+
+void BufferedLog::write(std::string_view line) {
+  bool full = false;
+  {
+    std::lock_guard lock(lines_mutex_);
+    lines_.append(line);
+    lines_.push_back('\n');
+    full = lines_.size() >= flush_bytes_;
+  }
+  if (full) flush();
+}
+
+void BufferedLog::flush() {
+  std::lock_guard flushing(flush_mutex_);
+  {
+    std::lock_guard lock(lines_mutex_);
+    batch_.swap(lines_);
+  }
+  std::size_t written = 0;
+  while (written < batch_.size()) {
+    ssize_t n = ::write(fd_, batch_.data() + written, batch_.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // nowhere to log to; serving goes on
+    written += static_cast<std::size_t>(n);
+  }
+  batch_.clear();
+}
+
+void BufferedLog::flush_every_interval() {
+  std::unique_lock lock(lines_mutex_);
+  while (!stopping_) {
+    stop_.wait_for(lock, flush_interval_, [this] { return stopping_; });
+    if (stopping_) break;
+    if (lines_.empty()) continue;
+    lock.unlock();
+    flush();
+    lock.lock();
+  }
+}
+
+}  // namespace pardner::api

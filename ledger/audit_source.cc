@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <vector>
 
 #include "crypto/base64.h"
 #include "crypto/invariant.h"
@@ -81,10 +83,26 @@ class ExportDirectory : public AuditSource {
     return std::optional<SignedEntry>(std::move(entry.value()));
   }
 
-  // A line, unparsed: its JSON and base64 cost several times its reading.
+  // A line, unparsed: its JSON and base64 cost several times its reading. Read with a bound: a
+  // longer line is cut at export_line_bytes_max + 1 bytes (parse_line then refuses it, naming
+  // its position) and the rest skipped unread, so one hostile line of any length never sits in
+  // memory whole.
   Result<std::optional<Record>> next_record() override {
     Record record{.position = records_read_};
-    if (!std::getline(entries_, record.text)) return std::optional<Record>{};
+    line_.resize(export_line_bytes_max + 2);
+    entries_.getline(line_.data(), static_cast<std::streamsize>(line_.size()));
+    auto extracted = static_cast<std::size_t>(entries_.gcount());
+    if (entries_.fail()) {
+      if (extracted == 0) return std::optional<Record>{};  // the end (or a read error)
+      // Filled without reaching a newline: too long. Skip to the next line.
+      entries_.clear();
+      entries_.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+      record.text.assign(line_.data(), extracted);
+    } else {
+      // gcount counts the newline, except on a last line that has none.
+      bool newline = !entries_.eof();
+      record.text.assign(line_.data(), newline ? extracted - 1 : extracted);
+    }
     ++records_read_;
     return std::optional<Record>(std::move(record));
   }
@@ -96,6 +114,7 @@ class ExportDirectory : public AuditSource {
  private:
   std::filesystem::path dir_;
   std::ifstream entries_;
+  std::vector<char> line_;  // next_record's buffer, kept between lines
 };
 
 }  // namespace

@@ -108,6 +108,17 @@ TEST_F(Audit, OneChangedByteInOneEntryIsNamed) {
   expect_refused(verify(out), "entry 3: signature does not verify");
 }
 
+TEST_F(Audit, ALineOverTheBoundIsNamedAndTheLinesAfterItStillCount) {
+  auto out = export_now();
+  edit_entries(out, [](auto& lines) { lines[2] = std::string(3 << 20, 'x'); });
+  expect_refused(verify(out), "entry 2: line too long");
+  // Exactly at the bound the line is read whole (and refused for what it holds, not its length).
+  edit_entries(out, [](auto& lines) { lines[2] = std::string(1 << 20, ' ') + "{}"; });
+  expect_refused(verify(out), "entry 2: line too long");
+  edit_entries(out, [](auto& lines) { lines[2] = std::string((1 << 20) - 2, ' ') + "{}"; });
+  expect_refused(verify(out), "entry 2: needs seq, leaf and signature");
+}
+
 TEST_F(Audit, OneChangedSignatureIsNamed) {
   auto out = export_now();
   edit_entries(out, [](auto& lines) {

@@ -3,7 +3,8 @@
 # The Debian 12 packages Pardner builds and tests with. libboost1.81-dev, not libboost-dev
 # (1.74, no Boost.JSON), and not libboost1.81-all-dev (hundreds of MB we do not use).
 pardner_packages="build-essential cmake pkg-config ccache libboost1.81-dev libssl-dev \
-libsodium-dev libsqlite3-dev libgtest-dev libcli11-dev sqlite3 openssl curl jq python3"
+libsodium-dev libsqlite3-dev libgtest-dev libcli11-dev libgoogle-perftools-dev sqlite3 openssl \
+curl jq python3"
 
 # Installs the missing packages with apt-get, as root or through sudo.
 ensure_packages() {

@@ -183,10 +183,17 @@ TEST_F(RemoteAudit, ARevokedTokenIsRefusedWith401AndNoTokenIsRefusedBeforeConnec
   auto made = admin_post("/v1/tokens", R"({"role":"auditor"})");
   ASSERT_EQ(made.status, 201) << made.body;
   auto token = boost::json::parse(made.body);
-  write_file(dir_.file("revoked.token"), std::string(token.at("token").as_string()));
+  const std::string secret(token.at("token").as_string());
+  write_file(dir_.file("revoked.token"), secret);
+  // Used first: whatever the server remembers of a token it has seen, the revocation takes
+  // effect with the revocation's answer.
+  auto client = connect();
+  ASSERT_EQ(client->get("/v1/log/entries?start=0", secret)->status, 200);
+  ASSERT_EQ(client->get("/v1/log/entries?start=0", secret)->status, 200);
   ASSERT_EQ(
       admin_post("/v1/tokens/" + std::to_string(token.at("id").as_int64()) + "/revoke", "").status,
       200);
+  EXPECT_EQ(client->get("/v1/log/entries?start=0", secret)->status, 401);
   std::string args = "--url " + url() + " --cacert " + certs_->file("tls.crt") + " --token-file " +
                      dir_.file("revoked.token");
   for (const std::string& command :

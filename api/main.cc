@@ -151,6 +151,16 @@ int run(int argc, char** argv) {
                    "Close a connection whose request body has not arrived whole this long after "
                    "its headers (default 30000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+  serve
+      ->add_option("--idempotency-run-keys", serve_command.idempotency_run_keys,
+                   "Idempotency keys held in memory before they are stored as one sorted run "
+                   "(default 65536)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
+  serve
+      ->add_option("--postings-merge-entries", serve_command.postings_merge_entries,
+                   "Entries the recent postings span before they are merged into the table "
+                   "clustered by account (default 65536)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 24));
   serve->add_flag("--skip-startup-check", serve_command.skip_startup_check,
                   "Do not check the ledger's integrity before serving (run `pardner check`)");
 

@@ -176,7 +176,15 @@ int run_serve(const ServeCommand& command) {
   ledger::SystemClock clock;
   std::unique_ptr<ledger::Writer> writer;
   if (read_only_reason.empty()) {
-    auto started = ledger::Writer::start(ledger::database_path(dir), clock, log_key.value());
+    ledger::WriterOptions writer_options;
+    if (command.idempotency_run_keys > 0) {
+      writer_options.idempotency_run_keys = command.idempotency_run_keys;
+    }
+    if (command.postings_merge_entries > 0) {
+      writer_options.postings_merge_entries = command.postings_merge_entries;
+    }
+    auto started =
+        ledger::Writer::start(ledger::database_path(dir), clock, log_key.value(), writer_options);
     if (!started) return fail(started.error());
     writer = std::move(started.value());
   }

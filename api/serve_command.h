@@ -25,6 +25,10 @@ struct ServeCommand {
   // The start-up integrity check (ledger/integrity_check.h) reads the whole ledger; a ledger too
   // large to check at every start can skip it and run `pardner check` on its own schedule.
   bool skip_startup_check = false;
+  // The writer's batching of its two derived stores (ledger::WriterOptions); 0: the defaults.
+  // Small values make ops/crashtest kill the server inside and around them.
+  std::size_t idempotency_run_keys = 0;
+  std::int64_t postings_merge_entries = 0;
 };
 
 // Splits "127.0.0.1:8443" or "[::1]:8443" into host and port; nullopt when malformed.

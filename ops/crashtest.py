@@ -12,7 +12,8 @@ id it was given, and by replaying its key: the same answer, no new entry), every
 posted and pending totals against the model, the trial balance, the log size (one entry per
 applied command, so a doubled or lost write shows), and `pardner verify --url`; then run the
 load and SIGKILL the server at a seeded random moment; then `pardner rebuild` on the stopped
-data directory. A phase before the cycles sends one key on many connections at once.
+data directory. A phase before the cycles sends one key on many connections at once. The server
+runs with tiny idempotency runs and postings merges, so kills land inside and around them.
 
 The seed fixes the operation mix and the kill delays; thread interleaving and where exactly the
 kill lands are the machine's, so a replay repeats the workload, not the exact crash point.
@@ -41,6 +42,11 @@ START_TIMEOUT_S = 30
 IDEM_CONNECTIONS = 16        # connections sending one key at once
 IDEM_ROUNDS = 4
 MISSING_ACCOUNT = 10_000_000  # an id no account has: a deterministic refusal (404 not_found)
+# The writer stores idempotency keys in sorted runs and merges recent postings into the table
+# clustered by account, each between batches and each in a transaction of its own. Far smaller
+# than the defaults (65,536), so that the kills land inside and around them many times a cycle.
+IDEMPOTENCY_RUN_KEYS = 24
+POSTINGS_MERGE_ENTRIES = 24
 
 
 class Violation(Exception):
@@ -335,6 +341,8 @@ class Checker:
         self.model = Model(accounts)
         self.setup_entries = 0
         self.phase_ops = []  # writes of the idempotency phase: in the model, checked there
+        self.idempotency_runs = 0  # written by the servers before their kills, from /metrics
+        self.postings_merges = 0
         self.verified = 0
         self.retried = 0
         self.retried_found = 0  # retries whose write had committed before the kill
@@ -456,7 +464,10 @@ class Server:
         with open(out, "w") as stdout, open(os.path.join(self.work, "serve.err"), "w") as err:
             self.process = subprocess.Popen(
                 [self.pardner, "serve", "--data", os.path.join(self.work, "var"),
-                 "--listen", "127.0.0.1:0"], stdout=stdout, stderr=err)
+                 "--listen", "127.0.0.1:0",
+                 "--idempotency-run-keys", str(IDEMPOTENCY_RUN_KEYS),
+                 "--postings-merge-entries", str(POSTINGS_MERGE_ENTRIES)],
+                stdout=stdout, stderr=err)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             with open(out) as f:
@@ -544,6 +555,27 @@ def idempotency_phase(port, context, token, accounts, checker):
                 checker.phase_ops.append(op)
 
 
+def writer_counters(port, context, token):
+    """The server's idempotency runs and postings merges since it started, from /metrics; None
+    when it does not answer (the load may have it busy: the count is for the report only)."""
+    client = Client(port, context, token)
+    try:
+        status, text = client.request("GET", "/metrics")
+    except Unanswered:
+        return None
+    finally:
+        client.close()
+    if status != 200:
+        return None
+    found = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("pardner_idempotency_runs_total", "pardner_postings_merges_total"):
+            found[name] = int(float(value))
+    return (found.get("pardner_idempotency_runs_total", 0),
+            found.get("pardner_postings_merges_total", 0))
+
+
 def log_size(client):
     status, checkpoint = client.request("GET", "/v1/log/checkpoint")
     return int(checkpoint.split("\n")[1])
@@ -583,7 +615,9 @@ def main():
           f"({answered} answered, {checker.retried} unanswered and retried after a kill, "
           f"{checker.retried_found} of those had committed), "
           f"{checker.verified} checks of a write by id and key replay, "
-          f"{checker.final_size} log entries, {elapsed:.0f} s (seed {seed})")
+          f"{checker.final_size} log entries, at least {checker.idempotency_runs} idempotency "
+          f"runs and {checker.postings_merges} postings merges written between kills, "
+          f"{elapsed:.0f} s (seed {seed})")
     if not args.keep:
         shutil.rmtree(work)
     return 0
@@ -646,6 +680,11 @@ def run(args, seed, work, server):
         for t, _ in workers:
             t.start()
         time.sleep(delay)
+        # Just before the kill: how many runs and merges this server life wrote.
+        counters = writer_counters(port, context, token)
+        if counters is not None:
+            checker.idempotency_runs += counters[0]
+            checker.postings_merges += counters[1]
         server.kill()
         stop.set()
         for t, c in workers:

@@ -1,5 +1,6 @@
 #include "api/buffered_log.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,18 +35,28 @@ void BufferedLog::write(std::string_view line) {
   if (full) flush();
 }
 
+std::size_t next_log_piece(std::string_view lines, std::size_t piece_max) {
+  if (lines.size() <= piece_max) return lines.size();
+  std::size_t last_newline =
+      piece_max == 0 ? std::string_view::npos : lines.rfind('\n', piece_max - 1);
+  if (last_newline != std::string_view::npos) return last_newline + 1;
+  std::size_t end_of_line = lines.find('\n');
+  return end_of_line == std::string_view::npos ? lines.size() : end_of_line + 1;
+}
+
 void BufferedLog::flush() {
   std::lock_guard flushing(flush_mutex_);
   {
     std::lock_guard lock(lines_mutex_);
     batch_.swap(lines_);
   }
-  std::size_t written = 0;
-  while (written < batch_.size()) {
-    ssize_t n = ::write(fd_, batch_.data() + written, batch_.size() - written);
+  std::string_view rest(batch_);
+  while (!rest.empty()) {
+    std::string_view piece = rest.substr(0, next_log_piece(rest, PIPE_BUF));
+    ssize_t n = ::write(fd_, piece.data(), piece.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // nowhere to log to; serving goes on
-    written += static_cast<std::size_t>(n);
+    rest.remove_prefix(static_cast<std::size_t>(n));
   }
   batch_.clear();
 }

@@ -1,6 +1,6 @@
 // Log lines written to a file descriptor in batches: one write(2) for many lines instead of one
-// per line. Under load the access log's write was the I/O threads' largest single system call
-// after the socket's own (docs/performance.md, "Seventh round"). Lines wait at most
+// per line. Under load the access log's write was a tenth of a read's system calls
+// (docs/performance.md, "HTTPS, second round"). Lines wait at most
 // `flush_interval` (or until `flush_bytes` have gathered), so a process killed with SIGKILL
 // loses at most that much of its access log; a stopping server flushes everything.
 #pragma once
@@ -14,6 +14,12 @@
 #include <thread>
 
 namespace pardner::api {
+
+// How many bytes of `lines` (whole lines, each ending in '\n') the next write(2) takes: as many
+// whole lines as fit in `piece_max`, or one longer line whole. On a pipe a write of at most
+// PIPE_BUF bytes is atomic, so with piece_max = PIPE_BUF no other writer to the same pipe (an
+// error message on stderr) lands inside a line.
+std::size_t next_log_piece(std::string_view lines, std::size_t piece_max);
 
 class BufferedLog {
  public:

@@ -41,6 +41,14 @@ class Pipe {
   int fds_[2] = {-1, -1};
 };
 
+TEST(BufferedLog, APieceIsWholeLinesThatFitOrOneLongerLine) {
+  EXPECT_EQ(next_log_piece("ab\ncd\n", 100), 6u);
+  EXPECT_EQ(next_log_piece("ab\ncd\nef\n", 7), 6u);    // "ef\n" would pass 7
+  EXPECT_EQ(next_log_piece("ab\ncd\nef\n", 6), 6u);    // exactly at the bound
+  EXPECT_EQ(next_log_piece("abcdefgh\nij\n", 4), 9u);  // a line longer than the bound: whole
+  EXPECT_EQ(next_log_piece("abcdefgh", 4), 8u);        // no newline at all: everything
+}
+
 TEST(BufferedLog, HoldsLinesUntilTheIntervalThenWritesThemInOrder) {
   Pipe pipe;
   BufferedLog log(pipe.write_end(), 200ms, 1 << 20);

@@ -11,6 +11,11 @@
 #include "crypto/invariant.h"
 
 namespace pardner::ledger {
+namespace {
+
+constexpr std::size_t wake_after_jobs = 4;
+
+}  // namespace
 
 EntrySigner::EntrySigner(SignFunction sign, std::size_t threads) : sign_(std::move(sign)) {
   threads_.reserve(threads);
@@ -39,7 +44,12 @@ void EntrySigner::add(Seq seq, std::string leaf) {
   std::lock_guard lock(mutex_);
   PARDNER_ASSERT(jobs_.empty() || seq == jobs_.back().seq + 1);
   jobs_.push_back(Job{next_ticket_++, seq, std::move(shared)});
-  if (idle_threads_ > 0) work_ready_.notify_one();
+  // An idle thread is woken once a few jobs wait, not for each: a signer outruns the writer, so
+  // it drained the queue and slept before every add, and a wake-up per entry cost the writer
+  // more than signing the few left over at collect, which takes them itself.
+  if (idle_threads_ > 0 && jobs_.size() - next_queued_ >= wake_after_jobs) {
+    work_ready_.notify_one();
+  }
 }
 
 void EntrySigner::discard_from(Seq seq) {

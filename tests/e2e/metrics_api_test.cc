@@ -2,6 +2,8 @@
 // few requests and a transfer the request counters have moved under their route patterns, the
 // writer's histograms hold the commit, and every line of the text parses as the Prometheus
 // exposition format 0.0.4 (tests/support/exposition_check.h, a reader of its own).
+#include <sys/wait.h>
+
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <thread>
@@ -130,6 +132,53 @@ TEST_F(MetricsApi, CountersMoveWithRequestsAndTheWriterHistogramsFill) {
   EXPECT_EQ(after.value("pardner_log_size"), static_cast<double>(seq + 1));
   EXPECT_GE(after.value("pardner_connections_open"), 1.0);           // this one
   EXPECT_EQ(after.value("pardner_connections_evicted_total"), 0.0);  // nobody stalled at the cap
+}
+
+// `pardner serve --idempotency-run-keys N --postings-merge-entries N` reach the writer: with both
+// at 2, a few transfers make it store a run and merge the recent postings, which the defaults
+// (65,536 each) would not do for many thousands of writes. Out-of-range values are refused.
+class WriterUpkeepOptions : public ServerTest {};
+
+TEST_F(WriterUpkeepOptions, SmallRunsAndMergesHappenAfterAFewWrites) {
+  start_server({"--idempotency-run-keys", "2", "--postings-merge-entries", "2"});
+  auto client = connect();
+  ASSERT_NE(client, nullptr);
+  for (int i = 0; i < 4; ++i) {
+    std::string body = R"({"debit_account":)" + std::to_string(cash_) + R"(,"credit_account":)" +
+                       std::to_string(savings1_) + R"(,"amount":1})";
+    ASSERT_TRUE(client->send(
+        post_request("/v1/transactions", body, admin_token_, "upkeep-" + std::to_string(i))));
+    auto answered = client->read_response();
+    ASSERT_TRUE(answered);
+    ASSERT_EQ(answered->status, 201) << answered->body;
+  }
+  // The upkeep runs between batches, after the answers: wait for it.
+  double runs = 0, merges = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (runs < 1.0 || merges < 1.0) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+        << "runs " << runs << ", merges " << merges;
+    auto response = client->get("/metrics", admin_token_);
+    ASSERT_TRUE(response);
+    auto read = pardner::testing::read_exposition(response->body);
+    runs = value_or_zero(read, "pardner_idempotency_runs_total");
+    merges = value_or_zero(read, "pardner_postings_merges_total");
+    if (runs < 1.0 || merges < 1.0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+TEST_F(WriterUpkeepOptions, OutOfRangeValuesAreRefused) {
+  const std::string out = dir_.file("refused.txt");
+  for (const char* option : {"--idempotency-run-keys 0", "--postings-merge-entries 0",
+                             "--postings-merge-entries 99999999999"}) {
+    // Under `timeout`: a server that started anyway is stopped and exits 124, not 105.
+    int status = run_command("timeout 20 " + std::string(PARDNER_BINARY) + " serve --data " +
+                             data_dir() + " --listen 127.0.0.1:0 " + option + " >" + out + " 2>&1");
+    ASSERT_TRUE(WIFEXITED(status)) << option;
+    EXPECT_EQ(WEXITSTATUS(status), 105) << option << ": " << read_file(out);  // CLI11's refusal
+    EXPECT_NE(read_file(out).find("not in range 1 to 16777216"), std::string::npos)
+        << read_file(out);
+  }
 }
 
 }  // namespace

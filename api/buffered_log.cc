@@ -1,9 +1,8 @@
 #include "api/buffered_log.h"
 
 #include <limits.h>
-#include <unistd.h>
 
-#include <cerrno>
+#include "crypto/secure_file.h"
 
 namespace pardner::api {
 
@@ -53,10 +52,8 @@ void BufferedLog::flush() {
   std::string_view rest(batch_);
   while (!rest.empty()) {
     std::string_view piece = rest.substr(0, next_log_piece(rest, PIPE_BUF));
-    ssize_t n = ::write(fd_, piece.data(), piece.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // nowhere to log to; serving goes on
-    rest.remove_prefix(static_cast<std::size_t>(n));
+    if (!crypto::write_all(fd_, piece)) break;  // nowhere to log to; serving goes on
+    rest.remove_prefix(piece.size());
   }
   batch_.clear();
 }

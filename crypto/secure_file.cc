@@ -41,16 +41,6 @@ class FileDescriptor {
   int fd_;
 };
 
-bool write_all(int fd, std::string_view content) {
-  while (!content.empty()) {
-    const ssize_t written = ::write(fd, content.data(), content.size());
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) return false;
-    content.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
-
 CryptoResult<std::string> read_open_file(const FileDescriptor& file, const struct stat& status,
                                          const std::filesystem::path& path, std::size_t bytes_max) {
   if (!S_ISREG(status.st_mode)) {
@@ -76,6 +66,16 @@ CryptoResult<std::string> read_open_file(const FileDescriptor& file, const struc
 }
 
 }  // namespace
+
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t written = ::write(fd, content.data(), content.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return false;
+    content.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
 
 CryptoResult<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view content,
                                        mode_t mode) {

@@ -14,6 +14,9 @@
 
 namespace pardner::crypto {
 
+// Writes all of `content` to `fd`, retrying short writes and EINTR; false on any other failure.
+bool write_all(int fd, std::string_view content);
+
 // Replaces `path` with exactly `content` and permission bits `mode`, or leaves it as it was: a
 // crash at any point leaves the old file or the new one, never a mix. The temporary file sits
 // beside `path` and is created with mode 0600 before anything is written to it. io_failed (with

@@ -36,11 +36,32 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 Date date_of(Timestamp ts) { return floor_div(ts, micros_per_day); }
 
+namespace {
+
+// Writes `value` (0 <= value < 10^width) as exactly `width` digits, zero-padded. By hand, not
+// snprintf: the access log formats a timestamp for every response.
+void put_digits(char* out, std::int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+}  // namespace
+
 std::string format_date(Date date) {
   std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{date}}};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return text;
+  }
+  std::string text(10, '-');
+  put_digits(text.data(), year, 4);
+  put_digits(text.data() + 5, static_cast<unsigned>(ymd.month()), 2);
+  put_digits(text.data() + 8, static_cast<unsigned>(ymd.day()), 2);
   return text;
 }
 
@@ -57,11 +78,14 @@ std::string format_timestamp(Timestamp ts) {
   Date date = date_of(ts);
   std::int64_t micros_of_day = ts - date * micros_per_day;
   std::int64_t seconds = micros_of_day / micros_per_second;
-  char text[40];
-  std::snprintf(text, sizeof text, "%sT%02lld:%02lld:%02lld.%06lldZ", format_date(date).c_str(),
-                static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
-                static_cast<long long>(seconds % 60),
-                static_cast<long long>(micros_of_day % micros_per_second));
+  // 2026-11-22T19:31:00.123456Z: the date, then fixed-width fields.
+  std::string text = format_date(date);
+  const std::size_t at = text.size();
+  text.append("T00:00:00.000000Z");
+  put_digits(text.data() + at + 1, seconds / 3600, 2);
+  put_digits(text.data() + at + 4, seconds / 60 % 60, 2);
+  put_digits(text.data() + at + 7, seconds % 60, 2);
+  put_digits(text.data() + at + 10, micros_of_day % micros_per_second, 6);
   return text;
 }
 

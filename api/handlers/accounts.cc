@@ -111,8 +111,9 @@ void get_account(Exchange& ex) {
           ledger::Errc::not_found, "no entry " + std::to_string(*as_of.value()) + " yet"}));
     }
   }
+  // Today's balance comes from the row just read (same snapshot); an older one is summed.
   auto balance = as_of.value() ? ex.reader().balance_as_of_seq(found.id, *as_of.value())
-                               : ex.reader().balance(found.id);
+                               : ledger::balance_of(found);
   if (!balance) return ex.fail(balance.error());
   boost::json::object out = account_json(found, balance.value());
   if (as_of.value()) out["as_of"] = *as_of.value();

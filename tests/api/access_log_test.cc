@@ -21,6 +21,12 @@ TEST(AccessLog, WritesOneJsonObjectWithExactMilliseconds) {
   EXPECT_NE(access_log_line(AccessRecord{"a", "GET", "-", 404, 5, "", ""})
                 .find(R"("duration_ms":0.005})"),
             std::string::npos);
+  EXPECT_NE(access_log_line(AccessRecord{"a", "GET", "-", 200, 120'050, "", ""})
+                .find(R"("duration_ms":120.050})"),
+            std::string::npos);
+  EXPECT_NE(access_log_line(AccessRecord{"a", "GET", "-", 200, -3, "", ""})
+                .find(R"("duration_ms":0.000})"),
+            std::string::npos);
 }
 
 TEST(AccessLog, EscapesWhatTheClientChose) {
@@ -34,7 +40,13 @@ TEST(AccessLog, RequestIdsAreUnique) {
   std::set<std::string> ids;
   for (int i = 0; i < 1000; ++i) ids.insert(new_request_id());
   EXPECT_EQ(ids.size(), 1000u);
-  EXPECT_EQ(new_request_id().size(), 24u);
+  // Eight hex digits of random prefix, then a sixteen-digit hex counter.
+  const std::string id = new_request_id();
+  EXPECT_EQ(id.size(), 24u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  const std::string next = new_request_id();
+  EXPECT_EQ(next.substr(0, 8), id.substr(0, 8));
+  EXPECT_EQ(std::stoull(next.substr(8), nullptr, 16), std::stoull(id.substr(8), nullptr, 16) + 1);
 }
 
 }  // namespace

@@ -13,6 +13,22 @@ TEST(Time, FormatsRfc3339UtcWithMicroseconds) {
   EXPECT_EQ(format_date(date_of(951782400LL * micros_per_second)), "2000-02-29");
 }
 
+TEST(Time, FormatsEveryFieldAtItsWidthAndBounds) {
+  // The last microsecond of a day, the first of the next, and the ends of four-digit years.
+  EXPECT_EQ(format_timestamp(1795391999LL * micros_per_second + 999999),
+            "2026-11-22T23:59:59.999999Z");
+  EXPECT_EQ(format_timestamp(1795392000LL * micros_per_second), "2026-11-23T00:00:00.000000Z");
+  EXPECT_EQ(format_timestamp(1795363509LL * micros_per_second + 7), "2026-11-22T16:05:09.000007Z");
+  EXPECT_EQ(format_date(date_of(-62135596800LL * micros_per_second)), "0001-01-01");
+  EXPECT_EQ(format_date(date_of(253402214400LL * micros_per_second)), "9999-12-31");
+  // Outside four digits the year keeps its sign and digits rather than being cut.
+  EXPECT_EQ(format_date(date_of(253402300800LL * micros_per_second)), "10000-01-01");
+  for (Timestamp ts : std::initializer_list<Timestamp>{
+           0, -1, 1795391999LL * micros_per_second + 999999, -62135596800LL * micros_per_second}) {
+    EXPECT_EQ(parse_timestamp(format_timestamp(ts)), ts);
+  }
+}
+
 TEST(Time, ParsesOnlyTheFormItWrites) {
   Timestamp ts = 1795348800LL * micros_per_second + 42;
   EXPECT_EQ(parse_timestamp(format_timestamp(ts)), ts);

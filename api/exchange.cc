@@ -60,6 +60,7 @@ void Exchange::submit(ledger::Command command, Then then) {
   services_.writer->submit(std::move(command), [self, then = std::move(then)](
                                                    ledger::Result<ledger::Applied> done) mutable {
     self->post_([self, then = std::move(then), done = std::move(done)]() {
+      self->end_kept_snapshot();
       run_guarded(*self, [&] { then(*self, done); });
       PARDNER_ASSERT(self->replied_);
     });
@@ -71,10 +72,16 @@ ledger::Writer::GroupCompletion Exchange::post_back(ThenAll then) {
   auto self = shared_from_this();
   return [self, then = std::move(then)](std::vector<ledger::Result<ledger::Applied>> done) mutable {
     self->post_([self, then = std::move(then), done = std::move(done)]() {
+      self->end_kept_snapshot();
       run_guarded(*self, [&] { then(*self, done); });
       PARDNER_ASSERT(self->replied_);
     });
   };
+}
+
+void Exchange::end_kept_snapshot() {
+  // A snapshot this thread kept from before the commit would not show it to `then`.
+  if (services_.keep_snapshots) services_.reader().end_kept_snapshot();
 }
 
 void Exchange::submit_each(std::vector<ledger::Command> commands, ThenAll then) {

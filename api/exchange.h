@@ -29,6 +29,10 @@ struct Services {
   // The calling I/O thread's Reader: a Reader is single-threaded, so each thread has its own.
   std::function<ledger::Reader&()> reader;
   ledger::Writer* writer = nullptr;  // null when the ledger is served read-only
+  // Whether a request may keep its read snapshot for the next one on the same thread
+  // (Reader::enter_request). Set by run_server, whose I/O threads end a kept snapshot before
+  // they wait for work; elsewhere (tests) every request has a snapshot of its own.
+  bool keep_snapshots = false;
   // Why the ledger is served read-only, for the 503 a write gets and for /readyz: the
   // start-up check found the stored ledger damaged (api/serve_command.cc). Empty in tests.
   std::string read_only_reason;
@@ -93,6 +97,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  private:
   // Marks the exchange as awaiting the writer; false (answered 503) when there is none.
   bool begin_submit();
+  // On the I/O thread, before a writer's result is handled.
+  void end_kept_snapshot();
   // The writer's completion for a group: posts `then` back to the session's I/O thread.
   ledger::Writer::GroupCompletion post_back(ThenAll then);
 

@@ -14,6 +14,7 @@
 #include "api/target.h"
 #include "crypto/utf8.h"
 #include "ledger/sqlite.h"
+#include "ledger/writer.h"
 
 namespace pardner::api {
 namespace {
@@ -91,6 +92,34 @@ std::size_t Router::body_limit(std::string_view method, std::string_view target)
 
 namespace {
 
+// One read snapshot for the token check and the handler's synchronous reads: they see one
+// state of the ledger, and SQLite takes the WAL's shared locks once per request, not per
+// statement. In the server it may be the one an earlier request on this thread kept, while the
+// writer has committed nothing since (Reader::enter_request); otherwise a transaction of its own.
+class RequestSnapshot {
+ public:
+  explicit RequestSnapshot(Services& services) : services_(services) {
+    if (!services.reader) return;
+    ledger::Reader& reader = services.reader();
+    if (services.keep_snapshots && services.writer != nullptr &&
+        reader.enter_request(services.writer->snapshot_epoch())) {
+      kept_ = &reader;
+    } else {
+      own_.emplace(reader.db());
+    }
+  }
+  ~RequestSnapshot() {
+    if (kept_ != nullptr) kept_->leave_request(services_.writer->snapshot_epoch());
+  }
+  RequestSnapshot(const RequestSnapshot&) = delete;
+  RequestSnapshot& operator=(const RequestSnapshot&) = delete;
+
+ private:
+  Services& services_;
+  ledger::Reader* kept_ = nullptr;
+  std::optional<ledger::ReadTransaction> own_;
+};
+
 // Who calls `route`: no principal on public routes; a refusal without a known token (401) or for
 // a role the route does not admit (403), with the principal when the token was known.
 struct Admission {
@@ -153,6 +182,8 @@ std::optional<Problem> Router::refuse_before_body(const Request& headers,
   if (found.route == nullptr || found.route->body_bytes_max <= unrouted_body_bytes_max) {
     return std::nullopt;
   }
+  // Current, as in dispatch: a snapshot kept from before a token was created would refuse it.
+  RequestSnapshot snapshot(services);
   return admit(*found.route, probe, services).refusal;
 }
 
@@ -191,10 +222,7 @@ void Router::dispatch(Request request, Services& services, Post post, Reply repl
         "this endpoint takes at most " + std::to_string(route.body_bytes_max) + " body bytes")));
   }
 
-  // One read transaction for the token check and the handler's synchronous reads: they see
-  // one snapshot, and SQLite takes the WAL's shared locks once per request, not per statement.
-  std::optional<ledger::ReadTransaction> snapshot;
-  if (services.reader) snapshot.emplace(services.reader().db());
+  RequestSnapshot snapshot(services);
   Admission admitted = admit(route, request, services);
   if (admitted.principal) facts->role = std::string(wire_name(admitted.principal->role));
   if (admitted.refusal) return logged(to_response(*admitted.refusal));

@@ -68,6 +68,18 @@ bool configure_tls(net::ssl::context& tls, const ServerOptions& options, std::st
   return true;
 }
 
+// Runs `context` until it is stopped, as io_context::run would. A request may leave its read
+// snapshot open for the next (Reader::enter_request); whenever nothing is ready to run, it is
+// ended before the thread waits, so a thread with no requests never holds back the WAL.
+void run_io_thread(net::io_context& context, ledger::Reader& reader) {
+  while (!context.stopped()) {
+    context.poll();
+    reader.end_kept_snapshot();
+    context.run_one();
+  }
+  reader.end_kept_snapshot();
+}
+
 std::string host_port(const net::ip::tcp::endpoint& endpoint) {
   std::string host = endpoint.address().to_string();
   if (endpoint.address().is_v6()) host = "[" + host + "]";
@@ -112,6 +124,8 @@ int run_server(const ServerOptions& options, Services& services,
     PARDNER_ASSERT(this_thread_reader != nullptr);
     return *this_thread_reader;
   };
+  // Each I/O thread ends its reader's kept snapshot before it waits (run_io_thread).
+  services.keep_snapshots = services.writer != nullptr;
 
   // One io_context per I/O thread, run by that thread alone, and each connection on one of
   // them: the writer's completion for a request wakes the thread that owns the connection,
@@ -158,7 +172,7 @@ int run_server(const ServerOptions& options, Services& services,
   for (std::size_t i = 0; i < readers.size(); ++i) {
     threads.emplace_back([context = contexts[i], reader = &readers[i]] {
       this_thread_reader = reader;
-      context->run();
+      run_io_thread(*context, *reader);
       this_thread_reader = nullptr;
     });
   }
@@ -180,6 +194,7 @@ int run_server(const ServerOptions& options, Services& services,
   for (std::thread& thread : threads) thread.join();
   readers.clear();  // closes the read connections
   services.reader = nullptr;
+  services.keep_snapshots = false;
   services.stopping = [] { return true; };
   services.http_metrics = nullptr;
   services.connections_open = nullptr;

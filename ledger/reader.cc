@@ -45,6 +45,28 @@ Result<Member> Reader::member(MemberId id) {
   return member;
 }
 
+bool Reader::enter_request(std::uint64_t epoch) {
+  // A failed statement may have ended the transaction under us: then it is not kept any more.
+  if (kept_ && epoch % 2 == 0 && epoch == kept_epoch_ && db_.in_transaction()) return true;
+  end_kept_snapshot();
+  if (db_.in_transaction()) return false;  // a transaction nobody here began: not ours to end
+  kept_ = db_.cached("BEGIN").run().has_value();
+  kept_epoch_ = epoch;
+  return kept_;
+}
+
+void Reader::leave_request(std::uint64_t epoch) {
+  if (kept_ && (epoch % 2 != 0 || epoch != kept_epoch_)) end_kept_snapshot();
+}
+
+void Reader::end_kept_snapshot() {
+  if (!kept_) return;
+  kept_ = false;
+  if (!db_.in_transaction()) return;
+  // A read transaction has nothing to lose; ROLLBACK ends it if COMMIT cannot.
+  if (!db_.cached("COMMIT").run()) (void)db_.cached("ROLLBACK").run();
+}
+
 Result<Account> Reader::account(AccountId id) { return load_account(db_, id); }
 
 Result<Balance> Reader::balance(AccountId id) {

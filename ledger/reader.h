@@ -97,10 +97,25 @@ class Reader {
 
   Database& db() { return db_; }
 
+  // A request's read snapshot, kept for the next request while the writer has committed nothing
+  // since it began: BEGIN, COMMIT and the WAL's read locks are then paid once for many requests.
+  // `epoch` is Writer::snapshot_epoch, read before the call.
+  // Before the request's first read: keeps the open snapshot when `epoch` is even and the one it
+  // began under; otherwise ends it and begins one. false when no snapshot could be begun.
+  bool enter_request(std::uint64_t epoch);
+  // After the request: ends the snapshot unless `epoch` still lets it be kept.
+  void leave_request(std::uint64_t epoch);
+  // Ends a kept snapshot. The server calls it before an I/O thread waits for work, so an idle
+  // thread never holds the WAL back.
+  void end_kept_snapshot();
+  bool keeps_snapshot() const { return kept_; }
+
  private:
   explicit Reader(Database db) : db_(std::move(db)) {}
   Database db_;
   MerkleNodeCache merkle_cache_;
+  bool kept_ = false;  // a snapshot begun by enter_request is open
+  std::uint64_t kept_epoch_ = 0;
 };
 
 }  // namespace pardner::ledger

@@ -234,7 +234,7 @@ bool Statement::column_is_null(int index) const {
 }
 
 ReadTransaction::ReadTransaction(Database& db) : db_(db) {
-  if (sqlite3_get_autocommit(db.handle()) == 0) {
+  if (db.in_transaction()) {
     ok_ = true;  // joins the transaction already open
     return;
   }

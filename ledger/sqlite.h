@@ -44,6 +44,8 @@ class Database {
   // statement that failed and was undone adds nothing (sqlite3_total_changes64).
   std::int64_t total_changes() const;
   sqlite3* handle() const { return db_; }
+  // A transaction is open on this connection (it is not in autocommit mode).
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
   Error error(std::string_view what) const;
 
  private:

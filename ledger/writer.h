@@ -150,6 +150,12 @@ class Writer {
 
   bool healthy() const { return healthy_.load(); }
   WriterStats stats() const;
+  // Whether a reader may keep one read snapshot from a request to the next (Reader::enter_request).
+  // Odd while the writer commits, and while the WAL waits to start over (a snapshot kept open
+  // would stop that); even otherwise, with a new value after every commit, set before anyone is
+  // answered. So a snapshot begun under an even value that is still current has missed no write
+  // anyone has heard of.
+  std::uint64_t snapshot_epoch() const { return snapshot_epoch_.load(); }
   // The clock that dates entries: readers take "today" from it, so a report's default date is
   // the day the engine would give a command now.
   const Clock& clock() const { return clock_; }
@@ -207,6 +213,10 @@ class Writer {
   // The batch's signatures, stored in seq order before its checkpoint.
   Result<Ok> store_signatures();
   void fail_stop(const Error& error);
+  // snapshot_epoch_ to odd (readers keep no snapshot), or to the next even value when the WAL
+  // does not wait to start over.
+  void forbid_lingering_snapshots();
+  void allow_lingering_snapshots();
 
   Database db_;
   const Settings settings_;
@@ -229,6 +239,7 @@ class Writer {
   bool stopping_ = false;
   bool expiry_check_requested_ = true;
   std::atomic<bool> healthy_{true};
+  std::atomic<std::uint64_t> snapshot_epoch_{0};  // written by the writer's thread alone
   WriterStats stats_;
   // Observed under mutex_ with stats_, so one stats() call sees the two agree.
   Histogram batch_commands_{batch_commands_bounds};

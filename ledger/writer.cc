@@ -339,7 +339,7 @@ void Writer::run_batch(std::vector<Work> work) {
     if (!checkpointed) storage_failure = checkpointed.error();
   }
   if (!storage_failure) {
-    forbid_lingering_snapshots();
+    forbid_kept_snapshots();
     auto committed = db_.exec("COMMIT");
     if (!committed) storage_failure = committed.error();
   }
@@ -368,7 +368,7 @@ void Writer::run_batch(std::vector<Work> work) {
   }
   // Before any answer: a reader's snapshot from before this commit must not serve a request
   // made after one.
-  allow_lingering_snapshots();
+  allow_kept_snapshots();
   // Durable now: only at this point may anyone learn the outcome.
   for (std::size_t i = 0; i < work.size(); ++i) complete(work[i], std::move(outcomes[i]));
   // Between two batches, after the answers: the next batch's transaction then finds the WAL
@@ -379,12 +379,12 @@ void Writer::run_batch(std::vector<Work> work) {
   // loses nothing (the keys are still in memory and in their rows), but the disk is failing.
   if (idempotency_.keys_since_run() >= idempotency_run_keys_) {
     auto run_started = std::chrono::steady_clock::now();
-    forbid_lingering_snapshots();
+    forbid_kept_snapshots();
     if (auto written = idempotency_.write_run(db_); !written) {
       fail_stop(written.error());
       return;
     }
-    allow_lingering_snapshots();
+    allow_kept_snapshots();
     const std::uint64_t run_micros = micros_since(run_started);
     std::lock_guard lock(mutex_);
     stats_.idempotency_keys_in_memory = 0;
@@ -394,12 +394,12 @@ void Writer::run_batch(std::vector<Work> work) {
   // Likewise the recent postings (the same failure loses nothing: they stay where they are).
   if (tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_) {
     auto merge_started = std::chrono::steady_clock::now();
-    forbid_lingering_snapshots();
+    forbid_kept_snapshots();
     if (auto merged = merge_recent_postings(db_); !merged) {
       fail_stop(merged.error());
       return;
     }
-    allow_lingering_snapshots();
+    allow_kept_snapshots();
     oldest_recent_posting_ = tail_.next_seq;
     const std::uint64_t merge_micros = micros_since(merge_started);
     std::lock_guard lock(mutex_);
@@ -408,14 +408,14 @@ void Writer::run_batch(std::vector<Work> work) {
   }
 }
 
-void Writer::forbid_lingering_snapshots() {
+void Writer::forbid_kept_snapshots() {
   if (snapshot_epoch_.load() % 2 == 0) snapshot_epoch_.fetch_add(1);
 }
 
-void Writer::allow_lingering_snapshots() {
+void Writer::allow_kept_snapshots() {
   // A snapshot kept open holds the WAL's read marks, and the WAL can start over only when no
   // reader holds one: while it waits to, every request takes a snapshot of its own.
-  if (checkpointer_->wal_needs_restart()) return forbid_lingering_snapshots();
+  if (checkpointer_->wal_needs_restart()) return forbid_kept_snapshots();
   // Always a new even value, so that no snapshot begun before it passes for current.
   snapshot_epoch_.fetch_add(snapshot_epoch_.load() % 2 == 0 ? 2 : 1);
 }

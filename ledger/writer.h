@@ -215,8 +215,8 @@ class Writer {
   void fail_stop(const Error& error);
   // snapshot_epoch_ to odd (readers keep no snapshot), or to the next even value when the WAL
   // does not wait to start over.
-  void forbid_lingering_snapshots();
-  void allow_lingering_snapshots();
+  void forbid_kept_snapshots();
+  void allow_kept_snapshots();
 
   Database db_;
   const Settings settings_;

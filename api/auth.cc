@@ -93,7 +93,7 @@ ledger::Result<std::optional<Principal>> LedgerTokenStore::find(std::string_view
   if (!bytes || bytes.value().size() != crypto::hash_bytes) return std::optional<Principal>();
   crypto::Hash hash{};
   std::copy(bytes.value().begin(), bytes.value().end(), hash.begin());
-  auto found = ledger::find_access_token(reader_().db(), hash);
+  auto found = reader_().access_token(hash);
   if (found) return std::optional<Principal>(found.value());
   if (found.error().code == ledger::Errc::not_found) return std::optional<Principal>();
   return found.error();

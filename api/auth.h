@@ -59,9 +59,11 @@ class TokenStore {
 // is stored or looked up.
 std::string hash_token(std::string_view token);
 
-// The ledger's access_tokens table, read through the calling I/O thread's Reader. The lookup
-// is by the table's UNIQUE hash index: its timing can show at most something of a hash of a
-// 256-bit random token, which gives nothing towards a token (SHA-256 is preimage-resistant).
+// The ledger's access_tokens table, read through the calling I/O thread's Reader
+// (Reader::access_token, which remembers live tokens between requests while no token changes).
+// The lookup is by the table's UNIQUE hash index or a hash map of hashes: its timing can show at
+// most something of a hash of a 256-bit random token, which gives nothing towards a token
+// (SHA-256 is preimage-resistant).
 class LedgerTokenStore final : public TokenStore {
  public:
   explicit LedgerTokenStore(std::function<ledger::Reader&()> reader) : reader_(std::move(reader)) {}

@@ -102,7 +102,7 @@ class RequestSnapshot {
     if (!services.reader) return;
     ledger::Reader& reader = services.reader();
     if (services.keep_snapshots && services.writer != nullptr &&
-        reader.enter_request(services.writer->snapshot_epoch())) {
+        reader.enter_request(services.writer->snapshot_marks())) {
       kept_ = &reader;
     } else {
       own_.emplace(reader.db());

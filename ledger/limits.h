@@ -30,6 +30,10 @@ inline constexpr std::uint64_t backup_busy_retries_max = 500;
 inline constexpr std::uint8_t merkle_cached_level_min = 6;
 inline constexpr std::size_t merkle_cached_nodes_max = std::size_t{1} << 21;
 
+// Access tokens one reader (one I/O thread) remembers from request to request
+// (Reader::access_token); when full, it forgets them all and starts again. About 64 bytes each.
+inline constexpr std::size_t access_tokens_remembered_max = 4096;
+
 // The writer: how many commands may wait, and how many go into one SQLite transaction.
 inline constexpr std::size_t writer_queue_commands_max = 16384;
 inline constexpr std::size_t batch_commands_max = 1024;

@@ -3,15 +3,19 @@
 // is used by one thread at a time; in WAL mode it never waits for the writer.
 #pragma once
 
+#include <cstring>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
-#include "ledger/entry.h"
 #include "crypto/sha256.h"
+#include "ledger/access_tokens.h"
+#include "ledger/entry.h"
 #include "ledger/error.h"
 #include "ledger/merkle_store.h"
 #include "ledger/signed_log.h"
+#include "ledger/snapshot_marks.h"
 #include "ledger/sqlite.h"
 #include "ledger/state.h"
 #include "ledger/types.h"
@@ -103,8 +107,22 @@ class Reader {
   // Before the request's first read: keeps the open snapshot when `epoch` is even and the one it
   // began under; otherwise ends it and begins one. false when no snapshot could be begun.
   bool enter_request(std::uint64_t epoch);
+  // The same under `marks.epoch`; and when the snapshot is one begun or kept under an even
+  // epoch, the access tokens this request finds are remembered for later requests, until
+  // `marks.access_tokens` moves (see access_token).
+  bool enter_request(const SnapshotMarks& marks);
   // After the request: ends the snapshot unless `epoch` still lets it be kept.
   void leave_request(std::uint64_t epoch);
+
+  // The live access token with this hash (find_access_token). Inside a snapshot that
+  // enter_request(SnapshotMarks) allows to, a token found is remembered, and one remembered is
+  // answered without SQLite. Remembering is safe because a commit that changes any token moves
+  // the writer's access_tokens generation before it commits, after the epoch has gone odd: a
+  // request under marks that show the change forgets everything remembered, and one whose
+  // marks do not show it began before anyone was told of it. Unknown hashes are never
+  // remembered, so guessing fills nothing.
+  Result<Principal> access_token(const crypto::Hash& token_hash);
+  std::size_t remembered_access_tokens() const { return access_tokens_.size(); }
   // Ends a kept snapshot. The server calls it before an I/O thread waits for work, so an idle
   // thread never holds the WAL back.
   void end_kept_snapshot();
@@ -116,6 +134,18 @@ class Reader {
   MerkleNodeCache merkle_cache_;
   bool kept_ = false;  // a snapshot begun by enter_request is open
   std::uint64_t kept_epoch_ = 0;
+
+  // A SHA-256 is uniformly distributed: its first bytes are a good hash.
+  struct HashOfTokenHash {
+    std::size_t operator()(const crypto::Hash& hash) const {
+      std::size_t value = 0;
+      std::memcpy(&value, hash.data(), sizeof value);
+      return value;
+    }
+  };
+  std::unordered_map<crypto::Hash, Principal, HashOfTokenHash> access_tokens_;
+  std::uint64_t access_tokens_generation_ = 0;  // what access_tokens_ were found under
+  bool remember_access_tokens_ = false;         // in this request's snapshot
 };
 
 }  // namespace pardner::ledger

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "ledger/idempotency.h"
@@ -103,6 +104,7 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   if (!checkpointer) return checkpointer.error();
   writer->checkpointer_ = std::move(checkpointer.value());
   writer->checkpointer_->attach(writer->db_);
+  writer->watch_access_tokens();
   writer->thread_ = std::thread([w = writer.get()] { w->run(); });
   return writer;
 }
@@ -410,6 +412,32 @@ void Writer::run_batch(std::vector<Work> work) {
 
 void Writer::forbid_kept_snapshots() {
   if (snapshot_epoch_.load() % 2 == 0) snapshot_epoch_.fetch_add(1);
+  // Only now, with the epoch odd: a request whose marks show the new generation then shows an
+  // epoch no kept snapshot began under, so it remembers nothing from before this commit.
+  if (access_tokens_touched_) {
+    access_tokens_touched_ = false;
+    access_tokens_generation_.fetch_add(1);
+  }
+}
+
+void Writer::watch_access_tokens() {
+  sqlite3_update_hook(
+      db_.handle(),
+      [](void* writer, int, const char*, const char* table, sqlite3_int64) {
+        if (std::strcmp(table, "access_tokens") == 0) {
+          static_cast<Writer*>(writer)->access_tokens_touched_ = true;
+        }
+      },
+      this);
+  // Every commit path calls forbid_kept_snapshots before COMMIT; this is for one that does not.
+  sqlite3_commit_hook(
+      db_.handle(),
+      [](void* writer) {
+        auto* self = static_cast<Writer*>(writer);
+        if (self->access_tokens_touched_) self->forbid_kept_snapshots();
+        return 0;  // go on with the commit
+      },
+      this);
 }
 
 void Writer::allow_kept_snapshots() {

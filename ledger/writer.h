@@ -30,6 +30,7 @@
 #include "ledger/limits.h"
 #include "ledger/postings_merge.h"
 #include "ledger/settings.h"
+#include "ledger/snapshot_marks.h"
 #include "ledger/sqlite.h"
 #include "ledger/time.h"
 #include "ledger/wal_checkpointer.h"
@@ -156,6 +157,18 @@ class Writer {
   // answered. So a snapshot begun under an even value that is still current has missed no write
   // anyone has heard of.
   std::uint64_t snapshot_epoch() const { return snapshot_epoch_.load(); }
+  // Moves with every commit that changed a row of access_tokens, after snapshot_epoch has gone
+  // odd and before the COMMIT (Reader::access_token relies on that order). The rows are found
+  // by SQLite's update hook on the writer's connection, so no way of creating, revoking or
+  // altering a token, now or later, can forget to move it.
+  std::uint64_t access_tokens_generation() const { return access_tokens_generation_.load(); }
+  // Both, the generation read first (see SnapshotMarks).
+  SnapshotMarks snapshot_marks() const {
+    SnapshotMarks marks;
+    marks.access_tokens = access_tokens_generation_.load();
+    marks.epoch = snapshot_epoch_.load();
+    return marks;
+  }
   // The clock that dates entries: readers take "today" from it, so a report's default date is
   // the day the engine would give a command now.
   const Clock& clock() const { return clock_; }
@@ -215,8 +228,13 @@ class Writer {
   void fail_stop(const Error& error);
   // snapshot_epoch_ to odd (readers keep no snapshot), or to the next even value when the WAL
   // does not wait to start over.
+  // Also moves access_tokens_generation_, once the epoch is odd, when the transaction changed a
+  // token.
   void forbid_kept_snapshots();
   void allow_kept_snapshots();
+  // Hooks db_ so that a commit changing access_tokens moves access_tokens_generation_, whichever
+  // code path it comes from.
+  void watch_access_tokens();
 
   Database db_;
   const Settings settings_;
@@ -240,6 +258,8 @@ class Writer {
   bool expiry_check_requested_ = true;
   std::atomic<bool> healthy_{true};
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // written by the writer's thread alone
+  std::atomic<std::uint64_t> access_tokens_generation_{0};  // likewise
+  bool access_tokens_touched_ = false;  // by the open transaction (or one rolled back)
   WriterStats stats_;
   // Observed under mutex_ with stats_, so one stats() call sees the two agree.
   Histogram batch_commands_{batch_commands_bounds};

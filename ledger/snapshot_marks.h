@@ -1,0 +1,18 @@
+// What a request's reads need to know of the writer when the request begins
+// (Writer::snapshot_marks): whether a read snapshot kept from an earlier request is still
+// current, and whether the access tokens a reader remembers from earlier requests still stand.
+#pragma once
+
+#include <cstdint>
+
+namespace pardner::ledger {
+
+struct SnapshotMarks {
+  // Writer::access_tokens_generation. Read before `epoch`: the writer moves it after the epoch
+  // has gone odd, so marks that show a new generation never show the epoch before it.
+  std::uint64_t access_tokens = 0;
+  // Writer::snapshot_epoch.
+  std::uint64_t epoch = 0;
+};
+
+}  // namespace pardner::ledger

@@ -46,7 +46,9 @@ Result<Member> Reader::member(MemberId id) {
 }
 
 bool Reader::enter_request(std::uint64_t epoch) {
-  remember_access_tokens_ = false;  // only enter_request(SnapshotMarks) allows it
+  // Only enter_request(SnapshotMarks) allows either.
+  answer_from_memory_ = false;
+  remember_access_tokens_ = false;
   // A failed statement may have ended the transaction under us: then it is not kept any more.
   if (kept_ && epoch % 2 == 0 && epoch == kept_epoch_ && db_.in_transaction()) return true;
   end_kept_snapshot();
@@ -62,26 +64,30 @@ bool Reader::enter_request(const SnapshotMarks& marks) {
     access_tokens_generation_ = marks.access_tokens;
   }
   const bool entered = enter_request(marks.epoch);
-  // Under an odd epoch the snapshot may or may not hold the commit in flight, which may be
-  // the very one that moved the generation: nothing read in it is remembered.
+  // What was remembered under this generation stands whatever the epoch: a token's change
+  // moves the generation before its commit. But under an odd epoch the snapshot may or may not
+  // hold a commit in flight, which may be the very one that moves it: nothing read in it is
+  // remembered.
+  answer_from_memory_ = true;
   remember_access_tokens_ = entered && marks.epoch % 2 == 0;
   return entered;
 }
 
 void Reader::leave_request(std::uint64_t epoch) {
+  answer_from_memory_ = false;
   remember_access_tokens_ = false;
   if (kept_ && (epoch % 2 != 0 || epoch != kept_epoch_)) end_kept_snapshot();
 }
 
 Result<Principal> Reader::access_token(const crypto::Hash& token_hash) {
-  // Only in the snapshot enter_request began or kept for this request.
-  const bool remember = remember_access_tokens_ && kept_ && db_.in_transaction();
-  if (remember) {
+  if (answer_from_memory_) {
     if (auto found = access_tokens_.find(token_hash); found != access_tokens_.end()) {
       return found->second;
     }
   }
   auto principal = find_access_token(db_, token_hash);
+  // Only what was read in the snapshot enter_request began or kept for this request.
+  const bool remember = remember_access_tokens_ && kept_ && db_.in_transaction();
   if (remember && principal) {
     if (access_tokens_.size() >= access_tokens_remembered_max) access_tokens_.clear();
     access_tokens_.emplace(token_hash, principal.value());
@@ -90,6 +96,7 @@ Result<Principal> Reader::access_token(const crypto::Hash& token_hash) {
 }
 
 void Reader::end_kept_snapshot() {
+  answer_from_memory_ = false;
   remember_access_tokens_ = false;
   if (!kept_) return;
   kept_ = false;

@@ -107,20 +107,20 @@ class Reader {
   // Before the request's first read: keeps the open snapshot when `epoch` is even and the one it
   // began under; otherwise ends it and begins one. false when no snapshot could be begun.
   bool enter_request(std::uint64_t epoch);
-  // The same under `marks.epoch`; and when the snapshot is one begun or kept under an even
-  // epoch, the access tokens this request finds are remembered for later requests, until
-  // `marks.access_tokens` moves (see access_token).
+  // The same under `marks.epoch`; and the access tokens remembered under `marks.access_tokens`
+  // answer this request's access_token. When the snapshot is one begun or kept under an even
+  // epoch, the tokens this request finds are remembered too, until `marks.access_tokens` moves.
   bool enter_request(const SnapshotMarks& marks);
   // After the request: ends the snapshot unless `epoch` still lets it be kept.
   void leave_request(std::uint64_t epoch);
 
-  // The live access token with this hash (find_access_token). Inside a snapshot that
-  // enter_request(SnapshotMarks) allows to, a token found is remembered, and one remembered is
-  // answered without SQLite. Remembering is safe because a commit that changes any token moves
-  // the writer's access_tokens generation before it commits, after the epoch has gone odd: a
-  // request under marks that show the change forgets everything remembered, and one whose
-  // marks do not show it began before anyone was told of it. Unknown hashes are never
-  // remembered, so guessing fills nothing.
+  // The live access token with this hash (find_access_token). In a request entered with
+  // SnapshotMarks, a remembered token is answered without SQLite, and inside a snapshot that
+  // enter_request allows to, a token found is remembered. This is safe because a commit that
+  // changes any token moves the writer's access_tokens generation before it commits, after the
+  // epoch has gone odd: a request under marks that show the change forgets everything
+  // remembered, and one whose marks do not show it began before anyone was told of it. Unknown
+  // hashes are never remembered, so guessing fills nothing.
   Result<Principal> access_token(const crypto::Hash& token_hash);
   std::size_t remembered_access_tokens() const { return access_tokens_.size(); }
   // Ends a kept snapshot. The server calls it before an I/O thread waits for work, so an idle
@@ -145,7 +145,8 @@ class Reader {
   };
   std::unordered_map<crypto::Hash, Principal, HashOfTokenHash> access_tokens_;
   std::uint64_t access_tokens_generation_ = 0;  // what access_tokens_ were found under
-  bool remember_access_tokens_ = false;         // in this request's snapshot
+  bool answer_from_memory_ = false;             // this request came with marks
+  bool remember_access_tokens_ = false;         // and its snapshot may add to access_tokens_
 };
 
 }  // namespace pardner::ledger

@@ -4,6 +4,8 @@
 #include <future>
 
 #include "crypto/access_token.h"
+#include "ledger/ledger_files.h"
+#include "ledger/sqlite.h"
 #include "tests/ledger/ledger_fixture.h"
 
 namespace pardner::ledger {
@@ -86,6 +88,35 @@ TEST_F(RememberedTokens, NothingIsRememberedUnderAnOddEpochOrWithoutMarks) {
 
   ASSERT_TRUE(reader_->access_token(hash_));  // outside any request
   EXPECT_EQ(reader_->remembered_access_tokens(), 0u);
+}
+
+TEST_F(RememberedTokens, ARememberedTokenIsAnsweredFromMemoryUntilTheGenerationMoves) {
+  ASSERT_TRUE(authenticate(hash_));
+  ASSERT_EQ(reader_->remembered_access_tokens(), 1u);
+  // Revoked behind the writer's back (nothing but the writer may change a token while a server
+  // runs): SQLite now refuses the token, so only memory can still answer it.
+  auto db = Database::open(database_path(dir_.path()), Database::Mode::read_write);
+  ASSERT_TRUE(db) << db.error().detail;
+  ASSERT_TRUE(db.value().exec("UPDATE access_tokens SET revoked_us = 1 WHERE id = " +
+                              std::to_string(token_id_)));
+
+  // Under the same generation it is answered from memory, even under an odd epoch, where
+  // nothing new would be remembered.
+  SnapshotMarks marks = writer_->snapshot_marks();
+  marks.epoch += 1;
+  ASSERT_TRUE(reader_->enter_request(marks));
+  auto remembered = reader_->access_token(hash_);
+  reader_->leave_request(marks.epoch);
+  ASSERT_TRUE(remembered);
+  EXPECT_EQ(remembered.value().token_id, token_id_);
+
+  // Once the generation moves, it is looked up again.
+  marks.access_tokens += 1;
+  ASSERT_TRUE(reader_->enter_request(marks));
+  auto looked_up = reader_->access_token(hash_);
+  reader_->leave_request(marks.epoch);
+  ASSERT_FALSE(looked_up);
+  EXPECT_EQ(looked_up.error().code, Errc::not_found);
 }
 
 TEST_F(RememberedTokens, TheGenerationMovesBeforeTheRevocationIsAnswered) {

@@ -86,9 +86,9 @@ Result<Principal> Reader::access_token(const crypto::Hash& token_hash) {
     }
   }
   auto principal = find_access_token(db_, token_hash);
-  // Only what was read in the snapshot enter_request began or kept for this request.
-  const bool remember = remember_access_tokens_ && kept_ && db_.in_transaction();
-  if (remember && principal) {
+  // Only what was read in the snapshot enter_request began or kept for this request (ending it
+  // clears remember_access_tokens_; a failed statement may have ended it under us).
+  if (remember_access_tokens_ && db_.in_transaction() && principal) {
     if (access_tokens_.size() >= access_tokens_remembered_max) access_tokens_.clear();
     access_tokens_.emplace(token_hash, principal.value());
   }

@@ -226,10 +226,9 @@ class Writer {
   // The batch's signatures, stored in seq order before its checkpoint.
   Result<Ok> store_signatures();
   void fail_stop(const Error& error);
-  // snapshot_epoch_ to odd (readers keep no snapshot), or to the next even value when the WAL
-  // does not wait to start over.
-  // Also moves access_tokens_generation_, once the epoch is odd, when the transaction changed a
-  // token.
+  // snapshot_epoch_ to odd (readers keep no snapshot; and, once it is odd,
+  // access_tokens_generation_ moves if the transaction changed a token), or to the next even
+  // value when the WAL does not wait to start over.
   void forbid_kept_snapshots();
   void allow_kept_snapshots();
   // Hooks db_ so that a commit changing access_tokens moves access_tokens_generation_, whichever

@@ -63,7 +63,9 @@ Result<std::int64_t> move_recent_postings(Database& db) {
   return count;
 }
 
-Result<std::int64_t> merge_recent_postings(Database& db) {
+namespace {
+
+Result<std::int64_t> move_in_own_transaction(Database& db) {
   if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return begun.error();
   auto moved = move_recent_postings(db);
   auto committed = moved ? db.exec("COMMIT") : Result<Ok>(moved.error());
@@ -71,6 +73,19 @@ Result<std::int64_t> merge_recent_postings(Database& db) {
     (void)db.exec("ROLLBACK");
     return committed.error();
   }
+  return moved;
+}
+
+}  // namespace
+
+Result<std::int64_t> merge_recent_postings(Database& db) {
+  // Postings are in the log, which every auditor reads: they need none of the zeroing that
+  // secure_delete=ON gives an erased profile. Zeroing the pages the merge frees would write
+  // each of them to the WAL once more, about an eighth of a merge's time.
+  if (auto fast = db.exec("PRAGMA secure_delete=FAST"); !fast) return fast.error();
+  auto moved = move_in_own_transaction(db);
+  // Whatever happened, the connection goes back to zeroing before it writes anything else.
+  if (auto secure = db.exec("PRAGMA secure_delete=ON"); !secure) return secure.error();
   return moved;
 }
 

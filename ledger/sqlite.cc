@@ -50,7 +50,10 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
       "PRAGMA foreign_keys=ON;"
       "PRAGMA synchronous=FULL;"
       "PRAGMA cache_size=-65536;"  // 64 MiB: keeps the idempotency and posting indexes hot
-      "PRAGMA temp_store=MEMORY;";
+      "PRAGMA temp_store=MEMORY;"
+      // An erased member profile must leave no copy in the file's free space. Debian builds
+      // SQLite with this on already; SQLite's own default is off.
+      "PRAGMA secure_delete=ON;";
   if (mode != Mode::read_only) pragmas = "PRAGMA journal_mode=WAL;" + pragmas;
   if (auto done = db.exec(pragmas); !done) return done.error();
   return db;

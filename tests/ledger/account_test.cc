@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include "crypto/access_token.h"
 #include "ledger/access_tokens.h"
@@ -43,6 +45,30 @@ TEST_F(Accounts, APersonsDetailsCanBeCorrectedAndErasedWhileTheLogStaysIntact) {
   EXPECT_FALSE(member.contact);
   EXPECT_EQ(reader_->log_size().value(), size);
   EXPECT_REFUSED(submit(SetMemberProfile{.member = 404}), Errc::not_found);
+}
+
+// Erasing is for the person's sake, so it must not leave their details in the file's free
+// space for anyone holding a copy of it (ledger/sqlite.cc sets secure_delete). Enough long
+// profiles are erased that SQLite frees some of the pages that held them.
+TEST_F(Accounts, ErasedProfilesLeaveNoCopyOfThemInTheDatabaseFile) {
+  const std::string marker = "zq-erasure-marker-";
+  std::vector<MemberId> members;
+  for (int i = 0; i < 60; ++i) {
+    const std::string mark = marker + std::to_string(i) + "-";
+    auto created = submit(CreateMember{.display_name = mark + "Zephyrine Quarshie-Obi",
+                                       .contact = mark + std::string(400, 'c')});
+    ASSERT_TRUE(created);
+    members.push_back(created.value().id);
+  }
+  for (MemberId member : members) ASSERT_TRUE(submit(SetMemberProfile{.member = member}));
+  // Closing the last connection copies the WAL into the database file and deletes it.
+  reader_.reset();
+  writer_.reset();
+  EXPECT_FALSE(std::ifstream(db_path() + "-wal").good());
+  std::ifstream file(db_path(), std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  ASSERT_GT(bytes.size(), 0u);
+  EXPECT_EQ(bytes.find(marker), std::string::npos) << "at byte " << bytes.find(marker);
 }
 
 TEST_F(Accounts, OpensWithCodeTypeCurrencyOwnerAndFloor) {

@@ -17,8 +17,6 @@ Result<Replay> Replay::start(std::int64_t postings_merge_entries) {
   // any length takes bounded memory. Temporary files are never synced.
   auto db = Database::open("", Database::Mode::read_write_create);
   if (!db) return db.error();
-  // Nothing but what the log holds, in a file deleted on close: nothing to zero.
-  if (auto plain = db.value().exec("PRAGMA secure_delete=OFF"); !plain) return plain.error();
   if (auto migrated = migrate(db.value()); !migrated) return migrated.error();
   if (auto begun = db.value().exec("BEGIN"); !begun) return begun.error();
   return Replay(std::move(db.value()), postings_merge_entries);

@@ -187,6 +187,9 @@ int run_serve(const ServeCommand& command) {
         ledger::Writer::start(ledger::database_path(dir), clock, log_key.value(), writer_options);
     if (!started) return fail(started.error());
     writer = std::move(started.value());
+    for (ledger::Reader& reader : readers) {
+      reader.use_published_accounts(&writer->published_accounts());
+    }
   }
 
   // Access-log lines leave in batches: a write(2) per response was a tenth of a read's system

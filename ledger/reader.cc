@@ -46,9 +46,10 @@ Result<Member> Reader::member(MemberId id) {
 }
 
 bool Reader::enter_request(std::uint64_t epoch) {
-  // Only enter_request(SnapshotMarks) allows either.
+  // Only enter_request(SnapshotMarks) allows any of them.
   answer_from_memory_ = false;
   remember_access_tokens_ = false;
+  accounts_from_memory_ = false;
   // A failed statement may have ended the transaction under us: then it is not kept any more.
   if (kept_ && epoch % 2 == 0 && epoch == kept_epoch_ && db_.in_transaction()) return true;
   end_kept_snapshot();
@@ -70,12 +71,16 @@ bool Reader::enter_request(const SnapshotMarks& marks) {
   // remembered.
   answer_from_memory_ = true;
   remember_access_tokens_ = entered && marks.epoch % 2 == 0;
+  // Needs no snapshot at all: what the writer published is at least as new as any commit
+  // visible when the marks were read (ledger/published_accounts.h).
+  accounts_from_memory_ = marks.accounts_publication % 2 == 0;
   return entered;
 }
 
 void Reader::leave_request(std::uint64_t epoch) {
   answer_from_memory_ = false;
   remember_access_tokens_ = false;
+  accounts_from_memory_ = false;
   if (kept_ && (epoch % 2 != 0 || epoch != kept_epoch_)) end_kept_snapshot();
 }
 
@@ -98,6 +103,7 @@ Result<Principal> Reader::access_token(const crypto::Hash& token_hash) {
 void Reader::end_kept_snapshot() {
   answer_from_memory_ = false;
   remember_access_tokens_ = false;
+  accounts_from_memory_ = false;
   if (!kept_) return;
   kept_ = false;
   if (!db_.in_transaction()) return;
@@ -106,6 +112,13 @@ void Reader::end_kept_snapshot() {
 }
 
 Result<Account> Reader::account(AccountId id) { return load_account(db_, id); }
+
+Result<Account> Reader::current_account(AccountId id) {
+  if (accounts_from_memory_ && published_accounts_ != nullptr) {
+    if (auto held = published_accounts_->find(id)) return std::move(*held);
+  }
+  return load_account(db_, id);
+}
 
 Result<Balance> Reader::balance(AccountId id) {
   auto account = load_account(db_, id);

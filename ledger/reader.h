@@ -14,6 +14,7 @@
 #include "ledger/entry.h"
 #include "ledger/error.h"
 #include "ledger/merkle_store.h"
+#include "ledger/published_accounts.h"
 #include "ledger/signed_log.h"
 #include "ledger/snapshot_marks.h"
 #include "ledger/sqlite.h"
@@ -63,6 +64,11 @@ class Reader {
 
   Result<Member> member(MemberId id);
   Result<Account> account(AccountId id);
+  // The account as of the latest commit: from the writer's published accounts when this
+  // request entered with marks that allow it (enter_request), else as account() reads it.
+  Result<Account> current_account(AccountId id);
+  // Where current_account finds published accounts (the server's writer's); nullptr: nowhere.
+  void use_published_accounts(const PublishedAccounts* accounts) { published_accounts_ = accounts; }
   Result<Balance> balance(AccountId id);
   // The balance just after entry `seq` (pending amounts as they stood then, too).
   Result<Balance> balance_as_of_seq(AccountId id, Seq seq);
@@ -110,6 +116,7 @@ class Reader {
   // The same under `marks.epoch`; and the access tokens remembered under `marks.access_tokens`
   // answer this request's access_token. When the snapshot is one begun or kept under an even
   // epoch, the tokens this request finds are remembered too, until `marks.access_tokens` moves.
+  // When `marks.accounts_publication` is even, current_account answers from memory.
   bool enter_request(const SnapshotMarks& marks);
   // After the request: ends the snapshot unless `epoch` still lets it be kept.
   void leave_request(std::uint64_t epoch);
@@ -147,6 +154,8 @@ class Reader {
   std::uint64_t access_tokens_generation_ = 0;  // what access_tokens_ were found under
   bool answer_from_memory_ = false;             // this request came with marks
   bool remember_access_tokens_ = false;         // and its snapshot may add to access_tokens_
+  const PublishedAccounts* published_accounts_ = nullptr;
+  bool accounts_from_memory_ = false;  // this request came with an even accounts publication
 };
 
 }  // namespace pardner::ledger

@@ -6,6 +6,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include "ledger/sqlite_setup.h"
+
 namespace pardner::ledger {
 
 // Statements prepared once per connection, keyed by the address of their SQL literal.
@@ -24,14 +26,17 @@ Error sqlite_error(sqlite3* db, std::string_view what) {
 
 }  // namespace
 
-Result<Database> Database::open(const std::string& path, Mode mode) {
+void configure_sqlite_once() {
   // Memory statistics take a global mutex on every SQLite allocation; we never read them.
-  // Must be set before SQLite initialises, hence once, before the first open.
   static const bool configured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     return true;
   }();
   (void)configured;
+}
+
+Result<Database> Database::open(const std::string& path, Mode mode, const char* vfs) {
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_NOMUTEX;  // each connection is used by one thread at a time
   switch (mode) {
     case Mode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
@@ -39,7 +44,7 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
     case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
   }
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs);
   Database db(raw);
   if (rc != SQLITE_OK) return sqlite_error(raw, "cannot open " + path);
   sqlite3_extended_result_codes(raw, 1);

@@ -21,8 +21,9 @@ class Database {
   enum class Mode { read_write_create, read_write, read_only };
 
   // Opens the file with the settings every Pardner connection needs: WAL, synchronous=FULL,
-  // foreign keys on, a busy timeout. read_only connections are for readers.
-  static Result<Database> open(const std::string& path, Mode mode);
+  // foreign keys on, a busy timeout. read_only connections are for readers. `vfs` names the
+  // SQLite VFS to open it through (nullptr: the default; see ledger/wal_index_watch.h).
+  static Result<Database> open(const std::string& path, Mode mode, const char* vfs = nullptr);
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;

@@ -21,7 +21,9 @@
 #include "ledger/operations.h"
 #include "ledger/postings_merge.h"
 #include "ledger/signed_log.h"
+#include "ledger/state.h"
 #include "ledger/validation.h"
+#include "ledger/wal_index_watch.h"
 
 namespace pardner::ledger {
 namespace {
@@ -69,7 +71,8 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
     return Error{Errc::invalid_argument,
                  "at most " + std::to_string(signer_threads_max) + " signer threads"};
   }
-  auto db = Database::open(db_path, Database::Mode::read_write);
+  // Watched: published_accounts_ must turn odd before a commit of this connection is visible.
+  auto db = Database::open(db_path, Database::Mode::read_write, watched_vfs_name());
   if (!db) return db.error();
   auto settings = load_settings(db.value());
   if (!settings) return settings.error();
@@ -105,6 +108,7 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   writer->checkpointer_ = std::move(checkpointer.value());
   writer->checkpointer_->attach(writer->db_);
   writer->watch_access_tokens();
+  if (auto loaded = writer->published_accounts_.load(writer->db_); !loaded) return loaded.error();
   writer->thread_ = std::thread([w = writer.get()] { w->run(); });
   return writer;
 }
@@ -340,6 +344,15 @@ void Writer::run_batch(std::vector<Work> work) {
     auto checkpointed = issue_checkpoint(db_, key_, static_cast<std::uint64_t>(tail_.next_seq));
     if (!checkpointed) storage_failure = checkpointed.error();
   }
+  std::vector<AccountChange> account_changes;
+  if (!storage_failure) {
+    auto changed = changed_accounts();
+    if (changed) {
+      account_changes = std::move(changed.value());
+    } else {
+      storage_failure = changed.error();
+    }
+  }
   if (!storage_failure) {
     forbid_kept_snapshots();
     auto committed = db_.exec("COMMIT");
@@ -354,6 +367,15 @@ void Writer::run_batch(std::vector<Work> work) {
     fail_stop(*storage_failure);
     for (Work& unit : work) refuse(unit, *storage_failure);
     return;
+  }
+  // Visible in SQLite since the wal-index barrier turned the publication odd; in memory too
+  // now, before any answer.
+  touched_accounts_.clear();
+  if (!published_accounts_.publish(std::move(account_changes))) {
+    std::fprintf(stderr,
+                 "pardner: accounts changed without the wal-index barrier; reading them from "
+                 "SQLite from now on\n");
+    published_accounts_.disable();
   }
   const std::uint64_t commit_micros = micros_since(started);
   {
@@ -423,12 +445,25 @@ void Writer::forbid_kept_snapshots() {
 void Writer::watch_access_tokens() {
   sqlite3_update_hook(
       db_.handle(),
-      [](void* writer, int, const char*, const char* table, sqlite3_int64) {
+      [](void* writer, int, const char*, const char* table, sqlite3_int64 rowid) {
+        auto* self = static_cast<Writer*>(writer);
         if (std::strcmp(table, "access_tokens") == 0) {
-          static_cast<Writer*>(writer)->access_tokens_touched_ = true;
+          self->access_tokens_touched_ = true;
+        } else if (std::strcmp(table, "accounts") == 0) {
+          self->touched_accounts_.push_back(rowid);
         }
       },
       this);
+  // Before a commit that changed accounts is visible to any reader (ledger/wal_index_watch.h).
+  // Without the watch, nothing is read from memory.
+  bool watched = watch_wal_index(
+      db_.handle(),
+      [](void* writer) {
+        auto* self = static_cast<Writer*>(writer);
+        if (!self->touched_accounts_.empty()) self->published_accounts_.begin();
+      },
+      this);
+  if (!watched) published_accounts_.disable();
   // Every commit path calls forbid_kept_snapshots before COMMIT; this is for one that does not.
   sqlite3_commit_hook(
       db_.handle(),
@@ -438,6 +473,25 @@ void Writer::watch_access_tokens() {
         return 0;  // go on with the commit
       },
       this);
+}
+
+Result<std::vector<AccountChange>> Writer::changed_accounts() {
+  std::sort(touched_accounts_.begin(), touched_accounts_.end());
+  touched_accounts_.erase(std::unique(touched_accounts_.begin(), touched_accounts_.end()),
+                          touched_accounts_.end());
+  std::vector<AccountChange> changes;
+  changes.reserve(touched_accounts_.size());
+  for (AccountId id : touched_accounts_) {
+    auto account = load_account(db_, id);
+    if (account) {
+      changes.emplace_back(id, std::move(account.value()));
+    } else if (account.error().code == Errc::not_found) {
+      changes.emplace_back(id, std::nullopt);
+    } else {
+      return account.error();
+    }
+  }
+  return changes;
 }
 
 void Writer::allow_kept_snapshots() {
@@ -452,6 +506,7 @@ void Writer::fail_stop(const Error& error) {
   std::fprintf(stderr, "pardner: writer stopped after a storage failure: %s\n",
                error.detail.c_str());
   healthy_.store(false);
+  published_accounts_.disable();
   std::deque<Work> refused;
   {
     std::lock_guard lock(mutex_);

@@ -29,6 +29,7 @@
 #include "ledger/idempotency.h"
 #include "ledger/limits.h"
 #include "ledger/postings_merge.h"
+#include "ledger/published_accounts.h"
 #include "ledger/settings.h"
 #include "ledger/snapshot_marks.h"
 #include "ledger/sqlite.h"
@@ -167,8 +168,12 @@ class Writer {
     SnapshotMarks marks;
     marks.access_tokens = access_tokens_generation_.load();
     marks.epoch = snapshot_epoch_.load();
+    marks.accounts_publication = published_accounts_.publication();
     return marks;
   }
+  // Every account as of the latest commit, published before anyone hears of the commit
+  // (ledger/published_accounts.h).
+  const PublishedAccounts& published_accounts() const { return published_accounts_; }
   // The clock that dates entries: readers take "today" from it, so a report's default date is
   // the day the engine would give a command now.
   const Clock& clock() const { return clock_; }
@@ -231,9 +236,12 @@ class Writer {
   // value when the WAL does not wait to start over.
   void forbid_kept_snapshots();
   void allow_kept_snapshots();
-  // Hooks db_ so that a commit changing access_tokens moves access_tokens_generation_, whichever
-  // code path it comes from.
+  // Hooks db_ so that a commit changing access_tokens moves access_tokens_generation_, and one
+  // changing accounts turns published_accounts_ odd before it is visible, whichever code path
+  // it comes from.
   void watch_access_tokens();
+  // The accounts changed since the last publication, as this transaction has them.
+  Result<std::vector<AccountChange>> changed_accounts();
 
   Database db_;
   const Settings settings_;
@@ -259,6 +267,9 @@ class Writer {
   std::atomic<std::uint64_t> snapshot_epoch_{0};  // written by the writer's thread alone
   std::atomic<std::uint64_t> access_tokens_generation_{0};  // likewise
   bool access_tokens_touched_ = false;  // by the open transaction (or one rolled back)
+  PublishedAccounts published_accounts_;
+  // Ids of the accounts rows changed since the last publication (SQLite's update hook).
+  std::vector<AccountId> touched_accounts_;
   WriterStats stats_;
   // Observed under mutex_ with stats_, so one stats() call sees the two agree.
   Histogram batch_commands_{batch_commands_bounds};

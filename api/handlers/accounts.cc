@@ -91,7 +91,9 @@ void get_account(Exchange& ex) {
   if (!id) return ex.fail(id.error());
   auto as_of = query_integer(ex.request(), "as_of", 0, std::numeric_limits<std::int64_t>::max());
   if (!as_of) return ex.fail(as_of.error());
-  auto account = ex.reader().account(id.value());
+  // Today's balance alone needs no snapshot: the writer's published accounts, when current.
+  auto account =
+      as_of.value() ? ex.reader().account(id.value()) : ex.reader().current_account(id.value());
   if (!account) {
     if (account.error().code == ledger::Errc::not_found)
       return ex.fail(no_such_account(id.value()));

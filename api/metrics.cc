@@ -121,6 +121,19 @@ std::string render_metrics(const ScrapeInputs& inputs) {
     out.single("pardner_postings_last_merge_seconds", "gauge",
                "Time the last postings merge took, during which the writer took no batch.",
                writer.last_postings_merge_micros, micros_per_second);
+    out.single("pardner_wal_clears_total", "counter",
+               "Write-ahead logs copied and truncated after a member profile was corrected or "
+               "erased, so no old copy of it stays in the file.",
+               writer.wal_clears);
+    out.single("pardner_wal_clears_held_back_total", "counter",
+               "Such truncations that readers held back; each is tried again after 10 s.",
+               writer.wal_clears_held_back);
+    out.single("pardner_published_accounts", "gauge",
+               "Accounts the writer holds in memory for balance reads.", writer.published_accounts);
+    out.single("pardner_accounts_published", "gauge",
+               "1 while balance reads may come from the writer's memory; 0 after it stopped "
+               "publishing (a storage failure, or a commit that bypassed the wal-index barrier).",
+               writer.accounts_published ? 1 : 0);
   }
   out.single("pardner_writer_healthy", "gauge",
              "1 while the writer takes writes; 0 after it stopped on a storage failure, or when "

@@ -48,9 +48,7 @@ Result<Database> Database::open(const std::string& path, Mode mode, const char* 
   Database db(raw);
   if (rc != SQLITE_OK) return sqlite_error(raw, "cannot open " + path);
   sqlite3_extended_result_codes(raw, 1);
-  // Readers never wait for the writer in WAL mode; the timeout covers checkpoints and the
-  // short lock taken while another process opens the file.
-  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
   std::string pragmas =
       "PRAGMA foreign_keys=ON;"
       "PRAGMA synchronous=FULL;"

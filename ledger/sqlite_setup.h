@@ -6,4 +6,9 @@ namespace pardner::ledger {
 
 void configure_sqlite_once();
 
+// How long a connection waits for a lock another holds (sqlite3_busy_timeout): readers never
+// wait for the writer in WAL mode; this covers checkpoints and the short lock taken while another
+// process opens the file.
+inline constexpr int busy_timeout_ms = 5000;
+
 }  // namespace pardner::ledger

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "ledger/idempotency.h"
@@ -21,6 +22,7 @@
 #include "ledger/operations.h"
 #include "ledger/postings_merge.h"
 #include "ledger/signed_log.h"
+#include "ledger/sqlite_setup.h"
 #include "ledger/state.h"
 #include "ledger/validation.h"
 #include "ledger/wal_index_watch.h"
@@ -31,6 +33,12 @@ namespace {
 // How long the writer sleeps with nothing queued before it looks for expired pending
 // transactions again.
 constexpr auto expiry_poll_interval = std::chrono::milliseconds(1000);
+
+// How long clearing the WAL of replaced profiles waits for readers to leave it, and how soon it
+// is tried again when they did not: a backup's snapshot can hold it back for minutes, and every
+// wait holds up the writes behind it.
+constexpr int wal_clear_wait_ms = 200;
+constexpr auto wal_clear_retry = std::chrono::seconds(10);
 
 // Microseconds from `started` to now, for the writer's stats.
 std::uint64_t micros_since(std::chrono::steady_clock::time_point started) {
@@ -213,6 +221,9 @@ Result<Applied> Writer::run_command(WriteTxn& txn, const Command& command, Undo 
     if (auto done = db_.cached("SAVEPOINT command").run(); !done) return done.error();
   }
   auto outcome = std::visit([&](const auto& c) { return apply(txn, c); }, command);
+  if (outcome && std::holds_alternative<SetMemberProfile>(command)) {
+    wal_holds_replaced_profiles_ = true;
+  }
   if (outcome) {
     if (undo == Undo::own_savepoint) {
       if (auto done = db_.cached("RELEASE command").run(); !done) return done.error();
@@ -390,11 +401,20 @@ void Writer::run_batch(std::vector<Work> work) {
     batch_commands_.observe(commands);
     commit_micros_.observe(commit_micros);
   }
+  std::optional<Error> clear_failed;
+  if (wal_holds_replaced_profiles_) {
+    if (auto cleared = clear_wal_of_replaced_profiles(); !cleared) clear_failed = cleared.error();
+  }
   // Before any answer: a reader's snapshot from before this commit must not serve a request
   // made after one.
   allow_kept_snapshots();
   // Durable now: only at this point may anyone learn the outcome.
   for (std::size_t i = 0; i < work.size(); ++i) complete(work[i], std::move(outcomes[i]));
+  // The batch is durable whatever became of the checkpoint, but the disk is failing.
+  if (clear_failed) {
+    fail_stop(*clear_failed);
+    return;
+  }
   // Between two batches, after the answers: the next batch's transaction then finds the WAL
   // wholly copied and starts it over, which a checkpoint running beside the writer never
   // finds on its own.
@@ -473,6 +493,30 @@ void Writer::watch_access_tokens() {
         return 0;  // go on with the commit
       },
       this);
+}
+
+Result<Ok> Writer::clear_wal_of_replaced_profiles() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_wal_clear_) return Ok{};
+  // The epoch is odd here (between COMMIT and the answers), so no I/O thread keeps a snapshot
+  // that would hold the WAL; the ones in flight end with their requests.
+  sqlite3_busy_timeout(db_.handle(), wal_clear_wait_ms);
+  int rc =
+      sqlite3_wal_checkpoint_v2(db_.handle(), "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  std::optional<Error> failed;
+  // BUSY: a reader (or the checkpointer's own checkpoint) held it back past the wait.
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) failed = db_.error("WAL truncation failed");
+  sqlite3_busy_timeout(db_.handle(), busy_timeout_ms);
+  if (failed) return *failed;
+  if (rc == SQLITE_OK) {
+    wal_holds_replaced_profiles_ = false;
+  } else {
+    next_wal_clear_ = now + wal_clear_retry;
+  }
+  std::lock_guard lock(mutex_);
+  stats_.wal_clears += rc == SQLITE_OK ? 1 : 0;
+  stats_.wal_clears_held_back += rc == SQLITE_OK ? 0 : 1;
+  return Ok{};
 }
 
 Result<std::vector<AccountChange>> Writer::changed_accounts() {

@@ -68,6 +68,14 @@ struct WriterStats {
   // (merge_recent_postings); the writer takes no batch while it merges.
   std::uint64_t postings_merges = 0;
   std::uint64_t last_postings_merge_micros = 0;
+  // TRUNCATE checkpoints after a profile was corrected or erased (clear_wal_of_replaced_profiles),
+  // and attempts that readers held back (tried again later).
+  std::uint64_t wal_clears = 0;
+  std::uint64_t wal_clears_held_back = 0;
+  // Accounts the writer holds in memory for reads (PublishedAccounts), and whether it still
+  // publishes them (false after a storage failure or a commit that bypassed the barrier).
+  std::uint64_t published_accounts = 0;
+  bool accounts_published = false;
   HistogramSnapshot batch_commands;  // commands per batch; count == batches, sum == commands
   HistogramSnapshot commit_micros;   // BEGIN to durable COMMIT, per batch
 };
@@ -242,6 +250,12 @@ class Writer {
   void watch_access_tokens();
   // The accounts changed since the last publication, as this transaction has them.
   Result<std::vector<AccountChange>> changed_accounts();
+  // A corrected or erased member profile's old details stay in the WAL's earlier frames until
+  // they are overwritten. Copies the WAL into the database file and truncates it (SQLite's
+  // TRUNCATE checkpoint) once a commit replaced a profile, before anyone is answered. Readers
+  // hold it back for at most wal_clear_wait; then it is tried again after a later batch, at
+  // most once per wal_clear_retry. An error only when the disk failed (the WAL is intact).
+  Result<Ok> clear_wal_of_replaced_profiles();
 
   Database db_;
   const Settings settings_;
@@ -270,6 +284,9 @@ class Writer {
   PublishedAccounts published_accounts_;
   // Ids of the accounts rows changed since the last publication (SQLite's update hook).
   std::vector<AccountId> touched_accounts_;
+  // A committed SetMemberProfile replaced a profile, and the WAL may still hold the old one.
+  bool wal_holds_replaced_profiles_ = false;
+  std::chrono::steady_clock::time_point next_wal_clear_{};
   WriterStats stats_;
   // Observed under mutex_ with stats_, so one stats() call sees the two agree.
   Histogram batch_commands_{batch_commands_bounds};

@@ -170,6 +170,8 @@ WriterStats Writer::stats() const {
   if (checkpointer_) out.checkpoints = checkpointer_->stats();
   out.batch_commands = batch_commands_.snapshot();
   out.commit_micros = commit_micros_.snapshot();
+  out.published_accounts = published_accounts_.size();
+  out.accounts_published = !published_accounts_.disabled();
   return out;
 }
 

@@ -212,6 +212,10 @@ TEST(RenderMetrics, WritesEveryFamilyForKnownNumbers) {
   writer.last_idempotency_run_micros = 125'000;
   writer.postings_merges = 3;
   writer.last_postings_merge_micros = 250'000;
+  writer.wal_clears = 9;
+  writer.wal_clears_held_back = 2;
+  writer.published_accounts = 4096;
+  writer.accounts_published = true;
   writer.batch_commands = {{1, 2}, {1, 2}, 2, 3};
   writer.commit_micros = {{1'000, 10'000}, {1, 1}, 2, 15'000};
   inputs.writer = writer;
@@ -269,6 +273,18 @@ pardner_postings_merges_total 3
 # HELP pardner_postings_last_merge_seconds Time the last postings merge took, during which the writer took no batch.
 # TYPE pardner_postings_last_merge_seconds gauge
 pardner_postings_last_merge_seconds 0.25
+# HELP pardner_wal_clears_total Write-ahead logs copied and truncated after a member profile was corrected or erased, so no old copy of it stays in the file.
+# TYPE pardner_wal_clears_total counter
+pardner_wal_clears_total 9
+# HELP pardner_wal_clears_held_back_total Such truncations that readers held back; each is tried again after 10 s.
+# TYPE pardner_wal_clears_held_back_total counter
+pardner_wal_clears_held_back_total 2
+# HELP pardner_published_accounts Accounts the writer holds in memory for balance reads.
+# TYPE pardner_published_accounts gauge
+pardner_published_accounts 4096
+# HELP pardner_accounts_published 1 while balance reads may come from the writer's memory; 0 after it stopped publishing (a storage failure, or a commit that bypassed the wal-index barrier).
+# TYPE pardner_accounts_published gauge
+pardner_accounts_published 1
 # HELP pardner_writer_healthy 1 while the writer takes writes; 0 after it stopped on a storage failure, or when the server takes no writes.
 # TYPE pardner_writer_healthy gauge
 pardner_writer_healthy 1
@@ -372,6 +388,9 @@ TEST_F(MetricsEndpoint, ReportsTheWriterAndTheLog) {
   EXPECT_EQ(before.value("pardner_writer_commit_seconds_count"), 7.0);
   EXPECT_EQ(before.value("pardner_writer_queue_depth"), 0.0);
   EXPECT_EQ(before.value("pardner_writer_healthy"), 1.0);
+  EXPECT_EQ(before.value("pardner_accounts_published"), 1.0);
+  EXPECT_EQ(before.value("pardner_published_accounts"), 3.0);  // the fixture's three
+  EXPECT_EQ(before.value("pardner_wal_clears_total"), 0.0);
   EXPECT_FALSE(before.value("pardner_connections_open"));  // no sockets here
 
   std::string body = R"({"debit_account":)" + std::to_string(savings1_) + R"(,"credit_account":)" +

@@ -71,6 +71,43 @@ TEST_F(Accounts, ErasedProfilesLeaveNoCopyOfThemInTheDatabaseFile) {
   EXPECT_EQ(bytes.find(marker), std::string::npos) << "at byte " << bytes.find(marker);
 }
 
+// While the server runs, too: once a correction or erasure is answered, neither the WAL nor the
+// database file holds the old details (the writer copies the WAL in and truncates it).
+TEST_F(Accounts, ErasedProfilesLeaveNoCopyInTheWalOnceAnswered) {
+  const std::string marker = "zq-wal-marker-";
+  std::vector<MemberId> members;
+  for (int i = 0; i < 40; ++i) {
+    const std::string mark = marker + std::to_string(i) + "-";
+    auto created = submit(CreateMember{.display_name = mark + "Zephyrine Quarshie-Obi",
+                                       .contact = mark + std::string(400, 'c')});
+    ASSERT_TRUE(created);
+    members.push_back(created.value().id);
+  }
+  auto file_holds_marker = [&](const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    return bytes.find(marker) != std::string::npos;
+  };
+  ASSERT_TRUE(file_holds_marker(db_path() + "-wal") || file_holds_marker(db_path()));
+  const std::uint64_t clears = writer_->stats().wal_clears;
+  for (MemberId member : members) ASSERT_TRUE(submit(SetMemberProfile{.member = member}));
+  EXPECT_FALSE(file_holds_marker(db_path() + "-wal"));
+  EXPECT_FALSE(file_holds_marker(db_path()));
+  EXPECT_GT(writer_->stats().wal_clears, clears);
+  EXPECT_EQ(writer_->stats().wal_clears_held_back, 0u);
+}
+
+// A reader's snapshot holds the truncation back: the erasure is answered all the same, and the
+// attempt is counted.
+TEST_F(Accounts, AReaderHoldingTheWalDelaysItsClearingButNotTheAnswer) {
+  auto member = submit(CreateMember{.display_name = "Ada", .contact = "ada@example.org"});
+  ASSERT_TRUE(member);
+  ReadTransaction snapshot(reader_->db());
+  ASSERT_TRUE(reader_->member(member.value().id));  // takes the WAL's read lock
+  ASSERT_TRUE(submit(SetMemberProfile{.member = member.value().id}));
+  EXPECT_EQ(writer_->stats().wal_clears_held_back, 1u);
+}
+
 TEST_F(Accounts, OpensWithCodeTypeCurrencyOwnerAndFloor) {
   auto member = submit(CreateMember{}).value().id;
   auto opened = submit(OpenAccount{.code = "liabilities:members:0001:savings",

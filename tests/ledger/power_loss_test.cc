@@ -93,17 +93,29 @@ struct Outcome {
 // writer waits for the WAL to start over) between the workload's batches, not only at close.
 constexpr std::uint64_t eager_checkpoint_frames = 4;
 
+// What each round of the workload does besides its ten transfers.
+enum class Rounds {
+  transfers_only,
+  // A member's profile corrected in the same batch, so the writer truncates the WAL after
+  // every commit (Writer::clear_wal_of_replaced_profiles).
+  with_profile_correction,
+};
+
 // A ledger with two accounts, then rounds of ten transfers through the real writer until the
 // disk stops it. Operation numbers count from the first transfer. With the default options the
 // writer's checkpointer only ever runs at close here, and no idempotency run is written.
 class PowerCut {
  public:
-  explicit PowerCut(WriterOptions options = {}) : vfs_(PowerCutVfs::install()), options_(options) {
+  explicit PowerCut(WriterOptions options = {}, Rounds rounds = Rounds::transfers_only)
+      : vfs_(PowerCutVfs::install()), options_(options), rounds_(rounds) {
     vfs_.reset();
     Settings settings;
     settings.name = "power-cut";
     EXPECT_TRUE(init_ledger(dir_.path(), settings));
     with_writer([this](Writer& writer) {
+      member_ = writer.submit_and_wait(CreateMember{.display_name = "Ada", .contact = "ada@a.org"})
+                    .value()
+                    .id;
       cash_ = writer.submit_and_wait(OpenAccount{.code = "assets:cash", .type = AccountType::asset})
                   .value()
                   .id;
@@ -137,10 +149,20 @@ class PowerCut {
           Minor amount = round * 10 + i + 1;
           transfers.push_back(make_transfer("t" + std::to_string(amount), cash_, savings_, amount));
         }
+        if (rounds_ == Rounds::with_profile_correction) {
+          transfers.push_back(
+              SetMemberProfile{.member = member_, .display_name = "Ada " + std::to_string(round)});
+        }
         auto results = writer.submit_all(std::move(transfers));
         for (std::size_t i = 0; i < results.size(); ++i) {
           auto done = results[i].get();
-          if (done) {
+          if (i >= 10) {  // the profile correction
+            if (done) {
+              EXPECT_FALSE(outcome.storage_failure_answered) << "a write answered after a failure";
+            } else if (done.error().code == Errc::storage_failed) {
+              outcome.storage_failure_answered = true;
+            }
+          } else if (done) {
             EXPECT_FALSE(outcome.storage_failure_answered) << "a write answered after a failure";
             outcome.answered.push_back(done.value().id);
             outcome.answered_by_amount[round * 10 + static_cast<Minor>(i) + 1] = done.value().id;
@@ -204,9 +226,11 @@ class PowerCut {
  private:
   PowerCutVfs& vfs_;
   WriterOptions options_;
+  Rounds rounds_;
   TempDir dir_;
   SystemClock clock_;
   AccountId cash_ = 0, savings_ = 0;
+  MemberId member_ = 0;
 };
 
 WriterOptions eager_checkpoints() {
@@ -229,15 +253,16 @@ WriterOptions eager_postings_merges() {
   return options;
 }
 
-void expect_no_answered_write_lost_at_any_cut(const WriterOptions& options, std::uint64_t ci_cuts) {
-  std::uint64_t total = PowerCut(options).operations_of_a_whole_run();
+void expect_no_answered_write_lost_at_any_cut(const WriterOptions& options, std::uint64_t ci_cuts,
+                                              Rounds rounds = Rounds::transfers_only) {
+  std::uint64_t total = PowerCut(options, rounds).operations_of_a_whole_run();
   ASSERT_GT(total, 20u);
   std::uint64_t cuts = cut_points(ci_cuts);
   std::size_t answered = 0;
   for (std::uint64_t n = 0; n < cuts; ++n) {
     std::uint64_t cut = 1 + n * total / cuts;
     SCOPED_TRACE("power cut at operation " + std::to_string(cut) + " of " + std::to_string(total));
-    PowerCut ledger(options);
+    PowerCut ledger(options, rounds);
     Outcome outcome = ledger.run(cut, std::nullopt);
     answered += outcome.answered.size();
     ledger.check_after_power_cut(outcome, n);
@@ -267,6 +292,12 @@ TEST(PowerLoss, IdempotencyRunsLoseNoAnsweredWriteAtAnyCutPoint) {
 // answered write, and the check after the cut replays the log to the same postings.
 TEST(PowerLoss, PostingsMergesLoseNoAnsweredWriteAtAnyCutPoint) {
   expect_no_answered_write_lost_at_any_cut(eager_postings_merges(), 100);
+}
+
+// The same with a profile corrected in every batch, so the writer truncates the WAL before
+// each batch's answers: a cut inside the truncation loses nothing either.
+TEST(PowerLoss, WalTruncationsAfterProfileCorrectionsLoseNoAnsweredWriteAtAnyCutPoint) {
+  expect_no_answered_write_lost_at_any_cut(WriterOptions{}, 100, Rounds::with_profile_correction);
 }
 
 TEST(PowerLoss, AFailedWriteOrSyncIsNeverAnsweredAsDoneAndStopsTheWriter) {
@@ -299,12 +330,13 @@ namespace {
 // Fails every write and sync of a whole run with `options`, one at a time, checks after each
 // that no answered write (and no answered key) was lost, and returns how many failures stopped
 // the writer; prints it too. Out of `total`, the run's operation count.
-std::uint64_t writer_stops_over_every_failure(const WriterOptions& options, std::uint64_t& total) {
-  total = PowerCut(options).operations_of_a_whole_run();
+std::uint64_t writer_stops_over_every_failure(const WriterOptions& options, std::uint64_t& total,
+                                              Rounds rounds = Rounds::transfers_only) {
+  total = PowerCut(options, rounds).operations_of_a_whole_run();
   std::uint64_t stopped = 0;
   for (std::uint64_t n = 1; n <= total; ++n) {
     SCOPED_TRACE("operation " + std::to_string(n) + " of " + std::to_string(total) + " fails");
-    PowerCut ledger(options);
+    PowerCut ledger(options, rounds);
     Outcome outcome = ledger.run(std::nullopt, n);
     if (outcome.writer_stopped) stopped += 1;
     ledger.check_after_power_cut(outcome, n);
@@ -343,6 +375,17 @@ TEST(PowerLoss, AFailedWriteOrSyncInAnIdempotencyRunStopsTheWriterToo) {
 TEST(PowerLoss, AFailedWriteOrSyncInAPostingsMergeStopsTheWriterToo) {
   std::uint64_t total = 0;
   std::uint64_t stopped = writer_stops_over_every_failure(eager_postings_merges(), total);
+  EXPECT_GT(stopped, total * 4 / 5);
+}
+
+// The same with a profile corrected in every batch: a failure inside the WAL truncation that
+// follows, after the batch was committed and before its answers, loses nothing, and stops the
+// writer.
+TEST(PowerLoss, AFailedWriteOrSyncInAWalTruncationStopsTheWriterToo) {
+  std::uint64_t total = 0;
+  std::uint64_t stopped =
+      writer_stops_over_every_failure(WriterOptions{}, total, Rounds::with_profile_correction);
+  // 280 of 288 here (2026-11-24); with a failed truncation taken for one held back, 182.
   EXPECT_GT(stopped, total * 4 / 5);
 }
 

@@ -13,7 +13,27 @@
 namespace pardner::ledger::testing {
 namespace {
 
-class Accounts : public LedgerTest {};
+class Accounts : public LedgerTest {
+ protected:
+  // `count` members with long profiles, each name and contact starting with `marker`.
+  std::vector<MemberId> members_with_long_profiles(const std::string& marker, int count) {
+    std::vector<MemberId> members;
+    for (int i = 0; i < count; ++i) {
+      const std::string mark = marker + std::to_string(i) + "-";
+      auto created = submit(CreateMember{.display_name = mark + "Zephyrine Quarshie-Obi",
+                                         .contact = mark + std::string(400, 'c')});
+      EXPECT_TRUE(created);
+      if (created) members.push_back(created.value().id);
+    }
+    return members;
+  }
+
+  static bool file_holds(const std::string& path, const std::string& marker) {
+    std::ifstream file(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    return bytes.find(marker) != std::string::npos;
+  }
+};
 
 TEST_F(Accounts, MemberEntryCarriesOnlyTheIdWhileTheNameStaysOutsideTheLog) {
   auto created = submit(CreateMember{
@@ -52,14 +72,8 @@ TEST_F(Accounts, APersonsDetailsCanBeCorrectedAndErasedWhileTheLogStaysIntact) {
 // profiles are erased that SQLite frees some of the pages that held them.
 TEST_F(Accounts, ErasedProfilesLeaveNoCopyOfThemInTheDatabaseFile) {
   const std::string marker = "zq-erasure-marker-";
-  std::vector<MemberId> members;
-  for (int i = 0; i < 60; ++i) {
-    const std::string mark = marker + std::to_string(i) + "-";
-    auto created = submit(CreateMember{.display_name = mark + "Zephyrine Quarshie-Obi",
-                                       .contact = mark + std::string(400, 'c')});
-    ASSERT_TRUE(created);
-    members.push_back(created.value().id);
-  }
+  std::vector<MemberId> members = members_with_long_profiles(marker, 60);
+  ASSERT_EQ(members.size(), 60u);
   for (MemberId member : members) ASSERT_TRUE(submit(SetMemberProfile{.member = member}));
   // Closing the last connection copies the WAL into the database file and deletes it.
   reader_.reset();
@@ -75,24 +89,13 @@ TEST_F(Accounts, ErasedProfilesLeaveNoCopyOfThemInTheDatabaseFile) {
 // database file holds the old details (the writer copies the WAL in and truncates it).
 TEST_F(Accounts, ErasedProfilesLeaveNoCopyInTheWalOnceAnswered) {
   const std::string marker = "zq-wal-marker-";
-  std::vector<MemberId> members;
-  for (int i = 0; i < 40; ++i) {
-    const std::string mark = marker + std::to_string(i) + "-";
-    auto created = submit(CreateMember{.display_name = mark + "Zephyrine Quarshie-Obi",
-                                       .contact = mark + std::string(400, 'c')});
-    ASSERT_TRUE(created);
-    members.push_back(created.value().id);
-  }
-  auto file_holds_marker = [&](const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    return bytes.find(marker) != std::string::npos;
-  };
-  ASSERT_TRUE(file_holds_marker(db_path() + "-wal") || file_holds_marker(db_path()));
+  std::vector<MemberId> members = members_with_long_profiles(marker, 40);
+  ASSERT_EQ(members.size(), 40u);
+  ASSERT_TRUE(file_holds(db_path() + "-wal", marker) || file_holds(db_path(), marker));
   const std::uint64_t clears = writer_->stats().wal_clears;
   for (MemberId member : members) ASSERT_TRUE(submit(SetMemberProfile{.member = member}));
-  EXPECT_FALSE(file_holds_marker(db_path() + "-wal"));
-  EXPECT_FALSE(file_holds_marker(db_path()));
+  EXPECT_FALSE(file_holds(db_path() + "-wal", marker));
+  EXPECT_FALSE(file_holds(db_path(), marker));
   EXPECT_GT(writer_->stats().wal_clears, clears);
   EXPECT_EQ(writer_->stats().wal_clears_held_back, 0u);
 }

@@ -115,7 +115,7 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   if (!checkpointer) return checkpointer.error();
   writer->checkpointer_ = std::move(checkpointer.value());
   writer->checkpointer_->attach(writer->db_);
-  writer->watch_access_tokens();
+  writer->watch_commits();
   if (auto loaded = writer->published_accounts_.load(writer->db_); !loaded) return loaded.error();
   writer->thread_ = std::thread([w = writer.get()] { w->run(); });
   return writer;
@@ -462,7 +462,7 @@ void Writer::forbid_kept_snapshots() {
   }
 }
 
-void Writer::watch_access_tokens() {
+void Writer::watch_commits() {
   sqlite3_update_hook(
       db_.handle(),
       [](void* writer, int, const char*, const char* table, sqlite3_int64 rowid) {
@@ -508,14 +508,14 @@ Result<Ok> Writer::clear_wal_of_replaced_profiles() {
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) failed = db_.error("WAL truncation failed");
   sqlite3_busy_timeout(db_.handle(), busy_timeout_ms);
   if (failed) return *failed;
-  if (rc == SQLITE_OK) {
+  const bool cleared = rc == SQLITE_OK;
+  if (cleared) {
     wal_holds_replaced_profiles_ = false;
   } else {
     next_wal_clear_ = now + wal_clear_retry;
   }
   std::lock_guard lock(mutex_);
-  stats_.wal_clears += rc == SQLITE_OK ? 1 : 0;
-  stats_.wal_clears_held_back += rc == SQLITE_OK ? 0 : 1;
+  (cleared ? stats_.wal_clears : stats_.wal_clears_held_back) += 1;
   return Ok{};
 }
 

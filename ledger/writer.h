@@ -247,7 +247,7 @@ class Writer {
   // Hooks db_ so that a commit changing access_tokens moves access_tokens_generation_, and one
   // changing accounts turns published_accounts_ odd before it is visible, whichever code path
   // it comes from.
-  void watch_access_tokens();
+  void watch_commits();
   // The accounts changed since the last publication, as this transaction has them.
   Result<std::vector<AccountChange>> changed_accounts();
   // A corrected or erased member profile's old details stay in the WAL's earlier frames until

@@ -18,6 +18,22 @@ inline void run_all(Database& db, std::initializer_list<const char*> statements)
   }
 }
 
+// Schema 12 -> 11: transactions.status checked by its IN list again. The table is rebuilt as
+// migration 12 rebuilds it, with foreign keys off: other tables reference it.
+inline void undo_schema_12(Database& db) {
+  run_all(db, {"PRAGMA foreign_keys = OFF", "BEGIN",
+               "CREATE TABLE transactions_before (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+               " status TEXT NOT NULL CHECK (status IN ('posted', 'pending', 'voided', 'expired')),"
+               " value_date TEXT NOT NULL, timeout_us INTEGER, resolved_seq INTEGER,"
+               " reverses INTEGER REFERENCES transactions(id),"
+               " reversed_by INTEGER REFERENCES transactions(id)) STRICT",
+               "INSERT INTO transactions_before SELECT * FROM transactions",
+               "DROP TABLE transactions", "ALTER TABLE transactions_before RENAME TO transactions",
+               "CREATE INDEX transactions_pending_by_timeout ON transactions(timeout_us)"
+               " WHERE status = 'pending' AND timeout_us IS NOT NULL",
+               "PRAGMA user_version = 11", "COMMIT", "PRAGMA foreign_keys = ON"});
+}
+
 // Schema 11 -> 10: every posting in the one table clustered by account, `postings` again.
 inline void undo_schema_11(Database& db) {
   run_all(db, {"DROP VIEW postings", "INSERT INTO postings_merged SELECT * FROM postings_recent",

@@ -4,8 +4,8 @@
 -- temporary index of the four values each time a row is inserted or its status changes (an
 -- IN list of three values or more in a CHECK is coded that way; two are compared). That made
 -- the transaction's INSERT the dearest statement of a transfer: about 4.8 µs of the writer's
--- time, against 0.8 µs for the same rule written as comparisons (docs/performance.md, "Engine,
--- seventh round"). The rule is the same; only how SQLite evaluates it changes.
+-- time, against 0.8 µs for the same rule written as comparisons (docs/performance.md, the engine's
+-- "Seventh round"). The rule is the same; only how SQLite evaluates it changes.
 --
 -- SQLite cannot change a CHECK in place, so the table is rebuilt the way its manual says
 -- (https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema Changes"):

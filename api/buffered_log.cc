@@ -3,6 +3,7 @@
 #include <limits.h>
 
 #include "crypto/secure_file.h"
+#include "ledger/thread_name.h"
 
 namespace pardner::api {
 
@@ -11,6 +12,7 @@ BufferedLog::BufferedLog(int fd, std::chrono::milliseconds flush_interval, std::
   lines_.reserve(flush_bytes_ + 4096);
   batch_.reserve(flush_bytes_ + 4096);
   flusher_ = std::thread([this] { flush_every_interval(); });
+  ledger::name_thread(flusher_, "pardner-log");
 }
 
 BufferedLog::~BufferedLog() {

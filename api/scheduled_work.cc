@@ -7,6 +7,7 @@
 
 #include "ledger/limits.h"
 #include "ledger/pool_round_store.h"
+#include "ledger/thread_name.h"
 
 namespace pardner::api {
 
@@ -15,7 +16,9 @@ ScheduledWork::ScheduledWork(ledger::Writer& writer, std::string db_path,
     : writer_(writer),
       db_path_(std::move(db_path)),
       interval_(interval),
-      thread_([this] { run(); }) {}
+      thread_([this] { run(); }) {
+  ledger::name_thread(thread_, "pardner-sched");
+}
 
 ScheduledWork::~ScheduledWork() {
   {

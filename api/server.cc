@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <future>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "api/connection_tracker.h"
 #include "api/listener.h"
 #include "api/metrics.h"
 #include "api/routes.h"
+#include "ledger/thread_name.h"
 
 namespace pardner::api {
 namespace {
@@ -175,6 +177,7 @@ int run_server(const ServerOptions& options, Services& services,
       run_io_thread(*context, *reader);
       this_thread_reader = nullptr;
     });
+    ledger::name_thread(threads.back(), ("pardner-io-" + std::to_string(i)).c_str());
   }
 
   stop_requested.get_future().wait();

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "crypto/invariant.h"
+#include "ledger/thread_name.h"
 
 namespace pardner::ledger {
 namespace {
@@ -22,6 +23,7 @@ EntrySigner::EntrySigner(SignFunction sign, std::size_t threads) : sign_(std::mo
   for (std::size_t i = 0; i < threads; ++i) {
     try {
       threads_.emplace_back([this] { run(); });
+      name_thread(threads_.back(), "pardner-signer");
     } catch (const std::system_error&) {
       // No thread to be had: do without it. collect signs whatever no thread takes, so fewer
       // threads (even none) is slower, never wrong.

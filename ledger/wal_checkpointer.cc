@@ -12,6 +12,8 @@
 #include <system_error>
 #include <utility>
 
+#include "ledger/thread_name.h"
+
 namespace pardner::ledger {
 namespace {
 
@@ -34,6 +36,7 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(const std::strin
       std::move(on_failure)));
   try {
     checkpointer->thread_ = std::thread([c = checkpointer.get()] { c->run(); });
+    name_thread(checkpointer->thread_, "pardner-walckpt");
   } catch (const std::system_error& e) {
     return Error{Errc::storage_failed,
                  std::string("cannot start the checkpoint thread: ") + e.what()};

@@ -3,13 +3,17 @@
 #include "ledger/work_pool.h"
 
 #include "crypto/invariant.h"
+#include "ledger/thread_name.h"
 
 namespace pardner::ledger {
 
 WorkPool::WorkPool(unsigned threads) {
   PARDNER_ASSERT(threads >= 1);
   threads_.reserve(threads);
-  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+  for (unsigned i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] { run(); });
+    name_thread(threads_.back(), "pardner-pool");
+  }
 }
 
 WorkPool::~WorkPool() {

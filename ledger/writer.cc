@@ -24,6 +24,7 @@
 #include "ledger/signed_log.h"
 #include "ledger/sqlite_setup.h"
 #include "ledger/state.h"
+#include "ledger/thread_name.h"
 #include "ledger/validation.h"
 #include "ledger/wal_index_watch.h"
 
@@ -118,6 +119,7 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   writer->watch_commits();
   if (auto loaded = writer->published_accounts_.load(writer->db_); !loaded) return loaded.error();
   writer->thread_ = std::thread([w = writer.get()] { w->run(); });
+  name_thread(writer->thread_, "pardner-writer");
   return writer;
 }
 

@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <string>
 #include <thread>
 
 #include "ledger/rebuild.h"
@@ -146,6 +149,20 @@ TEST_F(WriterTest, StatsCountEveryCommittedBatchInItsHistograms) {
   EXPECT_EQ(stats.batch_commands.cumulative[3], 3u);  // <= 8
   EXPECT_EQ(stats.commit_micros.count, stats.batches);
   EXPECT_EQ(stats.commit_micros.bounds.front(), 500u);
+}
+
+// Named, so top -H, perf and /proc tell the writer from the threads beside it.
+TEST_F(WriterTest, ItsThreadsCarryTheirNames) {
+  std::multiset<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  EXPECT_EQ(names.count("pardner-writer"), 1U);
+  EXPECT_EQ(names.count("pardner-walckpt"), 1U);
+  EXPECT_EQ(names.count("pardner-signer"), writer_options_.signer_threads);
 }
 
 TEST_F(WriterTest, RefusesWithUnavailableAfterStop) {

@@ -165,3 +165,11 @@ report "pardner, the writes beside them" "$work/mixed-writes.results" "$ceiling"
 balance="$(curl -sSf --cacert "$work/var/tls.crt" -H "Authorization: Bearer $member_token" \
   "$url/v1/accounts/$savings" | jq .balance)"
 echo "member balance after the run: $balance (one minor unit per answered transfer)"
+
+# wrk's errors are of any kind: a status, a socket error or its timeout. The server's side, said
+# before the run's directory goes: every answer that was neither 200 nor 201, by status.
+if grep -q 'errors=[1-9]' "$work"/*.results; then
+  echo "wrk counted errors; answers other than 200 and 201 in the server's access log:"
+  grep -o '"status":[0-9]*' "$work/access.log" | grep -v -e ':200$' -e ':201$' | sort |
+    uniq -c || echo "  none (so the errors were wrk's: sockets or its timeout)"
+fi

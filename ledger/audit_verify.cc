@@ -191,7 +191,11 @@ Result<VerifyReport> verify_log(AuditSource& source, const VerifyOptions& option
 
   PARDNER_ASSERT(options.replay == ReplayCheck::full || !options.on_replayed);
   report.replay = options.replay;
-  auto replay = options.replay == ReplayCheck::full ? Replay::start()
+  // A comparison (on_replayed) reads the scratch postings by account, as the stored ones are
+  // clustered, so that replay merges as the writer does; without one, rarely.
+  const std::int64_t merge_entries =
+      options.on_replayed ? postings_merge_entries_default : uncompared_replay_merge_entries;
+  auto replay = options.replay == ReplayCheck::full ? Replay::start(merge_entries)
                                                     : Result<Replay>(Replay::start_balances_only());
   if (!replay) return replay.error();
 

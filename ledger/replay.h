@@ -16,6 +16,14 @@
 
 namespace pardner::ledger {
 
+// How often a replay whose tables nobody compares merges its postings (`pardner verify` without
+// a comparison). Its reads go through the view of both tables, so the merges change no result;
+// the writer's interval (postings_merge_entries_default) made a third of the replay's SQLite
+// time merging, each merge visiting the whole merged table. Rarer merges still bound the recent
+// table's account index, about 20 bytes a posting, to about 40 MiB at two postings an entry:
+// within the scratch database's 64 MiB page cache, so its random inserts stay in memory.
+inline constexpr std::int64_t uncompared_replay_merge_entries = std::int64_t{1} << 20;
+
 class Replay {
  public:
   // An empty, migrated scratch database (a temporary file behind a bounded page cache) inside

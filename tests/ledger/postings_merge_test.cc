@@ -219,6 +219,36 @@ TEST_F(PostingsMerge, AReplayMergesItsPostingsAsTheWriterDoes) {
   EXPECT_EQ(all_postings(replay.value().db()), all_postings(reader_->db()));
 }
 
+// `pardner verify` without a comparison merges its scratch postings rarely
+// (uncompared_replay_merge_entries): its reads go through the view of both tables, so every
+// posting, balance and rule comes out as from a replay that merges as often as the writer.
+TEST_F(PostingsMerge, AReplayThatMergesRarelyEndsAsOneThatMergesOften) {
+  ASSERT_NO_FATAL_FAILURE(write_activity(3));
+  const Seq size = reader_->log_size().value();
+  auto leaves = reader_->leaves(0, static_cast<std::size_t>(size));
+  ASSERT_TRUE(leaves);
+  auto often = Replay::start(4);
+  auto rarely = Replay::start(uncompared_replay_merge_entries);
+  ASSERT_TRUE(often && rarely);
+  for (Seq seq = 0; seq < size; ++seq) {
+    const auto& leaf = leaves.value()[static_cast<std::size_t>(seq)];
+    auto applied = often.value().apply(seq, leaf);
+    ASSERT_TRUE(applied) << applied.error().detail;
+    auto applied_rarely = rarely.value().apply(seq, leaf);
+    ASSERT_TRUE(applied_rarely) << applied_rarely.error().detail;
+  }
+  Statement& merged = rarely.value().db().cached("SELECT count(*) FROM postings_merged");
+  ASSERT_TRUE(merged.step().value());
+  EXPECT_EQ(merged.column_int(0), 0);  // it never merged, while the other did, every 4 entries
+  merged.reset();
+  EXPECT_EQ(all_postings(rarely.value().db()), all_postings(often.value().db()));
+  EXPECT_EQ(all_postings(rarely.value().db()), all_postings(reader_->db()));
+  auto balances = rarely.value().trial_balance();
+  auto balances_often = often.value().trial_balance();
+  ASSERT_TRUE(balances && balances_often);
+  EXPECT_EQ(balances.value(), balances_often.value());
+}
+
 TEST_F(PostingsMerge, TheWriterMergesOnceTheRecentPostingsSpanEnoughEntries) {
   writer_->stop();
   writer_options_.postings_merge_entries = 10;

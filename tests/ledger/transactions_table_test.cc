@@ -76,6 +76,11 @@ class TransactionsTable : public LedgerTest {
     return query.step().value() ? query.column_text(0) : std::string();
   }
 
+  static bool foreign_keys_on(Database& db) {
+    auto keys = db.prepare("PRAGMA foreign_keys").value();
+    return keys.step().value() && keys.column_int(0) == 1;
+  }
+
   AccountId cash_ = 0, savings_ = 0, shop_ = 0;
 };
 
@@ -95,6 +100,7 @@ TEST_F(TransactionsTable, ALedgerFromBeforeSchemaTwelveKeepsEveryTransaction) {
     ASSERT_TRUE(migrated) << migrated.error().detail;
     EXPECT_EQ(rows(db), before);
     EXPECT_EQ(table_sql(db).find(" IN ("), std::string::npos) << table_sql(db);
+    EXPECT_TRUE(foreign_keys_on(db));  // given back after migrating with them off
   }
   auto report = check_ledger_integrity(dir_.path());
   ASSERT_TRUE(report);
@@ -173,10 +179,7 @@ TEST_F(TransactionsTable, AMigrationThatWouldLeaveAReferenceDanglingIsRefused) {
       << migrated.error().detail;
   EXPECT_EQ(schema_version(db).value(), 11);
   EXPECT_NE(table_sql(db).find("status IN ('posted'"), std::string::npos);
-  // The connection has its foreign keys back.
-  auto keys = db.prepare("PRAGMA foreign_keys").value();
-  ASSERT_TRUE(keys.step().value());
-  EXPECT_EQ(keys.column_int(0), 1);
+  EXPECT_TRUE(foreign_keys_on(db));  // given back after the refusal too
 }
 
 }  // namespace

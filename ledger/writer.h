@@ -253,8 +253,8 @@ class Writer {
   // A corrected or erased member profile's old details stay in the WAL's earlier frames until
   // they are overwritten. Copies the WAL into the database file and truncates it (SQLite's
   // TRUNCATE checkpoint) once a commit replaced a profile, before anyone is answered. Readers
-  // hold it back for at most wal_clear_wait; then it is tried again after a later batch, at
-  // most once per wal_clear_retry. An error only when the disk failed (the WAL is intact).
+  // hold it back for at most wal_clear_wait_ms; then it is tried again after a later batch,
+  // at most once per wal_clear_retry. An error only when the disk failed (the WAL is intact).
   Result<Ok> clear_wal_of_replaced_profiles();
 
   Database db_;

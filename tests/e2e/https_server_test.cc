@@ -2,6 +2,7 @@
 // pipelining, the HTTP limits at the limit and one past, malformed requests, the connection
 // cap, the idle deadline, and a clean exit on SIGTERM.
 #include <boost/json/parse.hpp>
+#include <set>
 
 #include "api/limits.h"
 #include "tests/e2e/e2e_fixture.h"
@@ -200,6 +201,24 @@ TEST_F(HttpsServer, TheAccessLogHasOneLinePerResponseAndNoSecrets) {
   EXPECT_EQ(lines, 2u) << log;
   // Lines leave in batches (api/buffered_log.h); a stopping server writes them all first.
   EXPECT_LT(log.rfind("{\"ts\":"), log.find("pardner: stopped")) << log;
+}
+
+// Every thread of the server is named, so top -H, perf and /proc tell them apart (docs/api.md).
+TEST_F(HttpsServer, NamesEachOfItsThreads) {
+  ASSERT_EQ(connect()->get("/healthz")->status, 200);  // listening: every thread has started
+  std::multiset<std::string> names;
+  const auto tasks = std::filesystem::path("/proc") / std::to_string(server_->pid()) / "task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  for (const char* one : {"pardner-io-0", "pardner-io-1", "pardner-writer", "pardner-walckpt",
+                          "pardner-sched", "pardner-log"}) {
+    EXPECT_EQ(names.count(one), 1U) << one;
+  }
+  EXPECT_GE(names.count("pardner-signer"), 1U);
 }
 
 TEST_F(HttpsServer, SigtermShutsDownCleanlyWithAnIdleConnectionOpen) {

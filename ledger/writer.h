@@ -238,6 +238,11 @@ class Writer {
                                                  const std::vector<Command>& commands);
   // The batch's signatures, stored in seq order before its checkpoint.
   Result<Ok> store_signatures();
+  // After a batch's answers: the idempotency keys' sorted run or the postings merge, when one
+  // is due; never both in one gap. Each stops the writer (fail_stop) if its disk write fails.
+  void upkeep_between_batches();
+  void write_idempotency_run();
+  void merge_postings();
   void fail_stop(const Error& error);
   // snapshot_epoch_ to odd (readers keep no snapshot; and, once it is odd,
   // access_tokens_generation_ moves if the transaction changed a token), or to the next even
@@ -270,6 +275,7 @@ class Writer {
   const std::size_t idempotency_run_keys_;
   const std::int64_t postings_merge_entries_;
   Seq oldest_recent_posting_ = 0;  // the seq of postings_recent's oldest posting, or next_seq
+  bool postings_merge_put_off_ = false;  // due at the last gap, behind the idempotency run
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

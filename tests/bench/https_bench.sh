@@ -99,6 +99,8 @@ wrk_once() {
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 # median_of LIST: the middle value of the numbers (one per line).
 median_of() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# percentile P: of the numbers on stdin, sorted (nearest rank).
+percentile() { sort -n | awk -v p="$1" '{v[NR]=$1} END {i=int(NR*p/100+0.999); if(i<1)i=1; print v[i]}'; }
 
 report() {  # name, file of RESULT lines, ceiling rps ("" for none)
   local name="$1" file="$2" ceiling="$3"
@@ -137,6 +139,21 @@ for run in $(seq "$runs"); do
   PARDNER_TOKEN="$admin_token" PARDNER_RUN="single$run" wrk_once "$lua/transfer.lua" "$url"
 done >"$work/single.results"
 report "pardner, one transfer per request" "$work/single.results" "$ceiling"
+# wrk corrects its latencies for coordinated omission: a pause of the writer (its upkeep between
+# batches) stands for every request a client at a steady rate would have sent meanwhile, so a
+# few pauses set wrk's p99. The server's own time per transfer (the access log's duration_ms:
+# request read to answer made, so the waits in the queue, the batch and its commit), said beside
+# it, tells the pauses from the steady state.
+sleep 0.5  # the access log is flushed every 100 ms
+sed -n 's/.*"method":"POST","route":"\/v1\/transactions","status":201.*"duration_ms":\([0-9.]*\)}$/\1/p' \
+  "$work/access.log" >"$work/single.ms"
+if [ -s "$work/single.ms" ]; then
+  p50="$(percentile 50 <"$work/single.ms")" p99="$(percentile 99 <"$work/single.ms")"
+  p999="$(percentile 99.9 <"$work/single.ms")" max="$(percentile 100 <"$work/single.ms")"
+  echo "  server time per transfer: p50 $p50 ms  p99 $p99 ms  p99.9 $p999 ms  max $max ms ($(wc -l <"$work/single.ms") transfers)"
+  printf '{"bench":"https_server_time","name":"single","transfers":%s,"p50_ms":%s,"p99_ms":%s,"p999_ms":%s,"max_ms":%s}\n' \
+    "$(wc -l <"$work/single.ms")" "$p50" "$p99" "$p999" "$max" >&2
+fi
 
 # Batches: fewer connections, so what is in flight (connections x 1,000) fits the writer's queue.
 for run in $(seq "$runs"); do

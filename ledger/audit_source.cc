@@ -3,9 +3,12 @@
 #include "ledger/audit_source.h"
 
 #include <boost/json.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "crypto/base64.h"
@@ -33,9 +36,71 @@ Error at_entry(std::uint64_t seq, const std::string& what) {
   return entry_error(static_cast<Seq>(seq), what);
 }
 
-// One line of entries.jsonl, the line number `line_number` (0-based) naming it on refusal.
-Result<SignedEntry> parse_line(std::string_view text, std::uint64_t line_number) {
+// What a line of entries.jsonl says, its strings still base64.
+struct LineFields {
+  std::int64_t seq = 0;
+  std::string_view leaf;
+  std::string_view signature;
+};
+
+// The exporter writes every line as {"seq":N,"leaf":"...","signature":"..."}, base64 in both
+// strings (audit_export.cc): the members in that order, nothing between them, N a plain JSON
+// number of at most 18 digits (below 2^63). The strings are taken as they stand, up to the next
+// quote; parse_export_line then decodes them as base64, whose alphabet has no backslash, quote
+// or control character, so a line it accepts this way means exactly what the parser would make
+// of it. Any other text (another order, a space, another member, a longer number) is nullopt
+// here, and the parser reads it as it always did. The parser was a sixth of a balances-only
+// verify's time.
+std::optional<LineFields> read_exporter_layout(std::string_view text) {
+  const auto take = [&text](std::string_view literal) {
+    if (!text.starts_with(literal)) return false;
+    text.remove_prefix(literal.size());
+    return true;
+  };
+  const auto string_to_quote = [&text](std::string_view& out) {
+    const void* quote = std::memchr(text.data(), '"', text.size());
+    if (quote == nullptr) return false;
+    const auto n = static_cast<std::size_t>(static_cast<const char*>(quote) - text.data());
+    out = text.substr(0, n);
+    text.remove_prefix(n + 1);
+    return true;
+  };
+  LineFields fields;
+  if (!take("{\"seq\":")) return std::nullopt;
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  // JSON has no leading zeros: "01" is not a number, so the parser must be the one to say so.
+  if (digits == 0 || digits > 18 || (digits > 1 && text[0] == '0')) return std::nullopt;
+  for (std::size_t i = 0; i < digits; ++i) fields.seq = fields.seq * 10 + (text[i] - '0');
+  text.remove_prefix(digits);
+  if (!take(",\"leaf\":\"") || !string_to_quote(fields.leaf) || !take(",\"signature\":\"") ||
+      !string_to_quote(fields.signature) || text != "}") {
+    return std::nullopt;
+  }
+  return fields;
+}
+
+Result<SignedEntry> decode_line_fields(const LineFields& fields, std::uint64_t line_number) {
+  SignedEntry entry;
+  entry.seq = fields.seq;
+  auto leaf_bytes = crypto::base64_decode_bytes(fields.leaf);
+  if (!leaf_bytes) return at_entry(line_number, "leaf is not base64");
+  entry.leaf = std::move(leaf_bytes).value();
+  auto signature_bytes = crypto::base64_decode_bytes(fields.signature);
+  if (!signature_bytes) return at_entry(line_number, "signature is not base64");
+  entry.signature = std::move(signature_bytes).value();
+  return entry;
+}
+
+}  // namespace
+
+Result<SignedEntry> parse_export_line(std::string_view text, std::uint64_t line_number) {
   if (text.size() > export_line_bytes_max) return at_entry(line_number, "line too long");
+  if (auto fields = read_exporter_layout(text)) {
+    // A string that is not base64 as it stands may still be base64 once its escapes are read
+    // ("\/" is '/'), or may not be JSON at all: the parser below says which.
+    if (auto entry = decode_line_fields(*fields, line_number)) return entry;
+  }
   boost::json::parse_options options;
   options.max_depth = 2;
   boost::system::error_code ec;
@@ -50,16 +115,10 @@ Result<SignedEntry> parse_line(std::string_view text, std::uint64_t line_number)
   auto leaf = string_view_field(object, "leaf");
   auto signature = string_view_field(object, "signature");
   if (!seq || !leaf || !signature) return at_entry(line_number, "needs seq, leaf and signature");
-  SignedEntry entry;
-  entry.seq = seq.value();
-  auto leaf_bytes = crypto::base64_decode_bytes(leaf.value());
-  if (!leaf_bytes) return at_entry(line_number, "leaf is not base64");
-  entry.leaf = std::move(leaf_bytes).value();
-  auto signature_bytes = crypto::base64_decode_bytes(signature.value());
-  if (!signature_bytes) return at_entry(line_number, "signature is not base64");
-  entry.signature = std::move(signature_bytes).value();
-  return entry;
+  return decode_line_fields(LineFields{seq.value(), leaf.value(), signature.value()}, line_number);
 }
+
+namespace {
 
 class ExportDirectory : public AuditSource {
  public:
@@ -108,7 +167,7 @@ class ExportDirectory : public AuditSource {
   }
 
   Result<SignedEntry> parse_record(Record& record) const override {
-    return parse_line(record.text, record.position);
+    return parse_export_line(record.text, record.position);
   }
 
  private:

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "ledger/error.h"
 
@@ -55,7 +56,11 @@ class AuditSource {
 };
 
 // An export directory: checkpoint, verifier.key and entries.jsonl (one
-// {"leaf","seq","signature"} object per line, base64 bytes).
+// {"seq","leaf","signature"} object per line, base64 bytes).
 std::unique_ptr<AuditSource> open_export_directory(const std::string& export_dir);
+
+// One line of entries.jsonl (without its newline), `line_number` (0-based) naming it on
+// refusal. Pure: an export directory's parse_record on any thread.
+Result<SignedEntry> parse_export_line(std::string_view text, std::uint64_t line_number);
 
 }  // namespace pardner::ledger

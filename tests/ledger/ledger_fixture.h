@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -58,6 +59,18 @@ class LedgerTest : public ::testing::Test {
     auto b = reader_->balance(id);
     EXPECT_TRUE(b) << (b ? "" : b.error().detail);
     return b ? b.value().balance : 0;
+  }
+
+  // Rows in "postings_recent" or "postings_merged" (schema/0011_postings_recent.sql).
+  std::int64_t postings_rows(const std::string& table) {
+    Statement& query =
+        reader_->db().cached(table == "postings_recent" ? "SELECT count(*) FROM postings_recent"
+                                                        : "SELECT count(*) FROM postings_merged");
+    auto row = query.step();
+    EXPECT_TRUE(row && row.value());
+    std::int64_t n = query.column_int(0);
+    query.reset();
+    return n;
   }
 
   std::string db_path() const { return database_path(dir_.path()); }

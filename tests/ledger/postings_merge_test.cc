@@ -71,17 +71,6 @@ class PostingsMerge : public LedgerTest {
     return moved ? moved.value() : -1;
   }
 
-  std::int64_t count(const std::string& table) {
-    Statement& query =
-        reader_->db().cached(table == "postings_recent" ? "SELECT count(*) FROM postings_recent"
-                                                        : "SELECT count(*) FROM postings_merged");
-    auto row = query.step();
-    EXPECT_TRUE(row && row.value());
-    std::int64_t n = query.column_int(0);
-    query.reset();
-    return n;
-  }
-
   // Everything a reader can say that comes from postings, as text: balances now, as of every
   // seq and of every value date, statements and transaction listings in pages of two, every
   // transaction's postings, and the trial balance as of every seq.
@@ -158,24 +147,24 @@ TEST_F(PostingsMerge, EveryReadIsTheSameWhereverThePostingsAre) {
   ASSERT_NO_FATAL_FAILURE(write_activity(2));
   auto across = reserve(members_[2], members_[1], 70);  // reserved before a merge, posted after
   ASSERT_TRUE(across);
-  const std::int64_t written = count("postings_recent");
+  const std::int64_t written = postings_rows("postings_recent");
   ASSERT_GT(written, 30);
-  ASSERT_EQ(count("postings_merged"), 0);
+  ASSERT_EQ(postings_rows("postings_merged"), 0);
   const std::string all_recent = every_read();
 
   EXPECT_EQ(merge(), written);
-  EXPECT_EQ(count("postings_recent"), 0);
-  EXPECT_EQ(count("postings_merged"), written);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
+  EXPECT_EQ(postings_rows("postings_merged"), written);
   EXPECT_EQ(every_read(), all_recent);
 
   // Split: the older postings merged, the newer recent, one transaction across the two.
   ASSERT_TRUE(submit(PostPending{.idempotency_key = next_key(), .transaction = across.value().id}));
   ASSERT_NO_FATAL_FAILURE(write_activity(2));
   const std::string split = every_read();
-  const std::int64_t recent = count("postings_recent");
+  const std::int64_t recent = postings_rows("postings_recent");
   EXPECT_GT(recent, 0);
   EXPECT_EQ(merge(), recent);
-  EXPECT_EQ(count("postings_merged"), written + recent);
+  EXPECT_EQ(postings_rows("postings_merged"), written + recent);
   EXPECT_EQ(every_read(), split);
   EXPECT_EQ(merge(), 0);  // nothing left to move
 
@@ -202,7 +191,7 @@ std::string all_postings(Database& db) {
 // read it through the same clustering.
 TEST_F(PostingsMerge, AReplayMergesItsPostingsAsTheWriterDoes) {
   ASSERT_NO_FATAL_FAILURE(write_activity(2));
-  ASSERT_EQ(merge(), count("postings_recent"));
+  ASSERT_EQ(merge(), postings_rows("postings_recent"));
   auto replay = Replay::start(4);
   ASSERT_TRUE(replay) << replay.error().detail;
   const Seq size = reader_->log_size().value();
@@ -214,7 +203,7 @@ TEST_F(PostingsMerge, AReplayMergesItsPostingsAsTheWriterDoes) {
   }
   Statement& merged = replay.value().db().cached("SELECT count(*) FROM postings_merged");
   ASSERT_TRUE(merged.step().value());
-  EXPECT_GT(merged.column_int(0), count("postings_merged") / 2);
+  EXPECT_GT(merged.column_int(0), postings_rows("postings_merged") / 2);
   merged.reset();
   EXPECT_EQ(all_postings(replay.value().db()), all_postings(reader_->db()));
 }
@@ -256,20 +245,20 @@ TEST_F(PostingsMerge, TheWriterMergesOnceTheRecentPostingsSpanEnoughEntries) {
   for (int i = 0; i < 9; ++i) ASSERT_TRUE(transfer(cash_, members_[0], 1));
   // The first transfer's entry is nine before the next: not yet.
   EXPECT_EQ(writer_->stats().postings_merges, 0U);
-  EXPECT_EQ(count("postings_merged"), 0);
+  EXPECT_EQ(postings_rows("postings_merged"), 0);
   ASSERT_TRUE(transfer(cash_, members_[0], 1));
   // Ten now: merged after that batch was answered, before the next is taken.
   ASSERT_TRUE(transfer(cash_, members_[0], 1));
   EXPECT_EQ(writer_->stats().postings_merges, 1U);
-  EXPECT_EQ(count("postings_merged"), 20);
-  EXPECT_EQ(count("postings_recent"), 2);
+  EXPECT_EQ(postings_rows("postings_merged"), 20);
+  EXPECT_EQ(postings_rows("postings_recent"), 2);
   EXPECT_EQ(balance(members_[0]), 11);
 }
 
 TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {
   ASSERT_NO_FATAL_FAILURE(write_activity(1));
   const std::string before = every_read();
-  const std::int64_t written = count("postings_recent");
+  const std::int64_t written = postings_rows("postings_recent");
   writer_->stop();
   reader_.reset();
   {
@@ -285,8 +274,8 @@ TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {
   ASSERT_TRUE(report);
   EXPECT_TRUE(report.value().intact()) << report.value().problems.front();
   start_writer();
-  EXPECT_EQ(count("postings_merged"), written);
-  EXPECT_EQ(count("postings_recent"), 0);
+  EXPECT_EQ(postings_rows("postings_merged"), written);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
   EXPECT_EQ(every_read(), before);
   ASSERT_NO_FATAL_FAILURE(write_activity(1));  // and the migrated ledger grows on
   report = check_ledger_integrity(dir_.path());

@@ -24,17 +24,6 @@ class WriterUpkeep : public LedgerTest {
     start_writer();
   }
 
-  std::int64_t count(const std::string& table) {
-    Statement& query =
-        reader_->db().cached(table == "postings_recent" ? "SELECT count(*) FROM postings_recent"
-                                                        : "SELECT count(*) FROM postings_merged");
-    auto row = query.step();
-    EXPECT_TRUE(row && row.value());
-    std::int64_t n = query.column_int(0);
-    query.reset();
-    return n;
-  }
-
   AccountId cash_ = 0;
   AccountId savings_ = 0;
 };
@@ -47,8 +36,8 @@ TEST_F(WriterUpkeep, TwoRunsDueTogetherTakeTurnsOnePerGap) {
   // run, a merge (of the first two transfers), a run.
   EXPECT_EQ(stats.idempotency_runs, 2U);
   EXPECT_EQ(stats.postings_merges, 1U);
-  EXPECT_EQ(count("postings_merged"), 4);
-  EXPECT_EQ(count("postings_recent"), 2);  // the third transfer's, its merge put off
+  EXPECT_EQ(postings_rows("postings_merged"), 4);
+  EXPECT_EQ(postings_rows("postings_recent"), 2);  // the third transfer's, its merge put off
   EXPECT_EQ(balance(savings_), 3);
 }
 
@@ -64,8 +53,8 @@ TEST_F(WriterUpkeep, AnIdleWriterRunsWhatItPutOff) {
   EXPECT_EQ(stats.idempotency_runs, 1U);
   EXPECT_EQ(stats.postings_merges, 1U);
   EXPECT_EQ(stats.batches, 1U);  // counted since this writer started: no batch ran it
-  EXPECT_EQ(count("postings_recent"), 0);
-  EXPECT_EQ(count("postings_merged"), 2);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
+  EXPECT_EQ(postings_rows("postings_merged"), 2);
 }
 
 }  // namespace

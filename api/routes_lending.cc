@@ -1,0 +1,360 @@
+// The route table's rows for community lending and pooled funds: loan funds and loans, pools,
+// funding rounds and dividends (api/route_table.h).
+#include "api/handlers/handlers.h"
+#include "api/limits.h"
+#include "api/route_table.h"
+
+namespace pardner::api::route_table {
+namespace {
+
+constexpr ParamDoc loan_report_query[] = {
+    {"on", "the day the figures are for, YYYY-MM-DD (default: today, UTC)", false, false},
+};
+constexpr ParamDoc pool_list_query[] = {
+    {"cursor", "next_cursor from the previous page (default: the first)", false, false},
+    {"limit", "items per page, 1..1000 (default 100)", false, true},
+};
+constexpr ParamDoc dividend_lines_query[] = {
+    {"cursor", "next_cursor from the previous page (default: the first line)", false, false},
+    {"limit", "lines per page, 1..1000 (default 100)", false, true},
+};
+
+}  // namespace
+
+std::vector<Route> lending_routes() {
+  return {
+      {"POST",
+       "/v1/loan-funds",
+       admin_only,
+       &handlers::create_loan_fund,
+       loan_body_bytes_max,
+       {"Create a loan fund over six existing accounts (Idempotency-Key required): {currency, "
+        "cash_account, receivable_account, interest_income_account, fee_income_account, "
+        "loss_expense_account, capital_account, loan_max, approval_quorum?, "
+        "cash_share_max_bps?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/loan-funds/{id}",
+       readers,
+       &handlers::get_loan_fund,
+       read_body_bytes_max,
+       {"A loan fund's terms and its portfolio on a day: loans by status, principal outstanding, "
+        "repaid and reserved, PAR30 and cash available",
+        loan_report_query, "application/json", "LoanFund"}},
+      {"POST",
+       "/v1/loan-funds/{id}/products",
+       admin_only,
+       &handlers::create_loan_product,
+       loan_body_bytes_max,
+       {"Create a loan product of the fund (Idempotency-Key required): {instalment_count, "
+        "frequency, interest_method, annual_rate_bps?, upfront_fee_kind?, upfront_fee_value?, "
+        "fee_collection?, grace_instalments?, late_fee?, late_fee_grace_days?}; answers 201 "
+        "{id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/loan-products/{id}",
+       everyone_signed_in,
+       &handlers::get_loan_product,
+       read_body_bytes_max,
+       {"A loan product's terms (a member reads them before applying)",
+        {},
+        "application/json",
+        "LoanProduct"}},
+      {"POST",
+       "/v1/loans",
+       borrowers,
+       &handlers::apply_for_loan,
+       loan_body_bytes_max,
+       {"Apply for a loan (Idempotency-Key required): {fund, product, member?, payout_account, "
+        "principal, purpose?}; a member applies for themself, an admin for any member (member "
+        "defaults to the token's); answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/loans/{id}",
+       everyone_signed_in,
+       &handlers::get_loan,
+       read_body_bytes_max,
+       {"A loan: status, approvals (entry seqs and admin tokens), schedule, outstanding and "
+        "arrears on a day; a member reads only their own (others answer 404)",
+        loan_report_query, "application/json", "Loan"}},
+      {"GET",
+       "/v1/members/{id}/loans",
+       everyone_signed_in,
+       &handlers::member_loans,
+       read_body_bytes_max,
+       {"A member's loans with what is outstanding, arrears on a day and the next payment due; "
+        "a member reads only their own (others answer 404)",
+        loan_report_query, "application/json", "MemberLoans"}},
+      {"POST",
+       "/v1/loans/{id}/approve",
+       admin_only,
+       &handlers::approve_loan,
+       loan_body_bytes_max,
+       {"One admin's approval (Idempotency-Key required); the one that completes the fund's "
+        "quorum reserves the principal from the fund's cash; answers 200 {id: the loan, seq: "
+        "the approval entry}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/reject",
+       admin_only,
+       &handlers::reject_loan,
+       loan_body_bytes_max,
+       {"Reject a loan before disbursement (Idempotency-Key required), {reason}; voids any "
+        "reservation; answers 200 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/withdraw",
+       borrowers,
+       &handlers::withdraw_loan,
+       loan_body_bytes_max,
+       {"The applicant withdraws their loan before disbursement (Idempotency-Key required); "
+        "voids any reservation; answers 200 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/disburse",
+       admin_only,
+       &handlers::disburse_loan,
+       loan_body_bytes_max,
+       {"Pay an approved loan out (Idempotency-Key required), {approval_seqs, value_date?}: the "
+        "seqs of the approvals that made its quorum; fixes the schedule; answers 200 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/repay",
+       borrowers,
+       &handlers::repay_loan,
+       loan_body_bytes_max,
+       {"Repay a loan (Idempotency-Key required), {source_account, amount, value_date?}: late "
+        "fees, fees, interest, then principal, oldest first; the rest prepays; answers 200 {id, "
+        "seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/write-off",
+       admin_only,
+       &handlers::write_off_loan,
+       loan_body_bytes_max,
+       {"One admin's approval to write a disbursed loan off (Idempotency-Key required); the one "
+        "that reaches the fund's quorum writes the outstanding principal off to loan-loss "
+        "expense; answers 200 {id: the loan, seq: the approval entry}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loans/{id}/recoveries",
+       admin_only,
+       &handlers::record_recovery,
+       loan_body_bytes_max,
+       {"Record money recovered on a written-off loan (Idempotency-Key required), "
+        "{source_account, amount}: loan-loss expense credited; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"POST",
+       "/v1/loan-late-fees",
+       admin_only,
+       &handlers::charge_late_fees,
+       loan_body_bytes_max,
+       {"Charge the late fees due (Idempotency-Key required), {as_of?, loan?}: on every disbursed "
+        "loan or one, once per instalment; answers 200 {charged, seq}",
+        {},
+        "application/json",
+        "LateFeesCharged"}},
+      // Pools and funding rounds (api/handlers/pools.cc, pool_reads.cc, rounds.cc).
+      {"POST",
+       "/v1/pools",
+       admin_only,
+       &handlers::create_pool,
+       pool_body_bytes_max,
+       {"Create a reinvestment pool over an existing equity or liability account "
+        "(Idempotency-Key required): {currency, account, description?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}",
+       everyone_signed_in,
+       &handlers::get_pool,
+       read_body_bytes_max,
+       {"A pool: its balance, available balance, the policy in force, contributions and "
+        "distributions counted and summed (the community's money: anyone signed in)",
+        {},
+        "application/json",
+        "Pool"}},
+      {"POST",
+       "/v1/pools/{id}/contributions",
+       contributors,
+       &handlers::contribute_to_pool,
+       pool_body_bytes_max,
+       {"Contribute to a pool (Idempotency-Key required): {source_account, amount, "
+        "contributor?, reason?}; a member only from their own account (another's answers "
+        "404); answers 201 {id: the transaction, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}/contributions",
+       readers,
+       &handlers::pool_contributions,
+       read_body_bytes_max,
+       {"A pool's contributions in log order, paged by an opaque cursor (they name who paid "
+        "in from which account: admins and auditors only)",
+        pool_list_query, "application/json", "PoolContributions"}},
+      {"POST",
+       "/v1/pools/{id}/policy",
+       admin_only,
+       &handlers::set_pool_policy,
+       pool_policy_body_bytes_max,
+       {"Set a new version of the pool's allocation policy (Idempotency-Key required): "
+        "{shares: [{name, account, bps}]}, bps summing to 10000; answers 201 {id: the "
+        "version, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}/policy",
+       everyone_signed_in,
+       &handlers::pool_policy_history,
+       read_body_bytes_max,
+       {"Every version of the pool's allocation policy, oldest first, paged by an opaque "
+        "cursor; the last is in force",
+        pool_list_query, "application/json", "PoolPolicyHistory"}},
+      {"POST",
+       "/v1/pools/{id}/distributions",
+       admin_only,
+       &handlers::distribute_pool,
+       pool_body_bytes_max,
+       {"Distribute by the policy in force, exact by largest remainder (Idempotency-Key "
+        "required): {amount?}, default the whole available balance; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/pools/{id}/distributions",
+       everyone_signed_in,
+       &handlers::pool_distributions,
+       read_body_bytes_max,
+       {"A pool's distributions with their splits, in log order, paged by an opaque cursor",
+        pool_list_query, "application/json", "PoolDistributions"}},
+      {"POST",
+       "/v1/rounds",
+       admin_only,
+       &handlers::open_round,
+       round_body_bytes_max,
+       {"Open a funding round on a pool (Idempotency-Key required): {pool, amount?, "
+        "candidates, voting_start, voting_end, rule, tie_break?, cap?, min_share_bps?, "
+        "votes_per_member?, candidates_may_self_vote?}; answers 201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/rounds/{id}",
+       everyone_signed_in,
+       &handlers::get_round,
+       read_body_bytes_max,
+       {"A round: its rules, candidates with their votes from the ballots in force, the "
+        "number of ballots, and each payout: paid once closed, else what closing now would pay",
+        {},
+        "application/json",
+        "Round"}},
+      {"POST",
+       "/v1/rounds/{id}/votes",
+       voters,
+       &handlers::cast_vote,
+       vote_body_bytes_max,
+       {"Cast the caller's first ballot (a member's token, Idempotency-Key required): "
+        "{ballot: [{candidate, votes?}]}; answers 201 {id: the round, seq}; 409 already_voted "
+        "when the member has one (change it with PUT .../votes/mine)",
+        {},
+        "application/json",
+        "Created"}},
+      {"PUT",
+       "/v1/rounds/{id}/votes/mine",
+       voters,
+       &handlers::change_vote,
+       vote_body_bytes_max,
+       {"Change the caller's ballot until the window ends (Idempotency-Key required): {ballot}; "
+        "replaces the ballot in force (or casts the first); answers 200 {id: the round, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/rounds/{id}/votes/mine",
+       voters,
+       &handlers::my_ballot,
+       read_body_bytes_max,
+       {"The caller's ballot in force in the round (seq null and ballot [] before any)",
+        {},
+        "application/json",
+        "Ballot"}},
+      {"POST",
+       "/v1/rounds/{id}/close",
+       admin_only,
+       &handlers::close_round,
+       action_body_bytes_max,
+       {"Close a round once its window has ended (Idempotency-Key required): tally the ballots "
+        "in force and pay the winners from the pool in one transaction; answers 200 {id, seq}. "
+        "The server also closes ended rounds itself on its schedule",
+        {},
+        "application/json",
+        "Created"}},
+      // Co-operative dividends (api/handlers/dividends.cc).
+      {"POST",
+       "/v1/dividends",
+       admin_only,
+       &handlers::declare_dividend,
+       dividend_body_bytes_max,
+       {"Declare and pay a dividend over the members' share accounts as of a log seq "
+        "(Idempotency-Key required): {source_pool | source_account, share_prefix, "
+        "payout_prefix?, as_of_seq, amount | rate_bps}, split by largest remainder; answers "
+        "201 {id, seq}",
+        {},
+        "application/json",
+        "Created"}},
+      {"GET",
+       "/v1/dividends/{id}",
+       readers,
+       &handlers::get_dividend,
+       read_body_bytes_max,
+       {"A dividend: its source, prefixes, cut-off, amount (or rate), total shares, "
+        "transactions, the number of lines and members paid, and the total paid",
+        {},
+        "application/json",
+        "Dividend"}},
+      {"GET",
+       "/v1/dividends/{id}/lines",
+       readers,
+       &handlers::dividend_lines,
+       read_body_bytes_max,
+       {"Every member's line of a dividend (share account, member, shares, payout account, "
+        "amount, transaction) by share account, paged by an opaque cursor",
+        dividend_lines_query, "application/json", "DividendLines"}},
+      {"GET",
+       "/v1/dividends/{id}/statements/{member}",
+       everyone_signed_in,
+       &handlers::dividend_statement,
+       read_body_bytes_max,
+       {"How one member's payout was computed (amount x shares / total_shares = floor + "
+        "remainder / total_shares, a leftover unit or not) and where it was paid; a member "
+        "sees only their own (another's answers 404)",
+        {},
+        "application/json",
+        "DividendStatement"}},
+  };
+}
+
+}  // namespace pardner::api::route_table

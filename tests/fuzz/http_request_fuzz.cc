@@ -1,7 +1,7 @@
 // Fuzzes the HTTP request path up to the router, with no network: bytes -> Beast's request parser
 // with the server's limits (api/limits.h), in the order api/session.cc applies them (header
 // bytes, then the route's body limit, then the early 401/403 for large bodies) -> the plain
-// Request -> Router::dispatch over the real route table (api/routes.cc): target and query parsing
+// Request -> Router::dispatch over the real route table (api/routes.h): target and query parsing
 // (api/target), route matching, body limit, bearer authentication, roles, media type and query
 // names. Each route's handler is replaced by a stub that checks what the router handed it, parses
 // the route's query parameters as handlers do (api/params) and answers 200, so nothing beyond

@@ -161,6 +161,11 @@ int run(int argc, char** argv) {
                    "Entries the recent postings span before they are merged into the table "
                    "clustered by account (default 65536)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 24));
+  serve
+      ->add_option("--postings-merge-step", serve_command.postings_merge_step,
+                   "Postings one step of a merge moves at most, one step between two batches "
+                   "(default 8192)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 24));
   serve->add_flag("--skip-startup-check", serve_command.skip_startup_check,
                   "Do not check the ledger's integrity before serving (run `pardner check`)");
 

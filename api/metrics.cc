@@ -116,11 +116,15 @@ std::string render_metrics(const ScrapeInputs& inputs) {
                "Time the last sorted run took, during which the writer took no batch.",
                writer.last_idempotency_run_micros, micros_per_second);
     out.single("pardner_postings_merges_total", "counter",
-               "Merges of the recent postings into the table clustered by account.",
+               "Merges of a recent postings table into the table clustered by account, finished.",
                writer.postings_merges);
-    out.single("pardner_postings_last_merge_seconds", "gauge",
-               "Time the last postings merge took, during which the writer took no batch.",
-               writer.last_postings_merge_micros, micros_per_second);
+    out.single("pardner_postings_merge_steps_total", "counter",
+               "Steps of postings merges, one between two batches at most.",
+               writer.postings_merge_steps);
+    out.single(
+        "pardner_postings_last_merge_step_seconds", "gauge",
+        "Time the last step of a postings merge took, during which the writer took no batch.",
+        writer.last_postings_merge_step_micros, micros_per_second);
     out.single("pardner_wal_clears_total", "counter",
                "Write-ahead logs copied and truncated after a member profile was corrected or "
                "erased, so no old copy of it stays in the file.",

@@ -183,6 +183,9 @@ int run_serve(const ServeCommand& command) {
     if (command.postings_merge_entries > 0) {
       writer_options.postings_merge_entries = command.postings_merge_entries;
     }
+    if (command.postings_merge_step > 0) {
+      writer_options.postings_merge_step = command.postings_merge_step;
+    }
     auto started =
         ledger::Writer::start(ledger::database_path(dir), clock, log_key.value(), writer_options);
     if (!started) return fail(started.error());

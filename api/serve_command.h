@@ -29,6 +29,7 @@ struct ServeCommand {
   // Small values make ops/crashtest kill the server inside and around them.
   std::size_t idempotency_run_keys = 0;
   std::int64_t postings_merge_entries = 0;
+  std::int64_t postings_merge_step = 0;
 };
 
 // Splits "127.0.0.1:8443" or "[::1]:8443" into host and port; nullopt when malformed.

@@ -98,7 +98,7 @@ Result<Ok> apply_account_floor_changed(Database& db, const Entry& entry) {
 }
 
 // Adds one posting to its account's totals and appends it to the postings table.
-Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
+Result<Ok> apply_posting(Database& db, RecentPostings into, const Entry& entry, std::int64_t idx,
                          TransactionId transaction, const Posting& posting, bool pending,
                          std::string_view value_date, std::map<std::string, Minor>& sums) {
   // Only the currency and the totals this posting changes: the command's guards have read the
@@ -142,10 +142,14 @@ Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
     debits_after = a.debits_posted;
     credits_after = a.credits_posted;
   }
-  return db
-      .cached(
-          "INSERT INTO postings_recent (account_id, seq, idx, transaction_id, amount_minor, phase,"
-          " value_date, debits_after, credits_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+  // Into the recent table marked appending (ledger/postings_merge.h).
+  const char* insert =
+      into == RecentPostings::a
+          ? "INSERT INTO postings_recent (account_id, seq, idx, transaction_id, amount_minor,"
+            " phase, value_date, debits_after, credits_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          : "INSERT INTO postings_recent_b (account_id, seq, idx, transaction_id, amount_minor,"
+            " phase, value_date, debits_after, credits_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  return db.cached(insert)
       .bind(1, a.id)
       .bind(2, entry.seq)
       .bind(3, idx)
@@ -158,14 +162,15 @@ Result<Ok> apply_posting(Database& db, const Entry& entry, std::int64_t idx,
       .run();
 }
 
-Result<Ok> apply_postings(Database& db, const Entry& entry, TransactionId transaction,
-                          const std::vector<Posting>& postings, bool pending,
-                          std::string_view value_date) {
+Result<Ok> apply_postings(Database& db, RecentPostings into, const Entry& entry,
+                          TransactionId transaction, const std::vector<Posting>& postings,
+                          bool pending, std::string_view value_date) {
   std::map<std::string, Minor> sums;
   std::int64_t idx = 0;
   for (const Posting& posting : postings) {
     if (posting.amount == 0) return Error{Errc::invalid_argument, "zero posting in the log"};
-    auto done = apply_posting(db, entry, idx++, transaction, posting, pending, value_date, sums);
+    auto done =
+        apply_posting(db, into, entry, idx++, transaction, posting, pending, value_date, sums);
     if (!done) return done;
   }
   for (const auto& [currency, sum] : sums) {
@@ -174,7 +179,7 @@ Result<Ok> apply_postings(Database& db, const Entry& entry, TransactionId transa
   return Ok{};
 }
 
-Result<Ok> apply_transaction(Database& db, const Entry& entry) {
+Result<Ok> apply_transaction(Database& db, RecentPostings into, const Entry& entry) {
   const auto& f = entry.fields;
   auto transaction = int_field(f, "transaction");
   auto phase = string_field(f, "phase");
@@ -216,7 +221,7 @@ Result<Ok> apply_transaction(Database& db, const Entry& entry) {
     if (!marked) return marked;
     if (db.changes() != 1) return Error{Errc::already_reversed, "reversal of a reversed entry"};
   }
-  return apply_postings(db, entry, transaction.value(), postings.value(), pending,
+  return apply_postings(db, into, entry, transaction.value(), postings.value(), pending,
                         value_date.value());
 }
 
@@ -244,7 +249,8 @@ Result<Ok> release_pending(Database& db, TransactionId transaction) {
   return Ok{};
 }
 
-Result<Ok> resolve_pending(Database& db, const Entry& entry, TransactionStatus outcome) {
+Result<Ok> resolve_pending(Database& db, RecentPostings into, const Entry& entry,
+                           TransactionStatus outcome) {
   auto transaction = int_field(entry.fields, "transaction");
   if (!transaction) return transaction.error();
   bool posted = outcome == TransactionStatus::posted;
@@ -271,12 +277,12 @@ Result<Ok> resolve_pending(Database& db, const Entry& entry, TransactionStatus o
   if (!posted) return Ok{};
   auto postings = postings_from_json(entry.fields);
   if (!postings) return postings.error();
-  return apply_postings(db, entry, transaction.value(), postings.value(), false, *value_date);
+  return apply_postings(db, into, entry, transaction.value(), postings.value(), false, *value_date);
 }
 
 }  // namespace
 
-Result<Ok> project(Database& db, const Entry& entry) {
+Result<Ok> project(Database& db, const Entry& entry, RecentPostings into) {
   switch (entry.kind) {
     case EntryKind::member_created:
       return apply_member_created(db, entry);
@@ -289,13 +295,13 @@ Result<Ok> project(Database& db, const Entry& entry) {
     case EntryKind::account_floor_changed:
       return apply_account_floor_changed(db, entry);
     case EntryKind::transaction:
-      return apply_transaction(db, entry);
+      return apply_transaction(db, into, entry);
     case EntryKind::pending_posted:
-      return resolve_pending(db, entry, TransactionStatus::posted);
+      return resolve_pending(db, into, entry, TransactionStatus::posted);
     case EntryKind::pending_voided:
-      return resolve_pending(db, entry, TransactionStatus::voided);
+      return resolve_pending(db, into, entry, TransactionStatus::voided);
     case EntryKind::pending_expired:
-      return resolve_pending(db, entry, TransactionStatus::expired);
+      return resolve_pending(db, into, entry, TransactionStatus::expired);
     case EntryKind::loan_fund_created: return apply_loan_fund_created(db, entry);
     case EntryKind::loan_product_created: return apply_loan_product_created(db, entry);
     case EntryKind::loan_applied: return apply_loan_applied(db, entry);

@@ -5,13 +5,15 @@
 
 #include "ledger/entry.h"
 #include "ledger/error.h"
+#include "ledger/postings_merge.h"
 #include "ledger/sqlite.h"
 
 namespace pardner::ledger {
 
 // Applies `entry` to the derived tables of `db` (inside the caller's transaction). Checks what
 // the log alone must satisfy: ids exist, postings balance per currency, no balance overflows.
-// A refusal here during rebuild means the log itself is bad.
-Result<Ok> project(Database& db, const Entry& entry);
+// A refusal here during rebuild means the log itself is bad. New postings go to the recent
+// table `into`, the one marked appending (ledger/postings_merge.h).
+Result<Ok> project(Database& db, const Entry& entry, RecentPostings into);
 
 }  // namespace pardner::ledger

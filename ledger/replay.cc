@@ -55,7 +55,7 @@ Result<Ok> Replay::apply_decoded(Seq expected_seq, const Entry& entry) {
   PARDNER_ASSERT(entry.seq == expected_seq);
   if (entry.ts < last_ts_) return entry_error(expected_seq, "ts goes back in time");
   last_ts_ = entry.ts;
-  auto projected = db_ ? project(*db_, entry) : balances_.apply(entry);
+  auto projected = db_ ? project(*db_, entry, RecentPostings::a) : balances_.apply(entry);
   if (!projected) {
     return Error{projected.error().code, "entry " + std::to_string(expected_seq) + ": " +
                                              std::string(wire_name(projected.error().code)) + ": " +

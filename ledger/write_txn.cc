@@ -24,7 +24,7 @@ Result<EntryRef> WriteTxn::append(EntryKind kind, boost::json::object fields) {
   signer_.add(seq, leaf);
   auto hashed = hash_entry(db_, seq, leaf);
   if (!hashed) return hashed.error();
-  auto projected = project(db_, entry);
+  auto projected = project(db_, entry, appending_);
   if (!projected) return projected.error();
   tail_.next_seq = seq + 1;
   tail_.last_ts = now_;

@@ -9,6 +9,7 @@
 #include "ledger/entry.h"
 #include "ledger/entry_signer.h"
 #include "ledger/error.h"
+#include "ledger/postings_merge.h"
 #include "ledger/settings.h"
 #include "ledger/sqlite.h"
 #include "ledger/state.h"
@@ -29,9 +30,15 @@ struct LogTail {
 
 class WriteTxn {
  public:
+  // `appending`: the recent postings table new postings go to (ledger/postings_merge.h).
   WriteTxn(Database& db, const Settings& settings, EntrySigner& signer, LogTail& tail,
-           Timestamp now)
-      : db_(db), settings_(settings), signer_(signer), tail_(tail), now_(now) {}
+           Timestamp now, RecentPostings appending)
+      : db_(db),
+        settings_(settings),
+        signer_(signer),
+        tail_(tail),
+        now_(now),
+        appending_(appending) {}
 
   Database& db() { return db_; }
   const Settings& settings() const { return settings_; }
@@ -53,6 +60,7 @@ class WriteTxn {
   EntrySigner& signer_;
   LogTail& tail_;
   Timestamp now_;
+  RecentPostings appending_;
 };
 
 }  // namespace pardner::ledger

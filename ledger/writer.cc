@@ -102,11 +102,15 @@ Result<std::unique_ptr<Writer>> Writer::start(const std::string& db_path, const 
   if (auto committed = db.value().exec("COMMIT"); !committed) return committed.error();
   auto idempotency = IdempotencyIndex::load(db.value());
   if (!idempotency) return idempotency.error();
-  auto oldest_recent_posting = oldest_recent_posting_seq(db.value(), tail.value().next_seq);
+  auto recent_postings = recent_postings_state(db.value());
+  if (!recent_postings) return recent_postings.error();
+  auto oldest_recent_posting = oldest_recent_posting_seq(
+      db.value(), recent_postings.value().appending, tail.value().next_seq);
   if (!oldest_recent_posting) return oldest_recent_posting.error();
   std::unique_ptr<Writer> writer(new Writer(std::move(db.value()), std::move(settings.value()),
                                             std::move(key), tail.value(), clock,
                                             std::move(idempotency.value()), options));
+  writer->recent_postings_ = recent_postings.value();
   writer->oldest_recent_posting_ = oldest_recent_posting.value();
   // A failed checkpoint loses nothing committed, but the disk under the ledger is failing:
   // stop taking writes, as after any storage failure.
@@ -134,7 +138,8 @@ Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogT
               options.signer_threads),
       idempotency_(std::move(idempotency)),
       idempotency_run_keys_(options.idempotency_run_keys),
-      postings_merge_entries_(options.postings_merge_entries) {
+      postings_merge_entries_(options.postings_merge_entries),
+      postings_merge_step_(options.postings_merge_step) {
   stats_.entries = static_cast<std::uint64_t>(tail.next_seq);
 }
 
@@ -298,7 +303,7 @@ Result<std::vector<Result<Applied>>> Writer::run_group(WriteTxn& txn,
 Result<bool> Writer::apply_batch(const std::vector<Work>& work, Timestamp now, Undo undo,
                                  std::vector<Outcome>& outcomes, std::size_t& commands) {
   if (auto done = db_.exec("BEGIN IMMEDIATE"); !done) return done.error();
-  WriteTxn txn(db_, settings_, signer_, tail_, now);
+  WriteTxn txn(db_, settings_, signer_, tail_, now, recent_postings_.appending);
   refused_after_writing_ = false;
   outcomes.clear();
   outcomes.reserve(work.size());
@@ -435,10 +440,11 @@ void Writer::upkeep_between_batches() {
   // gap makes them two shorter pauses a batch apart; one put off goes first next time, so
   // neither waits behind the other for ever.
   const bool run_due = idempotency_.keys_since_run() >= idempotency_run_keys_;
-  const bool merge_due = tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_;
+  const bool merge_due = recent_postings_.merging ||
+                         tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_;
   if (merge_due && (!run_due || postings_merge_put_off_)) {
     postings_merge_put_off_ = false;
-    merge_postings();
+    merge_postings_step();
   } else if (run_due) {
     postings_merge_put_off_ = merge_due;
     write_idempotency_run();
@@ -462,20 +468,30 @@ void Writer::write_idempotency_run() {
   stats_.last_idempotency_run_micros = run_micros;
 }
 
-void Writer::merge_postings() {
-  // Likewise: on failure the postings stay where they are.
-  auto merge_started = std::chrono::steady_clock::now();
+void Writer::merge_postings_step() {
+  // Likewise: on failure the postings stay where they are. A merge starts with the appending
+  // table, which the step's transaction hands over: new postings go to the other one, empty
+  // since the last merge ended.
+  auto step_started = std::chrono::steady_clock::now();
+  const RecentPostings from =
+      recent_postings_.merging ? other(recent_postings_.appending) : recent_postings_.appending;
   forbid_kept_snapshots();
-  if (auto merged = merge_recent_postings(db_); !merged) {
-    fail_stop(merged.error());
+  auto remaining = merge_step(db_, from, postings_merge_step_);
+  if (!remaining) {
+    fail_stop(remaining.error());
     return;
   }
   allow_kept_snapshots();
-  oldest_recent_posting_ = tail_.next_seq;
-  const std::uint64_t merge_micros = micros_since(merge_started);
+  if (!recent_postings_.merging) {
+    recent_postings_.appending = other(from);
+    oldest_recent_posting_ = tail_.next_seq;
+  }
+  recent_postings_.merging = remaining.value();
+  const std::uint64_t step_micros = micros_since(step_started);
   std::lock_guard lock(mutex_);
-  stats_.postings_merges += 1;
-  stats_.last_postings_merge_micros = merge_micros;
+  stats_.postings_merge_steps += 1;
+  if (!remaining.value()) stats_.postings_merges += 1;
+  stats_.last_postings_merge_step_micros = step_micros;
 }
 
 void Writer::forbid_kept_snapshots() {

@@ -64,10 +64,11 @@ struct WriterStats {
   std::uint64_t idempotency_keys_in_memory = 0;
   std::uint64_t idempotency_runs = 0;
   std::uint64_t last_idempotency_run_micros = 0;
-  // Runs that moved the recent postings into the table clustered by account
-  // (merge_recent_postings); the writer takes no batch while it merges.
+  // Merges of a recent postings table into the table clustered by account, finished, and
+  // their steps (merge_step): the writer takes no batch during a step.
   std::uint64_t postings_merges = 0;
-  std::uint64_t last_postings_merge_micros = 0;
+  std::uint64_t postings_merge_steps = 0;
+  std::uint64_t last_postings_merge_step_micros = 0;
   // TRUNCATE checkpoints after a profile was corrected or erased (clear_wal_of_replaced_profiles),
   // and attempts that readers held back (tried again later).
   std::uint64_t wal_clears = 0;
@@ -102,6 +103,9 @@ struct WriterOptions {
   // once, where 65 batches of 1,000 dirtied about 1,000 leaves each (docs/performance.md,
   // "Sixth round").
   std::int64_t postings_merge_entries = postings_merge_entries_default;
+  // Postings one step of a merge moves at most; one step per gap between batches
+  // (schema/0013_postings_merged_in_steps.sql).
+  std::int64_t postings_merge_step = postings_merge_step_default;
 };
 
 class Writer {
@@ -238,11 +242,12 @@ class Writer {
                                                  const std::vector<Command>& commands);
   // The batch's signatures, stored in seq order before its checkpoint.
   Result<Ok> store_signatures();
-  // After a batch's answers: the idempotency keys' sorted run or the postings merge, when one
-  // is due; never both in one gap. Each stops the writer (fail_stop) if its disk write fails.
+  // After a batch's answers: the idempotency keys' sorted run or a step of the postings merge,
+  // when one is due; never both in one gap. Each stops the writer (fail_stop) if its disk write
+  // fails.
   void upkeep_between_batches();
   void write_idempotency_run();
-  void merge_postings();
+  void merge_postings_step();
   void fail_stop(const Error& error);
   // snapshot_epoch_ to odd (readers keep no snapshot; and, once it is odd,
   // access_tokens_generation_ moves if the transaction changed a token), or to the next even
@@ -274,7 +279,9 @@ class Writer {
   IdempotencyIndex idempotency_;
   const std::size_t idempotency_run_keys_;
   const std::int64_t postings_merge_entries_;
-  Seq oldest_recent_posting_ = 0;  // the seq of postings_recent's oldest posting, or next_seq
+  const std::int64_t postings_merge_step_;
+  RecentPostingsState recent_postings_;  // which table takes new postings; a merge under way
+  Seq oldest_recent_posting_ = 0;  // the seq of the appending table's oldest posting, or next_seq
   bool postings_merge_put_off_ = false;  // due at the last gap, behind the idempotency run
 
   mutable std::mutex mutex_;

@@ -211,7 +211,8 @@ TEST(RenderMetrics, WritesEveryFamilyForKnownNumbers) {
   writer.idempotency_runs = 8;
   writer.last_idempotency_run_micros = 125'000;
   writer.postings_merges = 3;
-  writer.last_postings_merge_micros = 250'000;
+  writer.postings_merge_steps = 40;
+  writer.last_postings_merge_step_micros = 25'000;
   writer.wal_clears = 9;
   writer.wal_clears_held_back = 2;
   writer.published_accounts = 4096;
@@ -267,12 +268,15 @@ pardner_idempotency_runs_total 8
 # HELP pardner_idempotency_last_run_seconds Time the last sorted run took, during which the writer took no batch.
 # TYPE pardner_idempotency_last_run_seconds gauge
 pardner_idempotency_last_run_seconds 0.125
-# HELP pardner_postings_merges_total Merges of the recent postings into the table clustered by account.
+# HELP pardner_postings_merges_total Merges of a recent postings table into the table clustered by account, finished.
 # TYPE pardner_postings_merges_total counter
 pardner_postings_merges_total 3
-# HELP pardner_postings_last_merge_seconds Time the last postings merge took, during which the writer took no batch.
-# TYPE pardner_postings_last_merge_seconds gauge
-pardner_postings_last_merge_seconds 0.25
+# HELP pardner_postings_merge_steps_total Steps of postings merges, one between two batches at most.
+# TYPE pardner_postings_merge_steps_total counter
+pardner_postings_merge_steps_total 40
+# HELP pardner_postings_last_merge_step_seconds Time the last step of a postings merge took, during which the writer took no batch.
+# TYPE pardner_postings_last_merge_step_seconds gauge
+pardner_postings_last_merge_step_seconds 0.025
 # HELP pardner_wal_clears_total Write-ahead logs copied and truncated after a member profile was corrected or erased, so no old copy of it stays in the file.
 # TYPE pardner_wal_clears_total counter
 pardner_wal_clears_total 9

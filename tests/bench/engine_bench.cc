@@ -201,13 +201,14 @@ int profile(const Options& options) {
     // grow: the writer takes no batch meanwhile.
     WriterStats stats = bench.writer->stats();
     std::printf(
-        "engine  %lld stored: %llu idempotency runs, the last took %.1f ms; %llu postings merges,"
-        " the last took %.1f ms\n",
+        "engine  %lld stored: %llu idempotency runs, the last took %.1f ms; %llu postings merges"
+        " in %llu steps, the last step took %.1f ms\n",
         static_cast<long long>(done + static_cast<std::int64_t>(count)),
         static_cast<unsigned long long>(stats.idempotency_runs),
         static_cast<double>(stats.last_idempotency_run_micros) / 1000.0,
         static_cast<unsigned long long>(stats.postings_merges),
-        static_cast<double>(stats.last_postings_merge_micros) / 1000.0);
+        static_cast<unsigned long long>(stats.postings_merge_steps),
+        static_cast<double>(stats.last_postings_merge_step_micros) / 1000.0);
   }
   auto commands = bench.transfers(options.profile, keys);
   long long written_before = disk_bytes_written();

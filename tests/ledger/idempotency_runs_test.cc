@@ -117,6 +117,7 @@ TEST_F(IdempotencyRuns, ALedgerFromBeforeTheRunsKeepsItsKeys) {
     // Back to schema 8 as that release left it: its key-hash index, no runs.
     auto db = Database::open(db_path(), Database::Mode::read_write);
     ASSERT_TRUE(db) << db.error().detail;
+    ASSERT_NO_FATAL_FAILURE(undo_schema_13(db.value()));
     ASSERT_NO_FATAL_FAILURE(undo_schema_12(db.value()));
     ASSERT_NO_FATAL_FAILURE(undo_schema_11(db.value()));
     ASSERT_NO_FATAL_FAILURE(undo_schema_10(db.value()));

@@ -61,11 +61,13 @@ class LedgerTest : public ::testing::Test {
     return b ? b.value().balance : 0;
   }
 
-  // Rows in "postings_recent" or "postings_merged" (schema/0011_postings_recent.sql).
+  // Rows in "postings_recent", "postings_recent_b" or "postings_merged"
+  // (schema/0011_postings_recent.sql, schema/0013_postings_merged_in_steps.sql).
   std::int64_t postings_rows(const std::string& table) {
-    Statement& query =
-        reader_->db().cached(table == "postings_recent" ? "SELECT count(*) FROM postings_recent"
-                                                        : "SELECT count(*) FROM postings_merged");
+    Statement& query = reader_->db().cached(
+        table == "postings_recent"     ? "SELECT count(*) FROM postings_recent"
+        : table == "postings_recent_b" ? "SELECT count(*) FROM postings_recent_b"
+                                       : "SELECT count(*) FROM postings_merged");
     auto row = query.step();
     EXPECT_TRUE(row && row.value());
     std::int64_t n = query.column_int(0);
@@ -77,10 +79,11 @@ class LedgerTest : public ::testing::Test {
 
   pardner::testing::TempDir dir_;
   ManualClock clock_{fixture_start};
-  // Set before start_writer() to change them. Postings are merged every few entries, so every
-  // test that reads balances, statements or listings reads some postings from each of the two
-  // tables (schema/0011_postings_recent.sql).
-  WriterOptions writer_options_{.postings_merge_entries = 5};
+  // Set before start_writer() to change them. Postings are merged every few entries, a few at
+  // a step, so every test that reads balances, statements or listings reads some postings from
+  // each of the tables, most often with a merge under way (schema/0011_postings_recent.sql,
+  // schema/0013_postings_merged_in_steps.sql).
+  WriterOptions writer_options_{.postings_merge_entries = 5, .postings_merge_step = 3};
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Reader> reader_;
   int keys_ = 0;

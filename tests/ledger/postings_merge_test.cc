@@ -1,9 +1,12 @@
-// Postings in two tables (schema/0011_postings_recent.sql): every read answers the same whether
-// an account's postings are in the recent table, in the merged one, or split between them; a
-// merge moves every recent posting and nothing else; and a ledger from before the split keeps
-// its postings when migrated.
+// Postings in recent tables and a merged one (schema/0011_postings_recent.sql,
+// schema/0013_postings_merged_in_steps.sql): every read answers the same whether an account's
+// postings are recent, merged, split between them, or halfway through a merge; a merge moves
+// every recent posting and nothing else, a bounded number at a step; and a ledger from before
+// the split keeps its postings when migrated.
 #include "ledger/postings_merge.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <sstream>
 #include <string>
 
@@ -61,14 +64,35 @@ class PostingsMerge : public LedgerTest {
     return submit(command);
   }
 
-  // Moves the recent postings on a connection of our own, between the writer's batches.
+  // Moves every recent posting on a connection of our own, between the writer's batches (its
+  // own merges are off: postings_recent stays the table it appends to).
   std::int64_t merge() {
     auto db = Database::open(db_path(), Database::Mode::read_write);
     EXPECT_TRUE(db) << db.error().detail;
     if (!db) return -1;
-    auto moved = merge_recent_postings(db.value());
+    EXPECT_TRUE(db.value().exec("BEGIN IMMEDIATE"));
+    auto moved = move_recent_postings(db.value());
     EXPECT_TRUE(moved) << moved.error().detail;
+    EXPECT_TRUE(db.value().exec("COMMIT"));
     return moved ? moved.value() : -1;
+  }
+
+  // Where a recent table's merge stands: the position before which its postings are merged.
+  std::string progress(const char* table) {
+    Statement& query = reader_->db().cached(
+        "SELECT appending, account_id, seq, idx FROM postings_merge_progress WHERE recent = ?");
+    query.bind(1, std::string_view(table));
+    EXPECT_TRUE(query.step().value());
+    std::string out = query.column_text(0) + " " + query.column_text(1) + " " +
+                      query.column_text(2) + " " + query.column_text(3);
+    query.reset();
+    return out;
+  }
+
+  void expect_intact() {
+    auto report = check_ledger_integrity(dir_.path());
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report.value().intact()) << report.value().problems.front();
   }
 
   // Everything a reader can say that comes from postings, as text: balances now, as of every
@@ -241,18 +265,140 @@ TEST_F(PostingsMerge, AReplayThatMergesRarelyEndsAsOneThatMergesOften) {
 TEST_F(PostingsMerge, TheWriterMergesOnceTheRecentPostingsSpanEnoughEntries) {
   writer_->stop();
   writer_options_.postings_merge_entries = 10;
+  writer_options_.postings_merge_step = postings_merge_step_default;
   start_writer();
   for (int i = 0; i < 9; ++i) ASSERT_TRUE(transfer(cash_, members_[0], 1));
   // The first transfer's entry is nine before the next: not yet.
   EXPECT_EQ(writer_->stats().postings_merges, 0U);
   EXPECT_EQ(postings_rows("postings_merged"), 0);
   ASSERT_TRUE(transfer(cash_, members_[0], 1));
-  // Ten now: merged after that batch was answered, before the next is taken.
+  // Ten now: merged in one step after that batch was answered, before the next is taken, which
+  // goes to the other table.
   ASSERT_TRUE(transfer(cash_, members_[0], 1));
   EXPECT_EQ(writer_->stats().postings_merges, 1U);
+  EXPECT_EQ(writer_->stats().postings_merge_steps, 1U);
   EXPECT_EQ(postings_rows("postings_merged"), 20);
-  EXPECT_EQ(postings_rows("postings_recent"), 2);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
+  EXPECT_EQ(postings_rows("postings_recent_b"), 2);
   EXPECT_EQ(balance(members_[0]), 11);
+}
+
+// A step moves at most its share of postings, in the merged table's order, and leaves every
+// read as it was; postings leave the recent table only with the last step, which puts its
+// progress back at the start. The other table takes new postings from the first step on.
+TEST_F(PostingsMerge, EveryReadIsTheSameAfterEveryStepOfAMerge) {
+  ASSERT_NO_FATAL_FAILURE(write_activity(2));
+  const std::int64_t written = postings_rows("postings_recent");
+  const std::string before = every_read();
+  writer_->stop();
+  auto db = Database::open(db_path(), Database::Mode::read_write);
+  ASSERT_TRUE(db) << db.error().detail;
+  std::int64_t steps = 0;
+  for (bool remaining = true; remaining;) {
+    auto stepped = merge_step(db.value(), RecentPostings::a, 7);
+    ASSERT_TRUE(stepped) << stepped.error().detail;
+    remaining = stepped.value();
+    ++steps;
+    SCOPED_TRACE("after step " + std::to_string(steps));
+    EXPECT_EQ(every_read(), before);
+    EXPECT_EQ(progress("postings_recent_b"), "1 " + std::to_string(INT64_MIN) + " " +
+                                                 std::to_string(INT64_MIN) + " " +
+                                                 std::to_string(INT64_MIN));
+    if (remaining) {
+      EXPECT_EQ(postings_rows("postings_merged"), 7 * steps);
+      EXPECT_EQ(postings_rows("postings_recent"), written);
+    }
+  }
+  EXPECT_EQ(steps, (written + 6) / 7);
+  EXPECT_EQ(postings_rows("postings_merged"), written);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
+  EXPECT_EQ(progress("postings_recent"), "0 " + std::to_string(INT64_MIN) + " " +
+                                             std::to_string(INT64_MIN) + " " +
+                                             std::to_string(INT64_MIN));
+  start_writer();
+  ASSERT_TRUE(transfer(cash_, members_[0], 5));
+  EXPECT_EQ(postings_rows("postings_recent_b"), 2);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
+  ASSERT_NO_FATAL_FAILURE(expect_intact());
+}
+
+// The writer's own merge: one step between two batches, the ledger whole as a replay of the log
+// has it at every step.
+TEST_F(PostingsMerge, TheWriterTakesOneStepBetweenTwoBatches) {
+  writer_->stop();
+  writer_options_.postings_merge_entries = 10;
+  writer_options_.postings_merge_step = 6;
+  start_writer();
+  for (std::size_t i = 0; i < 10; ++i) ASSERT_TRUE(transfer(cash_, members_[i % 3], 1));
+  // 20 postings due after the tenth batch: steps of 6, 6, 6 and 2 after it and the next three.
+  for (std::int64_t i = 1; i <= 4; ++i) {
+    ASSERT_TRUE(transfer(cash_, members_[0], 1));
+    // The step after the batch before this one is done; this one's may be under way.
+    const std::int64_t merged = postings_rows("postings_merged");
+    EXPECT_GE(merged, std::min<std::int64_t>(6 * i, 20)) << i;
+    EXPECT_LE(merged, std::min<std::int64_t>(6 * (i + 1), 20)) << i;
+    EXPECT_TRUE(merged % 6 == 0 || merged == 20) << merged;
+    ASSERT_NO_FATAL_FAILURE(expect_intact());
+  }
+  EXPECT_EQ(writer_->stats().postings_merges, 1U);
+  EXPECT_EQ(writer_->stats().postings_merge_steps, 4U);
+  EXPECT_EQ(postings_rows("postings_merged"), 20);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
+  EXPECT_EQ(postings_rows("postings_recent_b"), 8);
+  EXPECT_EQ(balance(members_[0]), 8);
+}
+
+// A writer stopped halfway through a merge (or killed: each step is its own transaction) goes
+// on from the step it had reached, and appends to the table it appended to.
+TEST_F(PostingsMerge, AWriterStartedHalfwayThroughAMergeGoesOnFromThere) {
+  writer_->stop();
+  writer_options_.postings_merge_entries = 10;
+  writer_options_.postings_merge_step = 6;
+  start_writer();
+  for (std::size_t i = 0; i < 11; ++i) ASSERT_TRUE(transfer(cash_, members_[i % 3], 1));
+  writer_->stop();
+  const std::int64_t merged = postings_rows("postings_merged");
+  ASSERT_GE(merged, 6);
+  ASSERT_LT(merged, 20);
+  const std::string before = every_read();
+  start_writer();
+  EXPECT_EQ(every_read(), before);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(transfer(cash_, members_[0], 1));
+  EXPECT_EQ(postings_rows("postings_merged"), 20);
+  EXPECT_EQ(postings_rows("postings_recent"), 0);
+  EXPECT_EQ(postings_rows("postings_recent_b"), 10);
+  ASSERT_NO_FATAL_FAILURE(expect_intact());
+}
+
+// The progress row decides what the view shows of a table halfway merged: moved back to the
+// start, the merged postings show twice; moved past the end, the rest not at all. Either is a
+// difference from the replay.
+TEST_F(PostingsMerge, AMergeProgressMovedIsADifferenceFromTheReplay) {
+  ASSERT_NO_FATAL_FAILURE(write_activity(1));
+  writer_->stop();
+  auto db = Database::open(db_path(), Database::Mode::read_write);
+  ASSERT_TRUE(db) << db.error().detail;
+  ASSERT_TRUE(merge_step(db.value(), RecentPostings::a, 5).value());
+  ASSERT_NO_FATAL_FAILURE(expect_intact());
+  const std::string reached = progress("postings_recent");
+  for (std::int64_t moved_to : {INT64_MIN, INT64_MAX}) {
+    SCOPED_TRACE(moved_to);
+    const std::string set =
+        "UPDATE postings_merge_progress SET account_id = " + std::to_string(moved_to) +
+        " WHERE recent = 'postings_recent'";
+    ASSERT_TRUE(db.value().exec("BEGIN IMMEDIATE; " + set + "; COMMIT"));
+    auto report = check_ledger_integrity(dir_.path());
+    ASSERT_TRUE(report);
+    ASSERT_FALSE(report.value().intact());
+    EXPECT_TRUE(std::any_of(
+        report.value().problems.begin(), report.value().problems.end(),
+        [](const std::string& p) { return p.find("derived: postings") != std::string::npos; }))
+        << report.value().problems.front();
+  }
+  const std::string account = reached.substr(2, reached.find(' ', 2) - 2);
+  ASSERT_TRUE(db.value().exec("UPDATE postings_merge_progress SET account_id = " + account +
+                              " WHERE recent = 'postings_recent'"));
+  ASSERT_NO_FATAL_FAILURE(expect_intact());
 }
 
 TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {
@@ -265,6 +411,7 @@ TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {
     // Back to schema 10 as that release left it: one postings table, clustered by account.
     auto db = Database::open(db_path(), Database::Mode::read_write);
     ASSERT_TRUE(db) << db.error().detail;
+    ASSERT_NO_FATAL_FAILURE(undo_schema_13(db.value()));
     ASSERT_NO_FATAL_FAILURE(undo_schema_12(db.value()));
     ASSERT_NO_FATAL_FAILURE(undo_schema_11(db.value()));
     auto migrated = migrate(db.value());

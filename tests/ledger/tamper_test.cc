@@ -159,6 +159,17 @@ class Tamper : public LedgerTest {
     ASSERT_TRUE(db.value().exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   }
 
+  // Rows of `from`, a table and any WHERE clause, on a connection of its own.
+  std::int64_t count_rows(const std::string& from) {
+    auto db = Database::open(db_path(), Database::Mode::read_only);
+    EXPECT_TRUE(db);
+    if (!db) return -1;
+    auto query = db.value().prepare("SELECT count(*) FROM " + from);
+    EXPECT_TRUE(query) << from;
+    if (!query || !query.value().step().value()) return -1;
+    return query.value().column_int(0);
+  }
+
   IntegrityReport check(const IntegrityOptions& options = {}) {
     auto report = check_ledger_integrity(dir_.path(), options);
     EXPECT_TRUE(report) << report.error().detail;
@@ -199,26 +210,44 @@ TEST_F(Tamper, ADroppedTriggerIsNamedByTheSchemaCheck) {
   EXPECT_TRUE(names(report, "schema: later checks skipped")) << problems(report);
 }
 
-// Either of the two postings tables (schema/0011_postings_recent.sql): the replay compares the
-// view of both.
+// Any of the postings tables (schema/0011_postings_recent.sql,
+// schema/0013_postings_merged_in_steps.sql): the replay compares the view of all three, which
+// shows a recent table's postings from where its merge has reached. Each edit is undone before
+// the next table's.
 TEST_F(Tamper, AChangedPostingIsADifferenceFromTheReplay) {
-  for (const char* table : {"postings_recent", "postings_merged"}) {
+  int edited = 0;
+  for (std::string table : {"postings_recent", "postings_recent_b", "postings_merged"}) {
     SCOPED_TRACE(table);
-    edit(std::string("UPDATE ") + table +
-         " SET amount_minor = amount_minor + 1 WHERE amount_minor > 0"
-         " AND seq = (SELECT max(seq) FROM " +
-         table + ")");
+    const std::string shown = table == "postings_merged"
+                                  ? "1"
+                                  : "(account_id, seq, idx) >= (SELECT account_id, seq, idx FROM"
+                                    " postings_merge_progress WHERE recent = '" +
+                                        table + "')";
+    const std::string newest = "(seq, idx) = (SELECT seq, idx FROM " + table + " WHERE " + shown +
+                               " ORDER BY seq DESC, idx DESC LIMIT 1)";
+    if (count_rows(table + " WHERE " + shown) == 0) continue;  // a table merged or not used yet
+    edit("UPDATE " + table + " SET amount_minor = amount_minor * 2 WHERE " + newest);
     auto report = check();
     ASSERT_FALSE(report.intact());
     EXPECT_TRUE(names(report, "derived: postings")) << problems(report);
+    edit("UPDATE " + table + " SET amount_minor = amount_minor / 2 WHERE " + newest);
+    ASSERT_TRUE(check().intact());
+    ++edited;
   }
+  // The merged table and the one taking new postings hold postings the view shows, always.
+  EXPECT_GE(edited, 2);
 }
 
-// A merge that copied a posting without removing it from the recent table would count it twice.
+// A merge that copied a posting without it leaving the view of its recent table would count it
+// twice.
 TEST_F(Tamper, APostingInBothTablesIsADifferenceFromTheReplay) {
-  edit(
-      "INSERT INTO postings_merged SELECT * FROM postings_recent"
-      " WHERE seq = (SELECT min(seq) FROM postings_recent)");
+  const std::string appending =
+      count_rows("postings_merge_progress WHERE recent = 'postings_recent' AND appending = 1") == 1
+          ? "postings_recent"
+          : "postings_recent_b";
+  ASSERT_GT(count_rows(appending), 0);
+  edit("INSERT INTO postings_merged SELECT * FROM " + appending + " WHERE (seq, idx) = (SELECT" +
+       " seq, idx FROM " + appending + " ORDER BY seq, idx LIMIT 1)");
   auto report = check();
   EXPECT_TRUE(names(report, "derived: postings")) << problems(report);
 }

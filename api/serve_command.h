@@ -28,6 +28,7 @@ struct ServeCommand {
   // The writer's batching of its two derived stores (ledger::WriterOptions); 0: the defaults.
   // Small values make ops/crashtest kill the server inside and around them.
   std::size_t idempotency_run_keys = 0;
+  std::size_t idempotency_run_step = 0;
   std::int64_t postings_merge_entries = 0;
   std::int64_t postings_merge_step = 0;
 };

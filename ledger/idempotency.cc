@@ -3,6 +3,7 @@
 // kept, and why in sorted runs: schema/0009_idempotency_runs.sql and docs/ledger.md.
 #include "ledger/idempotency.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "ledger/state.h"
@@ -49,27 +50,56 @@ Result<IdempotencyIndex> IdempotencyIndex::load(Database& db) {
   return index;
 }
 
-Result<Ok> IdempotencyIndex::write_run(Database& db) {
-  // Only the writer inserts rows, and it is between batches: every row is committed.
-  auto next = next_id(db, "SELECT max(id) FROM idempotency");
-  if (!next) return next.error();
-  const std::int64_t through = next.value() - 1;
-  if (through <= through_id_) {
-    recent_.clear();  // only ids of rolled-back rows were left
-    return Ok{};
+namespace {
+
+// Where hash range `range` of `ranges` starts: the 64-bit hashes split into equal ranges, so a
+// run's keys, evenly spread, are split about evenly too. The first starts at the smallest hash.
+std::int64_t hash_range_start(std::uint64_t range, std::uint64_t ranges) {
+  const std::uint64_t offset = range * (UINT64_MAX / ranges);           // from the smallest hash
+  return static_cast<std::int64_t>(offset - (std::uint64_t{1} << 63));  // modulo 2^64
+}
+
+}  // namespace
+
+Result<bool> IdempotencyIndex::write_run_step(Database& db, std::size_t max_keys) {
+  if (!run_) {
+    // Only the writer inserts rows, and it is between batches: every row up to `through` is
+    // committed, and the step's range stays fixed while later rows join the map.
+    auto next = next_id(db, "SELECT max(id) FROM idempotency");
+    if (!next) return next.error();
+    const std::int64_t through = next.value() - 1;
+    if (through <= through_id_) {
+      recent_.clear();  // only ids of rolled-back rows were left
+      return false;
+    }
+    const std::uint64_t keys = static_cast<std::uint64_t>(through - through_id_);
+    run_ = RunUnderWay{.through = through,
+                       .ranges = std::max<std::uint64_t>(1, (keys + max_keys - 1) / max_keys)};
   }
+  RunUnderWay& run = *run_;
+  const bool last = run.next_range + 1 == run.ranges;
   if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return begun.error();
-  auto added = db.cached(
-                     "INSERT INTO idempotency_keys (key_hash, id) SELECT key_hash, id"
-                     " FROM idempotency WHERE id > ?1 AND id <= ?2 ORDER BY key_hash, id")
-                   .bind(1, through_id_)
-                   .bind(2, through)
-                   .run();
-  std::int64_t keys = db.changes();
-  if (added) {
-    added = db.cached("INSERT INTO idempotency_runs (through_id, keys) VALUES (?, ?)")
-                .bind(1, through)
-                .bind(2, keys)
+  // In hash order within the range, so each leaf of the key table it reaches is dirtied once.
+  // A row a step of an interrupted run added already is passed over.
+  Statement& add = db.cached(
+      "INSERT INTO idempotency_keys (key_hash, id) SELECT key_hash, id FROM idempotency"
+      " WHERE id > ?1 AND id <= ?2 AND key_hash >= ?3 AND (?4 IS NULL OR key_hash < ?4)"
+      " ORDER BY key_hash, id ON CONFLICT (key_hash, id) DO NOTHING");
+  add.bind(1, through_id_)
+      .bind(2, run.through)
+      .bind(3, hash_range_start(run.next_range, run.ranges));
+  if (last) {
+    add.bind(4, std::optional<std::int64_t>{});
+  } else {
+    add.bind(4, hash_range_start(run.next_range + 1, run.ranges));
+  }
+  auto added = add.run();
+  if (added && last) {
+    added = db.cached(
+                  "INSERT INTO idempotency_runs (through_id, keys)"
+                  " SELECT ?1, count(*) FROM idempotency WHERE id > ?2 AND id <= ?1")
+                .bind(1, run.through)
+                .bind(2, through_id_)
                 .run();
   }
   if (added) added = db.exec("COMMIT");
@@ -77,9 +107,15 @@ Result<Ok> IdempotencyIndex::write_run(Database& db) {
     (void)db.exec("ROLLBACK");
     return added.error();
   }
-  recent_.clear();
-  through_id_ = through;
-  return Ok{};
+  if (!last) {
+    run.next_range += 1;
+    return true;
+  }
+  // Keys of rows above the run, inserted while it went on, stay for the next one.
+  std::erase_if(recent_, [&](const auto& key) { return key.second <= run.through; });
+  through_id_ = run.through;
+  run_.reset();
+  return false;
 }
 
 namespace {

@@ -40,10 +40,15 @@ class IdempotencyIndex {
 
   // Keys inserted since the newest run (a few may belong to rows since rolled back).
   std::size_t keys_since_run() const { return recent_.size(); }
-  // Adds every row above the newest run to idempotency_keys, sorted by hash, and records the
-  // run, in one transaction of its own: call it with no transaction open. On failure nothing
-  // is added and the map is kept.
-  Result<Ok> write_run(Database& db);
+  // One step of a run: adds the rows above the newest run, as they stood when the run began,
+  // to idempotency_keys, sorted by hash, one range of hashes holding about `max_keys` of them
+  // at a step, each in a transaction of its own (call it with no transaction open); the last
+  // step records the run. Returns whether steps remain. On failure the step added nothing and
+  // the map is kept. Until the last step, keys are both in the map and in the table, which a
+  // lookup reads both of; a writer restarted halfway starts the run over, its first steps adding
+  // again only what they had not.
+  Result<bool> write_run_step(Database& db, std::size_t max_keys);
+  bool run_under_way() const { return run_.has_value(); }
 
  private:
   friend Result<std::optional<Result<Applied>>> settle_idempotency_key(
@@ -55,6 +60,12 @@ class IdempotencyIndex {
 
   std::unordered_multimap<std::int64_t, std::int64_t> recent_;  // key hash -> idempotency id
   std::int64_t through_id_ = 0;  // the newest run's: rows above it are in recent_
+  struct RunUnderWay {
+    std::int64_t through = 0;  // the newest row when the run began: it adds those up to it
+    std::uint64_t ranges = 1;  // ranges of hashes, one a step
+    std::uint64_t next_range = 0;
+  };
+  std::optional<RunUnderWay> run_;
 };
 
 // What was decided the first time a key was seen, if it was seen.

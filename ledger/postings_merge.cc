@@ -32,25 +32,40 @@ struct RecentTableSql {
   const char* copy_rest;   // into postings_merged: from (?1, ?2, ?3) on
   const char* has_any;     // whether it holds a posting
   const char* delete_trigger;
+  const char* unlike_copies;  // how many before its progress postings_merged lacks alike
+  const char* off_start;      // 1 if it stands past the start while appending or empty
 };
 
-#define PARDNER_RECENT_TABLE_SQL(table)                                             \
-  RecentTableSql {                                                                  \
-    table, "SELECT seq FROM " table " ORDER BY seq, idx LIMIT 1",                   \
-        "SELECT account_id, seq, idx FROM " table                                   \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                             \
-        " ORDER BY account_id, seq, idx LIMIT 1 OFFSET ?4",                         \
-        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                     \
-        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                          \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                             \
-        " AND (account_id, seq, idx) < (?4, ?5, ?6) ORDER BY account_id, seq, idx", \
-        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                     \
-        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                          \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                             \
-        " ORDER BY account_id, seq, idx",                                           \
-        "SELECT 1 FROM " table " LIMIT 1",                                          \
-        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" table   \
-        "_refuse_delete' AND tbl_name = '" table "'"                                \
+#define PARDNER_RECENT_TABLE_SQL(table)                                                      \
+  RecentTableSql {                                                                           \
+    table, "SELECT seq FROM " table " ORDER BY seq, idx LIMIT 1",                            \
+        "SELECT account_id, seq, idx FROM " table                                            \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                      \
+        " ORDER BY account_id, seq, idx LIMIT 1 OFFSET ?4",                                  \
+        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                              \
+        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                   \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                      \
+        " AND (account_id, seq, idx) < (?4, ?5, ?6) ORDER BY account_id, seq, idx",          \
+        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                              \
+        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                   \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                      \
+        " ORDER BY account_id, seq, idx",                                                    \
+        "SELECT 1 FROM " table " LIMIT 1",                                                   \
+        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" table            \
+        "_refuse_delete' AND tbl_name = '" table "'",                                        \
+        "SELECT count(*) FROM " table                                                        \
+        " r WHERE (r.account_id, r.seq, r.idx) < (SELECT"                                    \
+        " account_id, seq, idx FROM postings_merge_progress WHERE recent = '" table          \
+        "')"                                                                                 \
+        " AND NOT EXISTS (SELECT 1 FROM postings_merged m WHERE m.account_id ="              \
+        " r.account_id AND m.seq = r.seq AND m.idx = r.idx AND m.transaction_id ="           \
+        " r.transaction_id AND m.amount_minor = r.amount_minor AND m.phase = r.phase"        \
+        " AND m.value_date = r.value_date AND m.debits_after IS r.debits_after"              \
+        " AND m.credits_after IS r.credits_after)",                                          \
+        "SELECT count(*) FROM postings_merge_progress WHERE recent = '" table                \
+        "'"                                                                                  \
+        " AND (account_id, seq, idx) != (-9223372036854775808, -9223372036854775808,"        \
+        " -9223372036854775808) AND (appending = 1 OR NOT EXISTS (SELECT 1 FROM " table "))" \
   }
 
 constexpr RecentTableSql recent_a_sql = PARDNER_RECENT_TABLE_SQL("postings_recent");
@@ -208,6 +223,46 @@ Result<RecentPostingsState> recent_postings_state(Database& db) {
   if (!merging) return merging.error();
   state.merging = merging.value();
   return state;
+}
+
+namespace {
+
+Result<std::int64_t> count_of(Database& db, const char* sql) {
+  Statement& query = db.cached(sql);
+  auto row = query.step();
+  if (!row) return row.error();
+  const std::int64_t count = row.value() ? query.column_int(0) : 0;
+  query.reset();
+  return count;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> merge_progress_problems(Database& db) {
+  std::vector<std::string> problems;
+  auto appending = count_of(db, "SELECT count(*) FROM postings_merge_progress WHERE appending = 1");
+  if (!appending) return appending.error();
+  if (appending.value() != 1) {
+    problems.push_back("postings_merge_progress marks " + std::to_string(appending.value()) +
+                       " tables appending, not one");
+  }
+  for (RecentPostings table : {RecentPostings::a, RecentPostings::b}) {
+    const std::string name = table_name(table);
+    auto unlike = count_of(db, sql_of(table).unlike_copies);
+    if (!unlike) return unlike.error();
+    if (unlike.value() > 0) {
+      problems.push_back(name + ": " + std::to_string(unlike.value()) +
+                         " postings its merge has moved differ from their copies in"
+                         " postings_merged");
+    }
+    auto off_start = count_of(db, sql_of(table).off_start);
+    if (!off_start) return off_start.error();
+    if (off_start.value() > 0) {
+      problems.push_back(name + ": its merge progress is past the start while it " +
+                         "takes new postings or holds none");
+    }
+  }
+  return problems;
 }
 
 Result<Seq> oldest_recent_posting_seq(Database& db, RecentPostings table, Seq next_seq) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "ledger/error.h"
 #include "ledger/sqlite.h"
@@ -31,6 +33,13 @@ struct RecentPostingsState {
   bool merging = false;  // the other table holds postings a merge has yet to move
 };
 Result<RecentPostingsState> recent_postings_state(Database& db);
+
+// What is wrong with postings_merge_progress and what it hides, in words; none in a sound
+// ledger. One table is marked appending; a table appending or empty stands at the start; and
+// every posting a merge has moved, which no reader sees in its recent table any more, is still
+// identical to its copy in postings_merged, so the integrity check finds a change to one the
+// last step will drop as any other.
+Result<std::vector<std::string>> merge_progress_problems(Database& db);
 
 // The seq of the oldest posting in `table`, or `next_seq` when it holds none: the writer
 // starts a merge once the appending table's postings span enough entries.

@@ -2,6 +2,7 @@
 // the writer uses, then compares the derived tables row by row.
 #include "ledger/rebuild.h"
 
+#include "ledger/postings_merge.h"
 #include "ledger/replay.h"
 #include "ledger/sqlite.h"
 
@@ -100,6 +101,10 @@ Result<std::vector<std::string>> derived_table_differences(Database& stored, Dat
       return done.error();
     }
   }
+  // What the view `postings` leaves out, and why (ledger/postings_merge.h).
+  auto progress = merge_progress_problems(stored);
+  if (!progress) return progress.error();
+  differences.insert(differences.end(), progress.value().begin(), progress.value().end());
   return differences;
 }
 

@@ -138,6 +138,7 @@ Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogT
               options.signer_threads),
       idempotency_(std::move(idempotency)),
       idempotency_run_keys_(options.idempotency_run_keys),
+      idempotency_run_step_(options.idempotency_run_step),
       postings_merge_entries_(options.postings_merge_entries),
       postings_merge_step_(options.postings_merge_step) {
   stats_.entries = static_cast<std::uint64_t>(tail.next_seq);
@@ -439,7 +440,8 @@ void Writer::upkeep_between_batches() {
   // they are: one key per entry, both every 65,536) would be one pause as long as both. One per
   // gap makes them two shorter pauses a batch apart; one put off goes first next time, so
   // neither waits behind the other for ever.
-  const bool run_due = idempotency_.keys_since_run() >= idempotency_run_keys_;
+  const bool run_due =
+      idempotency_.run_under_way() || idempotency_.keys_since_run() >= idempotency_run_keys_;
   const bool merge_due = recent_postings_.merging ||
                          tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_;
   if (merge_due && (!run_due || postings_merge_put_off_)) {
@@ -447,25 +449,27 @@ void Writer::upkeep_between_batches() {
     merge_postings_step();
   } else if (run_due) {
     postings_merge_put_off_ = merge_due;
-    write_idempotency_run();
+    write_idempotency_run_step();
   }
 }
 
-void Writer::write_idempotency_run() {
+void Writer::write_idempotency_run_step() {
   // In a transaction of its own: a failure here loses nothing (the keys are still in memory
   // and in their rows), but the disk is failing.
-  auto run_started = std::chrono::steady_clock::now();
+  auto step_started = std::chrono::steady_clock::now();
   forbid_kept_snapshots();
-  if (auto written = idempotency_.write_run(db_); !written) {
-    fail_stop(written.error());
+  auto remaining = idempotency_.write_run_step(db_, idempotency_run_step_);
+  if (!remaining) {
+    fail_stop(remaining.error());
     return;
   }
   allow_kept_snapshots();
-  const std::uint64_t run_micros = micros_since(run_started);
+  const std::uint64_t step_micros = micros_since(step_started);
   std::lock_guard lock(mutex_);
-  stats_.idempotency_keys_in_memory = 0;
-  stats_.idempotency_runs += 1;
-  stats_.last_idempotency_run_micros = run_micros;
+  stats_.idempotency_keys_in_memory = idempotency_.keys_since_run();
+  stats_.idempotency_run_steps += 1;
+  if (!remaining.value()) stats_.idempotency_runs += 1;
+  stats_.last_idempotency_run_step_micros = step_micros;
 }
 
 void Writer::merge_postings_step() {

@@ -63,7 +63,8 @@ struct WriterStats {
   // (IdempotencyIndex): the writer takes no batch while it writes a run.
   std::uint64_t idempotency_keys_in_memory = 0;
   std::uint64_t idempotency_runs = 0;
-  std::uint64_t last_idempotency_run_micros = 0;
+  std::uint64_t idempotency_run_steps = 0;  // a run's steps: the writer takes no batch during one
+  std::uint64_t last_idempotency_run_step_micros = 0;
   // Merges of a recent postings table into the table clustered by account, finished, and
   // their steps (merge_step): the writer takes no batch during a step.
   std::uint64_t postings_merges = 0;
@@ -97,6 +98,9 @@ struct WriterOptions {
   // of memory, and each leaf of a million-key table is then dirtied about once per 65 batches
   // of 1,000 instead of once per batch (docs/performance.md, "Fourth round").
   std::size_t idempotency_run_keys = 65'536;
+  // Keys one step of a run adds at most, about: one range of key hashes a step, one step per gap
+  // between batches, so the pause does not grow with the key table (docs/performance.md).
+  std::size_t idempotency_run_step = 8'192;
   // Entries the recent postings span before the writer merges them into the table clustered by
   // account, between batches (schema/0011_postings_recent.sql). With 10,000 accounts and
   // 1,000,000 transfers stored, a run of 65,536 entries dirties each leaf of that table about
@@ -246,7 +250,7 @@ class Writer {
   // when one is due; never both in one gap. Each stops the writer (fail_stop) if its disk write
   // fails.
   void upkeep_between_batches();
-  void write_idempotency_run();
+  void write_idempotency_run_step();
   void merge_postings_step();
   void fail_stop(const Error& error);
   // snapshot_epoch_ to odd (readers keep no snapshot; and, once it is odd,
@@ -278,6 +282,7 @@ class Writer {
   bool refused_after_writing_ = false;  // see Undo::batch_rerun
   IdempotencyIndex idempotency_;
   const std::size_t idempotency_run_keys_;
+  const std::size_t idempotency_run_step_;
   const std::int64_t postings_merge_entries_;
   const std::int64_t postings_merge_step_;
   RecentPostingsState recent_postings_;  // which table takes new postings; a merge under way

@@ -45,9 +45,10 @@ MISSING_ACCOUNT = 10_000_000  # an id no account has: a deterministic refusal (4
 # The writer stores idempotency keys in sorted runs and merges recent postings into the table
 # clustered by account, each between batches and each in a transaction of its own. Far smaller
 # than the defaults (65,536), so that the kills land inside and around them many times a cycle;
-# a merge of 24 entries' postings in steps of 5 postings spans several gaps between batches, so
-# kills land between its steps too.
+# a run of 24 keys in steps of about 5 and a merge of 24 entries' postings in steps of 5 each
+# span several gaps between batches, so kills land between their steps too.
 IDEMPOTENCY_RUN_KEYS = 24
+IDEMPOTENCY_RUN_STEP = 5
 POSTINGS_MERGE_ENTRIES = 24
 POSTINGS_MERGE_STEP = 5
 
@@ -469,6 +470,7 @@ class Server:
                 [self.pardner, "serve", "--data", os.path.join(self.work, "var"),
                  "--listen", "127.0.0.1:0",
                  "--idempotency-run-keys", str(IDEMPOTENCY_RUN_KEYS),
+                 "--idempotency-run-step", str(IDEMPOTENCY_RUN_STEP),
                  "--postings-merge-entries", str(POSTINGS_MERGE_ENTRIES),
                  "--postings-merge-step", str(POSTINGS_MERGE_STEP)],
                 stdout=stdout, stderr=err)

@@ -201,11 +201,12 @@ int profile(const Options& options) {
     // grow: the writer takes no batch meanwhile.
     WriterStats stats = bench.writer->stats();
     std::printf(
-        "engine  %lld stored: %llu idempotency runs, the last took %.1f ms; %llu postings merges"
-        " in %llu steps, the last step took %.1f ms\n",
+        "engine  %lld stored: %llu idempotency runs in %llu steps, the last step took %.1f ms;"
+        " %llu postings merges in %llu steps, the last step took %.1f ms\n",
         static_cast<long long>(done + static_cast<std::int64_t>(count)),
         static_cast<unsigned long long>(stats.idempotency_runs),
-        static_cast<double>(stats.last_idempotency_run_micros) / 1000.0,
+        static_cast<unsigned long long>(stats.idempotency_run_steps),
+        static_cast<double>(stats.last_idempotency_run_step_micros) / 1000.0,
         static_cast<unsigned long long>(stats.postings_merges),
         static_cast<unsigned long long>(stats.postings_merge_steps),
         static_cast<double>(stats.last_postings_merge_step_micros) / 1000.0);

@@ -91,6 +91,58 @@ TEST_F(IdempotencyRuns, ARestartedWriterFindsTheKeysAboveTheNewestRun) {
   pay("pay-6", 16);  // and a new key is new
 }
 
+// A run in steps, one range of key hashes a step and one step between two batches: every key
+// is found at every step (halfway, its hash is both in memory and in the table), keys paid
+// while the run goes on wait for the next one, and the run ends with each key in the table once.
+TEST_F(IdempotencyRuns, ARunInStepsFindsEveryKeyAtEveryStep) {
+  writer_->stop();
+  writer_options_.idempotency_run_keys = 12;
+  writer_options_.idempotency_run_step = 4;  // twelve keys: three ranges of hashes
+  start_writer();
+  for (int i = 0; i < 12; ++i) pay("pay-" + std::to_string(i), 10 + i);
+  // The run's three steps follow the twelfth payment, the next and the first of the checks'
+  // batches: every key is looked up halfway through it.
+  for (int i = 12; i < 15; ++i) {
+    pay("pay-" + std::to_string(i), 10 + i);
+    ASSERT_NO_FATAL_FAILURE(expect_all_remembered());
+  }
+  pay("pay-15", 25);
+  EXPECT_EQ(writer_->stats().idempotency_runs, 1U);
+  EXPECT_EQ(writer_->stats().idempotency_run_steps, 3U);
+  EXPECT_EQ(count("SELECT count(*) FROM idempotency_runs"), 1);
+  EXPECT_EQ(count("SELECT keys FROM idempotency_runs"), 12);
+  EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys"), 12);
+  EXPECT_EQ(count("SELECT max(through_id) FROM idempotency_runs"),
+            count("SELECT id FROM idempotency WHERE key = 'pay-11'"));
+  // The expect_all_remembered() calls paid nothing new: pay-12 to pay-15 wait in memory.
+  EXPECT_EQ(writer_->stats().idempotency_keys_in_memory, 4U);
+  expect_all_remembered();
+}
+
+// A writer stopped halfway through a run (or killed: each step is its own transaction) starts
+// it over from the rows above the newest recorded run; the keys its first steps added are not
+// added twice.
+TEST_F(IdempotencyRuns, ARunStartedOverAddsEachKeyOnce) {
+  writer_->stop();
+  writer_options_.idempotency_run_keys = 12;
+  writer_options_.idempotency_run_step = 4;
+  start_writer();
+  for (int i = 0; i < 13; ++i) pay("pay-" + std::to_string(i), 10 + i);
+  writer_->stop();
+  const std::int64_t added = count("SELECT count(*) FROM idempotency_keys");
+  ASSERT_GE(added, 1);  // the first step, after the twelfth batch
+  ASSERT_EQ(count("SELECT count(*) FROM idempotency_runs"), 0);
+  start_writer();
+  expect_all_remembered();
+  for (int i = 13; i < 16; ++i) pay("pay-" + std::to_string(i), 10 + i);
+  EXPECT_EQ(count("SELECT count(*) FROM idempotency_runs"), 1);
+  // The run started over took in every row there was when it began again: more than twelve.
+  EXPECT_EQ(count("SELECT count(*) FROM idempotency_keys"),
+            count("SELECT keys FROM idempotency_runs"));
+  EXPECT_GE(count("SELECT keys FROM idempotency_runs"), 13);
+  expect_all_remembered();
+}
+
 TEST_F(IdempotencyRuns, KeysOfARolledBackGroupAreFoundNowhere) {
   // The group's first command writes its key's row, the second is refused: both roll back, and
   // the next insert takes the row id the first key had held.

@@ -399,6 +399,42 @@ TEST_F(PostingsMerge, AMergeProgressMovedIsADifferenceFromTheReplay) {
   ASSERT_TRUE(db.value().exec("UPDATE postings_merge_progress SET account_id = " + account +
                               " WHERE recent = 'postings_recent'"));
   ASSERT_NO_FATAL_FAILURE(expect_intact());
+  // The table taking new postings stands at the start, even moved where it hides nothing yet.
+  ASSERT_TRUE(db.value().exec(
+      "UPDATE postings_merge_progress SET account_id = " + std::to_string(INT64_MIN + 1) +
+      " WHERE recent = 'postings_recent_b'"));
+  auto report = check_ledger_integrity(dir_.path());
+  ASSERT_TRUE(report);
+  ASSERT_FALSE(report.value().intact());
+  EXPECT_EQ(report.value().problems.front(),
+            "derived: postings_recent_b: its merge progress is past the start while it takes new"
+            " postings or holds none");
+}
+
+// What a merge has moved stays in its recent table, out of the view, until the last step
+// empties the table: the check holds those rows to their copies all the same.
+TEST_F(PostingsMerge, AChangedPostingAMergeHasMovedIsNamed) {
+  ASSERT_NO_FATAL_FAILURE(write_activity(1));
+  writer_->stop();
+  auto db = Database::open(db_path(), Database::Mode::read_write);
+  ASSERT_TRUE(db) << db.error().detail;
+  ASSERT_TRUE(merge_step(db.value(), RecentPostings::a, 5).value());
+  auto trigger = db.value().prepare(
+      "SELECT sql FROM sqlite_schema WHERE name = 'postings_recent_refuse_update'");
+  ASSERT_TRUE(trigger && trigger.value().step().value());
+  const std::string refuse_update = trigger.value().column_text(0);
+  trigger.value().reset();
+  ASSERT_TRUE(db.value().exec(
+      "BEGIN IMMEDIATE; DROP TRIGGER postings_recent_refuse_update;"
+      " UPDATE postings_recent SET amount_minor = amount_minor * 2 WHERE (seq, idx) ="
+      " (SELECT seq, idx FROM postings_recent ORDER BY account_id, seq, idx LIMIT 1);" +
+      refuse_update + "; COMMIT"));
+  auto report = check_ledger_integrity(dir_.path());
+  ASSERT_TRUE(report);
+  ASSERT_FALSE(report.value().intact());
+  EXPECT_EQ(report.value().problems.front(),
+            "derived: postings_recent: 1 postings its merge has moved differ from their copies"
+            " in postings_merged");
 }
 
 TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {

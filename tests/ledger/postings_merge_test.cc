@@ -89,6 +89,14 @@ class PostingsMerge : public LedgerTest {
     return out;
   }
 
+  // The writer started again with merges of its own, every `entries` in steps of `step`.
+  void restart_writer_merging_every(std::int64_t entries, std::int64_t step) {
+    writer_->stop();
+    writer_options_.postings_merge_entries = entries;
+    writer_options_.postings_merge_step = step;
+    start_writer();
+  }
+
   void expect_intact() {
     auto report = check_ledger_integrity(dir_.path());
     ASSERT_TRUE(report);
@@ -263,10 +271,7 @@ TEST_F(PostingsMerge, AReplayThatMergesRarelyEndsAsOneThatMergesOften) {
 }
 
 TEST_F(PostingsMerge, TheWriterMergesOnceTheRecentPostingsSpanEnoughEntries) {
-  writer_->stop();
-  writer_options_.postings_merge_entries = 10;
-  writer_options_.postings_merge_step = postings_merge_step_default;
-  start_writer();
+  restart_writer_merging_every(10, postings_merge_step_default);
   for (int i = 0; i < 9; ++i) ASSERT_TRUE(transfer(cash_, members_[0], 1));
   // The first transfer's entry is nine before the next: not yet.
   EXPECT_EQ(writer_->stats().postings_merges, 0U);
@@ -325,10 +330,7 @@ TEST_F(PostingsMerge, EveryReadIsTheSameAfterEveryStepOfAMerge) {
 // The writer's own merge: one step between two batches, the ledger whole as a replay of the log
 // has it at every step.
 TEST_F(PostingsMerge, TheWriterTakesOneStepBetweenTwoBatches) {
-  writer_->stop();
-  writer_options_.postings_merge_entries = 10;
-  writer_options_.postings_merge_step = 6;
-  start_writer();
+  restart_writer_merging_every(10, 6);
   for (std::size_t i = 0; i < 10; ++i) ASSERT_TRUE(transfer(cash_, members_[i % 3], 1));
   // 20 postings due after the tenth batch: steps of 6, 6, 6 and 2 after it and the next three.
   for (std::int64_t i = 1; i <= 4; ++i) {
@@ -351,10 +353,7 @@ TEST_F(PostingsMerge, TheWriterTakesOneStepBetweenTwoBatches) {
 // A writer stopped halfway through a merge (or killed: each step is its own transaction) goes
 // on from the step it had reached, and appends to the table it appended to.
 TEST_F(PostingsMerge, AWriterStartedHalfwayThroughAMergeGoesOnFromThere) {
-  writer_->stop();
-  writer_options_.postings_merge_entries = 10;
-  writer_options_.postings_merge_step = 6;
-  start_writer();
+  restart_writer_merging_every(10, 6);
   for (std::size_t i = 0; i < 11; ++i) ASSERT_TRUE(transfer(cash_, members_[i % 3], 1));
   writer_->stop();
   const std::int64_t merged = postings_rows("postings_merged");

@@ -436,10 +436,10 @@ void Writer::run_batch(std::vector<Work> work) {
 }
 
 void Writer::upkeep_between_batches() {
-  // Each run takes the writer from one batch, so two due in the same gap (in the HTTPS bench
-  // they are: one key per entry, both every 65,536) would be one pause as long as both. One per
-  // gap makes them two shorter pauses a batch apart; one put off goes first next time, so
-  // neither waits behind the other for ever.
+  // Each step takes the writer from one batch, so steps of both kinds in the same gap (in the
+  // HTTPS bench both fall due together: one key per entry, both every 65,536) would be one pause
+  // as long as both. One step per gap makes them shorter pauses a batch apart; the kind put off
+  // goes first next time, so neither waits behind the other for ever.
   const bool run_due =
       idempotency_.run_under_way() || idempotency_.keys_since_run() >= idempotency_run_keys_;
   const bool merge_due = recent_postings_.merging ||

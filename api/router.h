@@ -32,6 +32,7 @@ struct RouteDoc {
   std::span<const ParamDoc> query;
   std::string_view response_type = "application/json";
   std::string_view response_schema;  // a schema in components, or "" for text/free-form
+  bool may_create = true;  // a write that answers 201 when it makes something (else only 200)
 };
 
 struct Route {

@@ -67,6 +67,18 @@ std::vector<Route> ledger_routes() {
         {},
         "application/json",
         "Member"}},
+      {"PUT",
+       "/v1/members/{id}/profile",
+       admin_only,
+       &handlers::set_member_profile,
+       member_body_bytes_max,
+       {"Correct or erase a member's name and contact {display_name?, contact?}: the profile is "
+        "replaced whole, a field left out is erased; no log entry, no Idempotency-Key; answers "
+        "200 {id}",
+        {},
+        "application/json",
+        "MemberRef",
+        false}},
       {"POST",
        "/v1/accounts",
        admin_only,

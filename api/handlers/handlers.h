@@ -16,6 +16,7 @@ void log_receipt(Exchange& ex);
 
 // api/handlers/members.cc, accounts.cc, transactions.cc, reports.cc: the ledger's resources.
 void create_member(Exchange& ex);
+void set_member_profile(Exchange& ex);
 void get_member(Exchange& ex);
 void who_am_i(Exchange& ex);
 void list_members(Exchange& ex);

@@ -1,6 +1,7 @@
-// POST /v1/members (admin), GET /v1/members/{id} (admin, auditor, the member themself) and
-// GET /v1/members (admin, auditor: the router refuses members). Another member's record answers
-// 404 exactly as a missing id does (DESIGN.md "Roles").
+// POST /v1/members and PUT /v1/members/{id}/profile (admin), GET /v1/members/{id} (admin,
+// auditor, the member themself) and GET /v1/members (admin, auditor: the router refuses
+// members). Another member's record answers 404 exactly as a missing id does (DESIGN.md
+// "Roles").
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -30,6 +31,13 @@ boost::json::object member_json(const ledger::Member& member) {
   return out;
 }
 
+// PUT /v1/members/{id}/profile's answer: the member's id; no seq, as no entry was made.
+void reply_profile_set(Exchange& ex, const ledger::Result<ledger::Applied>& done) {
+  if (!done) return ex.fail(done.error());
+  boost::json::object out{{"id", done.value().id}};
+  ex.reply_json(200, boost::json::serialize(out));
+}
+
 }  // namespace
 
 void create_member(Exchange& ex) {
@@ -43,6 +51,27 @@ void create_member(Exchange& ex) {
                                  .display_name = std::move(name.value()),
                                  .contact = std::move(contact.value())},
             &reply_created);
+}
+
+void set_member_profile(Exchange& ex) {
+  auto id = id_param(ex, "id");
+  if (!id) return ex.fail(id.error());
+  // An idempotency record keeps a hash of its request for good, and this request is personal
+  // data that must be erasable. Replacing a profile whole is safe to repeat without one.
+  if (!ex.request().idempotency_key.empty()) {
+    return ex.fail(invalid(
+        "a profile is replaced whole, so this request is safe to repeat: send no Idempotency-Key"));
+  }
+  auto body = decode_body(ex.request(), flat_body_depth_max, {"display_name", "contact"});
+  if (!body) return ex.fail(body.error());
+  auto name = optional_string(body.value(), "display_name", ledger::display_name_bytes_max);
+  if (!name) return ex.fail(name.error());
+  auto contact = optional_string(body.value(), "contact", ledger::contact_bytes_max);
+  if (!contact) return ex.fail(contact.error());
+  ex.submit(ledger::SetMemberProfile{.member = id.value(),
+                                     .display_name = std::move(name.value()),
+                                     .contact = std::move(contact.value())},
+            &reply_profile_set);
 }
 
 void get_member(Exchange& ex) {

@@ -303,6 +303,11 @@ class AuthorizationMatrix : public ServerTest {
          "/v1/members/" + n(member2_),
          "",
          {401, 200, 404, 200, 200}},
+        {"PUT /v1/members/{id}/profile",
+         "/v1/members/" + n(member1_) + "/profile",
+         "/v1/members/" + n(member2_) + "/profile",
+         R"({"display_name":"Matrix"})",
+         {401, 403, 403, 403, 200}},
         {"POST /v1/accounts",
          "/v1/accounts",
          "/v1/accounts",
@@ -598,7 +603,7 @@ class AuthorizationMatrix : public ServerTest {
          row.route != "POST /v1/transactions/batch") ||
         row.route.starts_with("POST /v1/loan") || row.route.starts_with("POST /v1/pools") ||
         row.route.starts_with("POST /v1/rounds") || row.route.starts_with("POST /v1/dividends") ||
-        method == "PUT") {
+        row.route.starts_with("PUT /v1/rounds")) {
       out += "Idempotency-Key: matrix-" + std::to_string(n) + "\r\n";
     }
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";

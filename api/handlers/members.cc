@@ -31,6 +31,21 @@ boost::json::object member_json(const ledger::Member& member) {
   return out;
 }
 
+// The body of POST /v1/members and PUT /v1/members/{id}/profile: {display_name?, contact?}.
+struct Profile {
+  std::optional<std::string> display_name, contact;
+};
+
+Decoded<Profile> decode_profile(const Request& request) {
+  auto body = decode_body(request, flat_body_depth_max, {"display_name", "contact"});
+  if (!body) return body.error();
+  auto name = optional_string(body.value(), "display_name", ledger::display_name_bytes_max);
+  if (!name) return name.error();
+  auto contact = optional_string(body.value(), "contact", ledger::contact_bytes_max);
+  if (!contact) return contact.error();
+  return Profile{std::move(name.value()), std::move(contact.value())};
+}
+
 // PUT /v1/members/{id}/profile's answer: the member's id; no seq, as no entry was made.
 void reply_profile_set(Exchange& ex, const ledger::Result<ledger::Applied>& done) {
   if (!done) return ex.fail(done.error());
@@ -41,15 +56,11 @@ void reply_profile_set(Exchange& ex, const ledger::Result<ledger::Applied>& done
 }  // namespace
 
 void create_member(Exchange& ex) {
-  auto body = decode_body(ex.request(), flat_body_depth_max, {"display_name", "contact"});
-  if (!body) return ex.fail(body.error());
-  auto name = optional_string(body.value(), "display_name", ledger::display_name_bytes_max);
-  if (!name) return ex.fail(name.error());
-  auto contact = optional_string(body.value(), "contact", ledger::contact_bytes_max);
-  if (!contact) return ex.fail(contact.error());
+  auto profile = decode_profile(ex.request());
+  if (!profile) return ex.fail(profile.error());
   ex.submit(ledger::CreateMember{.idempotency_key = ex.request().idempotency_key,
-                                 .display_name = std::move(name.value()),
-                                 .contact = std::move(contact.value())},
+                                 .display_name = std::move(profile.value().display_name),
+                                 .contact = std::move(profile.value().contact)},
             &reply_created);
 }
 
@@ -62,15 +73,11 @@ void set_member_profile(Exchange& ex) {
     return ex.fail(invalid(
         "a profile is replaced whole, so this request is safe to repeat: send no Idempotency-Key"));
   }
-  auto body = decode_body(ex.request(), flat_body_depth_max, {"display_name", "contact"});
-  if (!body) return ex.fail(body.error());
-  auto name = optional_string(body.value(), "display_name", ledger::display_name_bytes_max);
-  if (!name) return ex.fail(name.error());
-  auto contact = optional_string(body.value(), "contact", ledger::contact_bytes_max);
-  if (!contact) return ex.fail(contact.error());
+  auto profile = decode_profile(ex.request());
+  if (!profile) return ex.fail(profile.error());
   ex.submit(ledger::SetMemberProfile{.member = id.value(),
-                                     .display_name = std::move(name.value()),
-                                     .contact = std::move(contact.value())},
+                                     .display_name = std::move(profile.value().display_name),
+                                     .contact = std::move(profile.value().contact)},
             &reply_profile_set);
 }
 

@@ -28,15 +28,21 @@ using api::HttpsClient;
 using api::HttpsOptions;
 using api::HttpsResponse;
 
-// A POST with a JSON body, as raw bytes for HttpsClient::send.
-inline std::string post_request(const std::string& target, const std::string& body,
-                                const std::string& token, const std::string& key = "") {
-  std::string request = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+// A request with a JSON body, as raw bytes for HttpsClient::send.
+inline std::string json_request(const std::string& method, const std::string& target,
+                                const std::string& body, const std::string& token,
+                                const std::string& key = "") {
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   request += "Authorization: Bearer " + token + "\r\n";
   request += "Content-Type: application/json\r\n";
   if (!key.empty()) request += "Idempotency-Key: " + key + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   return request + body;
+}
+
+inline std::string post_request(const std::string& target, const std::string& body,
+                                const std::string& token, const std::string& key = "") {
+  return json_request("POST", target, body, token, key);
 }
 
 class ServerTest : public ::testing::Test {

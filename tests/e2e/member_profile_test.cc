@@ -14,15 +14,9 @@
 namespace pardner::e2e {
 namespace {
 
-// A PUT with a JSON body, as raw bytes for HttpsClient::send.
 std::string put_request(const std::string& target, const std::string& body,
                         const std::string& token, const std::string& key = "") {
-  std::string request = "PUT " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  request += "Authorization: Bearer " + token + "\r\n";
-  request += "Content-Type: application/json\r\n";
-  if (!key.empty()) request += "Idempotency-Key: " + key + "\r\n";
-  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  return request + body;
+  return json_request("PUT", target, body, token, key);
 }
 
 // Whether any regular file under `dir` holds `text`.

@@ -34,38 +34,43 @@ struct RecentTableSql {
   const char* delete_trigger;
   const char* unlike_copies;  // how many before its progress postings_merged lacks alike
   const char* off_start;      // 1 if it stands past the start while appending or empty
+  const char* off_posting;    // 1 if it stands past the start at no posting of the table
 };
 
-#define PARDNER_RECENT_TABLE_SQL(table)                                                      \
-  RecentTableSql {                                                                           \
-    table, "SELECT seq FROM " table " ORDER BY seq, idx LIMIT 1",                            \
-        "SELECT account_id, seq, idx FROM " table                                            \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                      \
-        " ORDER BY account_id, seq, idx LIMIT 1 OFFSET ?4",                                  \
-        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                              \
-        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                   \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                      \
-        " AND (account_id, seq, idx) < (?4, ?5, ?6) ORDER BY account_id, seq, idx",          \
-        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                              \
-        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                   \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                      \
-        " ORDER BY account_id, seq, idx",                                                    \
-        "SELECT 1 FROM " table " LIMIT 1",                                                   \
-        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" table            \
-        "_refuse_delete' AND tbl_name = '" table "'",                                        \
-        "SELECT count(*) FROM " table                                                        \
-        " r WHERE (r.account_id, r.seq, r.idx) < (SELECT"                                    \
-        " account_id, seq, idx FROM postings_merge_progress WHERE recent = '" table          \
-        "')"                                                                                 \
-        " AND NOT EXISTS (SELECT 1 FROM postings_merged m WHERE m.account_id ="              \
-        " r.account_id AND m.seq = r.seq AND m.idx = r.idx AND m.transaction_id ="           \
-        " r.transaction_id AND m.amount_minor = r.amount_minor AND m.phase = r.phase"        \
-        " AND m.value_date = r.value_date AND m.debits_after IS r.debits_after"              \
-        " AND m.credits_after IS r.credits_after)",                                          \
-        "SELECT count(*) FROM postings_merge_progress WHERE recent = '" table                \
-        "'"                                                                                  \
-        " AND (account_id, seq, idx) != (-9223372036854775808, -9223372036854775808,"        \
-        " -9223372036854775808) AND (appending = 1 OR NOT EXISTS (SELECT 1 FROM " table "))" \
+#define PARDNER_RECENT_TABLE_SQL(table)                                                       \
+  RecentTableSql {                                                                            \
+    table, "SELECT seq FROM " table " ORDER BY seq, idx LIMIT 1",                             \
+        "SELECT account_id, seq, idx FROM " table                                             \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                       \
+        " ORDER BY account_id, seq, idx LIMIT 1 OFFSET ?4",                                   \
+        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                               \
+        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                    \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                       \
+        " AND (account_id, seq, idx) < (?4, ?5, ?6) ORDER BY account_id, seq, idx",           \
+        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                               \
+        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                    \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                       \
+        " ORDER BY account_id, seq, idx",                                                     \
+        "SELECT 1 FROM " table " LIMIT 1",                                                    \
+        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" table             \
+        "_refuse_delete' AND tbl_name = '" table "'",                                         \
+        "SELECT count(*) FROM " table                                                         \
+        " r WHERE (r.account_id, r.seq, r.idx) < (SELECT"                                     \
+        " account_id, seq, idx FROM postings_merge_progress WHERE recent = '" table           \
+        "')"                                                                                  \
+        " AND NOT EXISTS (SELECT 1 FROM postings_merged m WHERE m.account_id ="               \
+        " r.account_id AND m.seq = r.seq AND m.idx = r.idx AND m.transaction_id ="            \
+        " r.transaction_id AND m.amount_minor = r.amount_minor AND m.phase = r.phase"         \
+        " AND m.value_date = r.value_date AND m.debits_after IS r.debits_after"               \
+        " AND m.credits_after IS r.credits_after)",                                           \
+        "SELECT count(*) FROM postings_merge_progress WHERE recent = '" table                 \
+        "'"                                                                                   \
+        " AND (account_id, seq, idx) != (-9223372036854775808, -9223372036854775808,"         \
+        " -9223372036854775808) AND (appending = 1 OR NOT EXISTS (SELECT 1 FROM " table "))", \
+        "SELECT count(*) FROM postings_merge_progress p WHERE p.recent = '" table             \
+        "' AND (p.account_id, p.seq, p.idx) != (-9223372036854775808,"                        \
+        " -9223372036854775808, -9223372036854775808) AND NOT EXISTS (SELECT 1 FROM " table   \
+        " r WHERE r.account_id = p.account_id AND r.seq = p.seq AND r.idx = p.idx)"           \
   }
 
 constexpr RecentTableSql recent_a_sql = PARDNER_RECENT_TABLE_SQL("postings_recent");
@@ -260,6 +265,14 @@ Result<std::vector<std::string>> merge_progress_problems(Database& db) {
     if (off_start.value() > 0) {
       problems.push_back(name + ": its merge progress is past the start while it " +
                          "takes new postings or holds none");
+    }
+    // A step stops at a posting it has not moved, the first of the next step. Moved to a gap
+    // between two postings, the progress would hide or show nothing else, but it would be a
+    // change to the file that no check saw (the tamper test's byte flips found it).
+    auto off_posting = count_of(db, sql_of(table).off_posting);
+    if (!off_posting) return off_posting.error();
+    if (off_posting.value() > 0) {
+      problems.push_back(name + ": its merge progress stands at none of its postings");
     }
   }
   return problems;

@@ -398,6 +398,30 @@ TEST_F(PostingsMerge, AMergeProgressMovedIsADifferenceFromTheReplay) {
   ASSERT_TRUE(db.value().exec("UPDATE postings_merge_progress SET account_id = " + account +
                               " WHERE recent = 'postings_recent'"));
   ASSERT_NO_FATAL_FAILURE(expect_intact());
+  // Moved into the gap just before the posting it stands at, it hides and shows nothing else,
+  // but a step never leaves it there.
+  const std::string idx = reached.substr(reached.rfind(' ') + 1);
+  {
+    Statement& gap = db.value().cached(
+        "SELECT count(*) FROM postings_recent r, postings_merge_progress p"
+        " WHERE p.recent = 'postings_recent' AND r.account_id = p.account_id"
+        " AND r.seq = p.seq AND r.idx = p.idx - 1");
+    ASSERT_TRUE(gap.step().value());
+    ASSERT_EQ(gap.column_int(0), 0) << "no gap just before " << reached;
+    gap.reset();
+  }
+  ASSERT_TRUE(db.value().exec("UPDATE postings_merge_progress SET idx = " + idx +
+                              " - 1 WHERE recent = 'postings_recent'"));
+  {
+    auto report = check_ledger_integrity(dir_.path());
+    ASSERT_TRUE(report);
+    ASSERT_FALSE(report.value().intact());
+    EXPECT_EQ(report.value().problems.front(),
+              "derived: postings_recent: its merge progress stands at none of its postings");
+  }
+  ASSERT_TRUE(db.value().exec("UPDATE postings_merge_progress SET idx = " + idx +
+                              " WHERE recent = 'postings_recent'"));
+  ASSERT_NO_FATAL_FAILURE(expect_intact());
   // The table taking new postings stands at the start, even moved where it hides nothing yet.
   ASSERT_TRUE(db.value().exec(
       "UPDATE postings_merge_progress SET account_id = " + std::to_string(INT64_MIN + 1) +

@@ -33,12 +33,10 @@ RequestHash request_hash_of(const Command& command) {
 
 Result<IdempotencyIndex> IdempotencyIndex::load(Database& db) {
   IdempotencyIndex index;
-  Statement& newest = db.cached(
-      "SELECT coalesce(max(through_id), 0), coalesce(sum(keys), 0) FROM idempotency_runs");
+  Statement& newest = db.cached("SELECT coalesce(max(through_id), 0) FROM idempotency_runs");
   auto row = newest.step();
   if (!row) return row.error();
   index.through_id_ = newest.column_int(0);
-  index.keys_in_runs_ = static_cast<std::uint64_t>(newest.column_int(1));
   newest.reset();
   Statement& rows = db.cached("SELECT key_hash, id FROM idempotency WHERE id > ? ORDER BY id");
   rows.bind(1, index.through_id_);
@@ -115,7 +113,6 @@ Result<bool> IdempotencyIndex::write_run_step(Database& db, std::size_t max_keys
   }
   // Keys of rows above the run, inserted while it went on, stay for the next one.
   std::erase_if(recent_, [&](const auto& key) { return key.second <= run.through; });
-  keys_in_runs_ += static_cast<std::uint64_t>(run.through - through_id_);
   through_id_ = run.through;
   run_.reset();
   return false;

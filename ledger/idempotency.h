@@ -40,9 +40,6 @@ class IdempotencyIndex {
 
   // Keys inserted since the newest run (a few may belong to rows since rolled back).
   std::size_t keys_since_run() const { return recent_.size(); }
-  // Keys the runs have added to idempotency_keys, about (counted by row id: ids a rollback
-  // freed and reused are counted once).
-  std::uint64_t keys_in_runs() const { return keys_in_runs_; }
   // One step of a run: adds the rows above the newest run, as they stood when the run began,
   // to idempotency_keys, sorted by hash, one range of hashes holding about `max_keys` of them
   // at a step, each in a transaction of its own (call it with no transaction open); the last
@@ -63,7 +60,6 @@ class IdempotencyIndex {
 
   std::unordered_multimap<std::int64_t, std::int64_t> recent_;  // key hash -> idempotency id
   std::int64_t through_id_ = 0;  // the newest run's: rows above it are in recent_
-  std::uint64_t keys_in_runs_ = 0;
   struct RunUnderWay {
     std::int64_t through = 0;  // the newest row when the run began: it adds those up to it
     std::uint64_t ranges = 1;  // ranges of hashes, one a step

@@ -138,9 +138,6 @@ Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogT
               options.signer_threads),
       idempotency_(std::move(idempotency)),
       idempotency_run_keys_(options.idempotency_run_keys),
-      idempotency_run_share_(std::max<std::size_t>(options.idempotency_run_share, 1)),
-      idempotency_run_keys_max_(
-          std::max(options.idempotency_run_keys_max, options.idempotency_run_keys)),
       idempotency_run_step_(options.idempotency_run_step),
       postings_merge_entries_(options.postings_merge_entries),
       postings_merge_step_(options.postings_merge_step) {
@@ -444,7 +441,7 @@ void Writer::upkeep_between_batches() {
   // as long as both. One step per gap makes them shorter pauses a batch apart; the kind put off
   // goes first next time, so neither waits behind the other for ever.
   const bool run_due =
-      idempotency_.run_under_way() || idempotency_.keys_since_run() >= idempotency_run_due_at();
+      idempotency_.run_under_way() || idempotency_.keys_since_run() >= idempotency_run_keys_;
   const bool merge_due = recent_postings_.merging ||
                          tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_;
   if (merge_due && (!run_due || postings_merge_put_off_)) {
@@ -454,12 +451,6 @@ void Writer::upkeep_between_batches() {
     postings_merge_put_off_ = merge_due;
     write_idempotency_run_step();
   }
-}
-
-std::size_t Writer::idempotency_run_due_at() const {
-  const std::uint64_t share = idempotency_.keys_in_runs() / idempotency_run_share_;
-  return static_cast<std::size_t>(
-      std::clamp<std::uint64_t>(share, idempotency_run_keys_, idempotency_run_keys_max_));
 }
 
 void Writer::write_idempotency_run_step() {

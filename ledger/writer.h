@@ -98,14 +98,6 @@ struct WriterOptions {
   // of memory, and each leaf of a million-key table is then dirtied about once per 65 batches
   // of 1,000 instead of once per batch (docs/performance.md, "Fourth round").
   std::size_t idempotency_run_keys = 65'536;
-  // A run also waits for at least this share of the keys already in runs (1/16), up to
-  // idempotency_run_keys_max in memory. A run dirties every leaf its random hashes land in, so
-  // with a fixed run size a growing table would be dirtied leaf by leaf for nearly every key (at
-  // 10,000,000 keys, a run of 65,536 reaches about 36,000 of 50,000 leaves). Growing runs keep
-  // each leaf to about one write per sixteenth of the table (docs/performance.md, "Key runs
-  // that grow with the table").
-  std::size_t idempotency_run_share = 16;
-  std::size_t idempotency_run_keys_max = 1'048'576;
   // Keys one step of a run adds at most, about: one range of key hashes a step, one step per gap
   // between batches, so the pause does not grow with the key table (docs/performance.md).
   std::size_t idempotency_run_step = 8'192;
@@ -258,8 +250,6 @@ class Writer {
   // merge, when one is due; never both in one gap. Each stops the writer (fail_stop) if its disk write
   // fails.
   void upkeep_between_batches();
-  // Keys in memory at which a run falls due (WriterOptions::idempotency_run_share).
-  std::size_t idempotency_run_due_at() const;
   void write_idempotency_run_step();
   void merge_postings_step();
   void fail_stop(const Error& error);
@@ -292,8 +282,6 @@ class Writer {
   bool refused_after_writing_ = false;  // see Undo::batch_rerun
   IdempotencyIndex idempotency_;
   const std::size_t idempotency_run_keys_;
-  const std::size_t idempotency_run_share_;
-  const std::size_t idempotency_run_keys_max_;
   const std::size_t idempotency_run_step_;
   const std::int64_t postings_merge_entries_;
   const std::int64_t postings_merge_step_;

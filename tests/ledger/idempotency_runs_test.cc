@@ -91,47 +91,6 @@ TEST_F(IdempotencyRuns, ARestartedWriterFindsTheKeysAboveTheNewestRun) {
   pay("pay-6", 16);  // and a new key is new
 }
 
-// A run waits for a share of the keys already in runs as well as for idempotency_run_keys, so
-// runs grow with the key table, up to idempotency_run_keys_max; a restarted writer counts the
-// keys in runs again from the table and goes on the same way.
-TEST_F(IdempotencyRuns, RunsGrowWithTheKeysInRunsUpToTheCap) {
-  writer_->stop();
-  writer_options_.idempotency_run_keys = 2;
-  writer_options_.idempotency_run_share = 1;  // a run at least as large as all before it
-  writer_options_.idempotency_run_keys_max = 8;
-  // No postings merge takes the gap a run falls due in (the two take turns).
-  writer_options_.postings_merge_entries = 1'000'000;
-  start_writer();
-  for (int i = 0; i < 12; ++i) pay("pay-" + std::to_string(i), 10 + i);
-  writer_->stop();  // joins the thread: the upkeep after the last batch has run
-  // Runs of 2, 2 and 4 (8 keys in runs, so the next waits for 8); the last 4 keys in memory.
-  auto run_sizes = [this] {
-    auto db = Database::open(db_path(), Database::Mode::read_only);
-    EXPECT_TRUE(db) << db.error().detail;
-    std::string sizes;
-    if (!db) return sizes;
-    Statement& query = db.value().cached("SELECT keys FROM idempotency_runs ORDER BY through_id");
-    while (true) {
-      auto row = query.step();
-      EXPECT_TRUE(row) << row.error().detail;
-      if (!row || !row.value()) break;
-      sizes += (sizes.empty() ? "" : ",") + std::to_string(query.column_int(0));
-    }
-    query.reset();
-    return sizes;
-  };
-  EXPECT_EQ(run_sizes(), "2,2,4");
-  EXPECT_EQ(writer_->stats().idempotency_keys_in_memory, 4U);
-  start_writer();
-  for (int i = 12; i < 24; ++i) pay("pay-" + std::to_string(i), 10 + i);
-  writer_->stop();
-  // 8 (the share of 8 in runs), then 8 again (16 in runs, held to the cap of 8).
-  EXPECT_EQ(run_sizes(), "2,2,4,8,8");
-  EXPECT_EQ(writer_->stats().idempotency_keys_in_memory, 0U);
-  start_writer();
-  expect_all_remembered();
-}
-
 // A run in steps, one range of key hashes a step and one step between two batches: every key
 // is found at every step (halfway, its hash is both in memory and in the table), keys paid
 // while the run goes on wait for the next one, and the run ends with each key in the table once.

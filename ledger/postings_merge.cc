@@ -19,6 +19,9 @@ struct Position {
 constexpr std::int64_t smallest = std::numeric_limits<std::int64_t>::min();
 constexpr Position start{smallest, smallest, smallest};
 
+// `start` as SQL, for the checks that compare a progress row with it.
+#define PARDNER_START_POSITION "(-9223372036854775808, -9223372036854775808, -9223372036854775808)"
+
 #define PARDNER_POSTING_COLUMNS                                                          \
   "account_id, seq, idx, transaction_id, amount_minor, phase, value_date, debits_after," \
   " credits_after"
@@ -37,40 +40,40 @@ struct RecentTableSql {
   const char* off_posting;    // 1 if it stands past the start at no posting of the table
 };
 
-#define PARDNER_RECENT_TABLE_SQL(table)                                                       \
-  RecentTableSql {                                                                            \
-    table, "SELECT seq FROM " table " ORDER BY seq, idx LIMIT 1",                             \
-        "SELECT account_id, seq, idx FROM " table                                             \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                       \
-        " ORDER BY account_id, seq, idx LIMIT 1 OFFSET ?4",                                   \
-        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                               \
-        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                    \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                       \
-        " AND (account_id, seq, idx) < (?4, ?5, ?6) ORDER BY account_id, seq, idx",           \
-        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                               \
-        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                                    \
-        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                                       \
-        " ORDER BY account_id, seq, idx",                                                     \
-        "SELECT 1 FROM " table " LIMIT 1",                                                    \
-        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" table             \
-        "_refuse_delete' AND tbl_name = '" table "'",                                         \
-        "SELECT count(*) FROM " table                                                         \
-        " r WHERE (r.account_id, r.seq, r.idx) < (SELECT"                                     \
-        " account_id, seq, idx FROM postings_merge_progress WHERE recent = '" table           \
-        "')"                                                                                  \
-        " AND NOT EXISTS (SELECT 1 FROM postings_merged m WHERE m.account_id ="               \
-        " r.account_id AND m.seq = r.seq AND m.idx = r.idx AND m.transaction_id ="            \
-        " r.transaction_id AND m.amount_minor = r.amount_minor AND m.phase = r.phase"         \
-        " AND m.value_date = r.value_date AND m.debits_after IS r.debits_after"               \
-        " AND m.credits_after IS r.credits_after)",                                           \
-        "SELECT count(*) FROM postings_merge_progress WHERE recent = '" table                 \
-        "'"                                                                                   \
-        " AND (account_id, seq, idx) != (-9223372036854775808, -9223372036854775808,"         \
-        " -9223372036854775808) AND (appending = 1 OR NOT EXISTS (SELECT 1 FROM " table "))", \
-        "SELECT count(*) FROM postings_merge_progress p WHERE p.recent = '" table             \
-        "' AND (p.account_id, p.seq, p.idx) != (-9223372036854775808,"                        \
-        " -9223372036854775808, -9223372036854775808) AND NOT EXISTS (SELECT 1 FROM " table   \
-        " r WHERE r.account_id = p.account_id AND r.seq = p.seq AND r.idx = p.idx)"           \
+#define PARDNER_RECENT_TABLE_SQL(table)                                               \
+  RecentTableSql {                                                                    \
+    table, "SELECT seq FROM " table " ORDER BY seq, idx LIMIT 1",                     \
+        "SELECT account_id, seq, idx FROM " table                                     \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                               \
+        " ORDER BY account_id, seq, idx LIMIT 1 OFFSET ?4",                           \
+        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                       \
+        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                            \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                               \
+        " AND (account_id, seq, idx) < (?4, ?5, ?6) ORDER BY account_id, seq, idx",   \
+        "INSERT INTO postings_merged (" PARDNER_POSTING_COLUMNS                       \
+        ") SELECT " PARDNER_POSTING_COLUMNS " FROM " table                            \
+        " WHERE (account_id, seq, idx) >= (?1, ?2, ?3)"                               \
+        " ORDER BY account_id, seq, idx",                                             \
+        "SELECT 1 FROM " table " LIMIT 1",                                            \
+        "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = '" table     \
+        "_refuse_delete' AND tbl_name = '" table "'",                                 \
+        "SELECT count(*) FROM " table                                                 \
+        " r WHERE (r.account_id, r.seq, r.idx) < (SELECT"                             \
+        " account_id, seq, idx FROM postings_merge_progress WHERE recent = '" table   \
+        "')"                                                                          \
+        " AND NOT EXISTS (SELECT 1 FROM postings_merged m WHERE m.account_id ="       \
+        " r.account_id AND m.seq = r.seq AND m.idx = r.idx AND m.transaction_id ="    \
+        " r.transaction_id AND m.amount_minor = r.amount_minor AND m.phase = r.phase" \
+        " AND m.value_date = r.value_date AND m.debits_after IS r.debits_after"       \
+        " AND m.credits_after IS r.credits_after)",                                   \
+        "SELECT count(*) FROM postings_merge_progress WHERE recent = '" table         \
+        "'"                                                                           \
+        " AND (account_id, seq, idx) != " PARDNER_START_POSITION                      \
+        " AND (appending = 1 OR NOT EXISTS (SELECT 1 FROM " table "))",               \
+        "SELECT count(*) FROM postings_merge_progress p WHERE p.recent = '" table     \
+        "' AND (p.account_id, p.seq, p.idx) != " PARDNER_START_POSITION               \
+        " AND NOT EXISTS (SELECT 1 FROM " table                                       \
+        " r WHERE r.account_id = p.account_id AND r.seq = p.seq AND r.idx = p.idx)"   \
   }
 
 constexpr RecentTableSql recent_a_sql = PARDNER_RECENT_TABLE_SQL("postings_recent");
@@ -78,6 +81,7 @@ constexpr RecentTableSql recent_b_sql = PARDNER_RECENT_TABLE_SQL("postings_recen
 
 #undef PARDNER_RECENT_TABLE_SQL
 #undef PARDNER_POSTING_COLUMNS
+#undef PARDNER_START_POSITION
 
 const RecentTableSql& sql_of(RecentPostings table) {
   return table == RecentPostings::a ? recent_a_sql : recent_b_sql;

@@ -35,10 +35,11 @@ struct RecentPostingsState {
 Result<RecentPostingsState> recent_postings_state(Database& db);
 
 // What is wrong with postings_merge_progress and what it hides, in words; none in a sound
-// ledger. One table is marked appending; a table appending or empty stands at the start; and
-// every posting a merge has moved, which no reader sees in its recent table any more, is still
-// identical to its copy in postings_merged, so the integrity check finds a change to one the
-// last step will drop as any other.
+// ledger. One table is marked appending; a table appending or empty stands at the start, any
+// other at one of its own postings (where a step stopped); and every posting a merge has moved,
+// which no reader sees in its recent table any more, is still identical to its copy in
+// postings_merged, so the integrity check finds a change to one the last step will drop as any
+// other.
 Result<std::vector<std::string>> merge_progress_problems(Database& db);
 
 // The seq of the oldest posting in `table`, or `next_seq` when it holds none: the writer

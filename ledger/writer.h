@@ -247,8 +247,8 @@ class Writer {
   // The batch's signatures, stored in seq order before its checkpoint.
   Result<Ok> store_signatures();
   // After a batch's answers: a step of the idempotency keys' sorted run or of the postings
-  // merge, when one is due; never both in one gap. Each stops the writer (fail_stop) if its disk write
-  // fails.
+  // merge, when one is due; never both in one gap. Each stops the writer (fail_stop) if its
+  // disk write fails.
   void upkeep_between_batches();
   void write_idempotency_run_step();
   void merge_postings_step();

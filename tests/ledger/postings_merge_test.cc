@@ -103,6 +103,14 @@ class PostingsMerge : public LedgerTest {
     EXPECT_TRUE(report.value().intact()) << report.value().problems.front();
   }
 
+  // The integrity check fails, naming `problem` first.
+  void expect_first_problem(const std::string& problem) {
+    auto report = check_ledger_integrity(dir_.path());
+    ASSERT_TRUE(report);
+    ASSERT_FALSE(report.value().intact());
+    EXPECT_EQ(report.value().problems.front(), problem);
+  }
+
   // Everything a reader can say that comes from postings, as text: balances now, as of every
   // seq and of every value date, statements and transaction listings in pages of two, every
   // transaction's postings, and the trial balance as of every seq.
@@ -412,13 +420,8 @@ TEST_F(PostingsMerge, AMergeProgressMovedIsADifferenceFromTheReplay) {
   }
   ASSERT_TRUE(db.value().exec("UPDATE postings_merge_progress SET idx = " + idx +
                               " - 1 WHERE recent = 'postings_recent'"));
-  {
-    auto report = check_ledger_integrity(dir_.path());
-    ASSERT_TRUE(report);
-    ASSERT_FALSE(report.value().intact());
-    EXPECT_EQ(report.value().problems.front(),
-              "derived: postings_recent: its merge progress stands at none of its postings");
-  }
+  ASSERT_NO_FATAL_FAILURE(expect_first_problem(
+      "derived: postings_recent: its merge progress stands at none of its postings"));
   ASSERT_TRUE(db.value().exec("UPDATE postings_merge_progress SET idx = " + idx +
                               " WHERE recent = 'postings_recent'"));
   ASSERT_NO_FATAL_FAILURE(expect_intact());
@@ -426,12 +429,9 @@ TEST_F(PostingsMerge, AMergeProgressMovedIsADifferenceFromTheReplay) {
   ASSERT_TRUE(db.value().exec(
       "UPDATE postings_merge_progress SET account_id = " + std::to_string(INT64_MIN + 1) +
       " WHERE recent = 'postings_recent_b'"));
-  auto report = check_ledger_integrity(dir_.path());
-  ASSERT_TRUE(report);
-  ASSERT_FALSE(report.value().intact());
-  EXPECT_EQ(report.value().problems.front(),
-            "derived: postings_recent_b: its merge progress is past the start while it takes new"
-            " postings or holds none");
+  ASSERT_NO_FATAL_FAILURE(expect_first_problem(
+      "derived: postings_recent_b: its merge progress is past the start while it takes new"
+      " postings or holds none"));
 }
 
 // What a merge has moved stays in its recent table, out of the view, until the last step
@@ -452,12 +452,9 @@ TEST_F(PostingsMerge, AChangedPostingAMergeHasMovedIsNamed) {
       " UPDATE postings_recent SET amount_minor = amount_minor * 2 WHERE (seq, idx) ="
       " (SELECT seq, idx FROM postings_recent ORDER BY account_id, seq, idx LIMIT 1);" +
       refuse_update + "; COMMIT"));
-  auto report = check_ledger_integrity(dir_.path());
-  ASSERT_TRUE(report);
-  ASSERT_FALSE(report.value().intact());
-  EXPECT_EQ(report.value().problems.front(),
-            "derived: postings_recent: 1 postings its merge has moved differ from their copies"
-            " in postings_merged");
+  ASSERT_NO_FATAL_FAILURE(expect_first_problem(
+      "derived: postings_recent: 1 postings its merge has moved differ from their copies"
+      " in postings_merged"));
 }
 
 TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {

@@ -152,16 +152,6 @@ int run(int argc, char** argv) {
                    "its headers (default 30000)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
   serve
-      ->add_option("--idempotency-run-keys", serve_command.idempotency_run_keys,
-                   "Idempotency keys held in memory before they are stored as one sorted run "
-                   "(default 65536)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
-  serve
-      ->add_option("--idempotency-run-step", serve_command.idempotency_run_step,
-                   "Keys one step of a run adds at most, about, one step between two batches "
-                   "(default 8192)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
-  serve
       ->add_option("--postings-merge-entries", serve_command.postings_merge_entries,
                    "Entries the recent postings span before they are merged into the table "
                    "clustered by account (default 65536)")

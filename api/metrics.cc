@@ -107,17 +107,11 @@ std::string render_metrics(const ScrapeInputs& inputs) {
     out.single("pardner_wal_frames", "gauge", "Pages in the write-ahead log after the last commit.",
                writer.checkpoints.wal_frames);
     out.single("pardner_idempotency_keys_in_memory", "gauge",
-               "Idempotency keys the writer holds in memory until its next sorted run.",
+               "Idempotency keys whose hashes the writer holds in memory: every key.",
                writer.idempotency_keys_in_memory);
-    out.single("pardner_idempotency_runs_total", "counter",
-               "Sorted runs of idempotency keys the writer added to the key table, finished.",
-               writer.idempotency_runs);
-    out.single("pardner_idempotency_run_steps_total", "counter",
-               "Steps of sorted runs, one between two batches at most.",
-               writer.idempotency_run_steps);
-    out.single("pardner_idempotency_last_run_step_seconds", "gauge",
-               "Time the last step of a sorted run took, during which the writer took no batch.",
-               writer.last_idempotency_run_step_micros, micros_per_second);
+    out.single("pardner_idempotency_index_bytes", "gauge",
+               "Memory the writer's index of idempotency key hashes takes.",
+               writer.idempotency_index_bytes);
     out.single("pardner_postings_merges_total", "counter",
                "Merges of a recent postings table into the table clustered by account, finished.",
                writer.postings_merges);

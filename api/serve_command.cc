@@ -177,12 +177,6 @@ int run_serve(const ServeCommand& command) {
   std::unique_ptr<ledger::Writer> writer;
   if (read_only_reason.empty()) {
     ledger::WriterOptions writer_options;
-    if (command.idempotency_run_keys > 0) {
-      writer_options.idempotency_run_keys = command.idempotency_run_keys;
-    }
-    if (command.idempotency_run_step > 0) {
-      writer_options.idempotency_run_step = command.idempotency_run_step;
-    }
     if (command.postings_merge_entries > 0) {
       writer_options.postings_merge_entries = command.postings_merge_entries;
     }

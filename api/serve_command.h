@@ -25,10 +25,8 @@ struct ServeCommand {
   // The start-up integrity check (ledger/integrity_check.h) reads the whole ledger; a ledger too
   // large to check at every start can skip it and run `pardner check` on its own schedule.
   bool skip_startup_check = false;
-  // The writer's batching of its two derived stores (ledger::WriterOptions); 0: the defaults.
-  // Small values make ops/crashtest kill the server inside and around them.
-  std::size_t idempotency_run_keys = 0;
-  std::size_t idempotency_run_step = 0;
+  // The writer's postings merge (ledger::WriterOptions); 0: the defaults. Small values make
+  // ops/crashtest kill the server inside and around its steps.
   std::int64_t postings_merge_entries = 0;
   std::int64_t postings_merge_step = 0;
 };

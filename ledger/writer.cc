@@ -137,11 +137,11 @@ Writer::Writer(Database db, Settings settings, crypto::NamedSigningKey key, LogT
       signer_([this](std::string_view leaf) { return std::optional(key_.key.sign(leaf)); },
               options.signer_threads),
       idempotency_(std::move(idempotency)),
-      idempotency_run_keys_(options.idempotency_run_keys),
-      idempotency_run_step_(options.idempotency_run_step),
       postings_merge_entries_(options.postings_merge_entries),
       postings_merge_step_(options.postings_merge_step) {
   stats_.entries = static_cast<std::uint64_t>(tail.next_seq);
+  stats_.idempotency_keys_in_memory = idempotency_.keys();
+  stats_.idempotency_index_bytes = idempotency_.bytes();
 }
 
 Writer::~Writer() { stop(); }
@@ -188,7 +188,7 @@ void Writer::run() {
       if (!items.empty()) {
         run_batch(std::move(items));
       } else {
-        // Idle: upkeep put off behind another costs nobody a wait now.
+        // Idle: a merge under way goes on, and its steps keep nobody waiting now.
         upkeep_between_batches();
       }
     }
@@ -410,7 +410,8 @@ void Writer::run_batch(std::vector<Work> work) {
     stats_.last_batch_commands = commands;
     stats_.last_commit_micros = commit_micros;
     if (rerun) stats_.batch_reruns += 1;
-    stats_.idempotency_keys_in_memory = idempotency_.keys_since_run();
+    stats_.idempotency_keys_in_memory = idempotency_.keys();
+    stats_.idempotency_index_bytes = idempotency_.bytes();
     batch_commands_.observe(commands);
     commit_micros_.observe(commit_micros);
   }
@@ -436,40 +437,10 @@ void Writer::run_batch(std::vector<Work> work) {
 }
 
 void Writer::upkeep_between_batches() {
-  // Each step takes the writer from one batch, so steps of both kinds in the same gap (in the
-  // HTTPS bench both fall due together: one key per entry, both every 65,536) would be one pause
-  // as long as both. One step per gap makes them shorter pauses a batch apart; the kind put off
-  // goes first next time, so neither waits behind the other for ever.
-  const bool run_due =
-      idempotency_.run_under_way() || idempotency_.keys_since_run() >= idempotency_run_keys_;
-  const bool merge_due = recent_postings_.merging ||
-                         tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_;
-  if (merge_due && (!run_due || postings_merge_put_off_)) {
-    postings_merge_put_off_ = false;
+  if (recent_postings_.merging ||
+      tail_.next_seq - oldest_recent_posting_ >= postings_merge_entries_) {
     merge_postings_step();
-  } else if (run_due) {
-    postings_merge_put_off_ = merge_due;
-    write_idempotency_run_step();
   }
-}
-
-void Writer::write_idempotency_run_step() {
-  // In a transaction of its own: a failure here loses nothing (the keys are still in memory
-  // and in their rows), but the disk is failing.
-  auto step_started = std::chrono::steady_clock::now();
-  forbid_kept_snapshots();
-  auto remaining = idempotency_.write_run_step(db_, idempotency_run_step_);
-  if (!remaining) {
-    fail_stop(remaining.error());
-    return;
-  }
-  allow_kept_snapshots();
-  const std::uint64_t step_micros = micros_since(step_started);
-  std::lock_guard lock(mutex_);
-  stats_.idempotency_keys_in_memory = idempotency_.keys_since_run();
-  stats_.idempotency_run_steps += 1;
-  if (!remaining.value()) stats_.idempotency_runs += 1;
-  stats_.last_idempotency_run_step_micros = step_micros;
 }
 
 void Writer::merge_postings_step() {
@@ -496,6 +467,7 @@ void Writer::merge_postings_step() {
   stats_.postings_merge_steps += 1;
   if (!remaining.value()) stats_.postings_merges += 1;
   stats_.last_postings_merge_step_micros = step_micros;
+  stats_.postings_merge_micros += step_micros;
 }
 
 void Writer::forbid_kept_snapshots() {

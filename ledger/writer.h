@@ -59,17 +59,16 @@ struct WriterStats {
   // after it had written (Writer::Undo::batch_rerun); counted when they commit.
   std::uint64_t batch_reruns = 0;
   CheckpointStats checkpoints;  // the WAL and its checkpoints (WalCheckpointer)
-  // Idempotency keys held in memory, and the sorted runs that moved them into the key table
-  // (IdempotencyIndex): the writer takes no batch while it writes a run.
+  // Every idempotency key's hash and id, held in memory (IdempotencyIndex), and the bytes they
+  // take.
   std::uint64_t idempotency_keys_in_memory = 0;
-  std::uint64_t idempotency_runs = 0;
-  std::uint64_t idempotency_run_steps = 0;  // a run's steps: the writer takes no batch during one
-  std::uint64_t last_idempotency_run_step_micros = 0;
+  std::uint64_t idempotency_index_bytes = 0;
   // Merges of a recent postings table into the table clustered by account, finished, and
   // their steps (merge_step): the writer takes no batch during a step.
   std::uint64_t postings_merges = 0;
   std::uint64_t postings_merge_steps = 0;
   std::uint64_t last_postings_merge_step_micros = 0;
+  std::uint64_t postings_merge_micros = 0;  // all steps' time together
   // TRUNCATE checkpoints after a profile was corrected or erased (clear_wal_of_replaced_profiles),
   // and attempts that readers held back (tried again later).
   std::uint64_t wal_clears = 0;
@@ -93,14 +92,6 @@ struct WriterOptions {
   // frames is 16 MiB: a page dirtied by several batches is copied once, and the WAL starts
   // over by four times that (docs/performance.md, "Checkpoints beside the writer").
   std::uint64_t checkpoint_wal_frames = 4096;
-  // Idempotency keys the writer holds in memory before adding them to the key table in one
-  // sorted run, between batches (schema/0009_idempotency_runs.sql). 65,536 keys is a few MiB
-  // of memory, and each leaf of a million-key table is then dirtied about once per 65 batches
-  // of 1,000 instead of once per batch (docs/performance.md, "Fourth round").
-  std::size_t idempotency_run_keys = 65'536;
-  // Keys one step of a run adds at most, about: one range of key hashes a step, one step per gap
-  // between batches, so the pause does not grow with the key table (docs/performance.md).
-  std::size_t idempotency_run_step = 8'192;
   // Entries the recent postings span before the writer merges them into the table clustered by
   // account, between batches (schema/0011_postings_recent.sql). With 10,000 accounts and
   // 1,000,000 transfers stored, a run of 65,536 entries dirties each leaf of that table about
@@ -246,11 +237,9 @@ class Writer {
                                                  const std::vector<Command>& commands);
   // The batch's signatures, stored in seq order before its checkpoint.
   Result<Ok> store_signatures();
-  // After a batch's answers: a step of the idempotency keys' sorted run or of the postings
-  // merge, when one is due; never both in one gap. Each stops the writer (fail_stop) if its
-  // disk write fails.
+  // After a batch's answers: a step of the postings merge, when one is due. It stops the
+  // writer (fail_stop) if its disk write fails.
   void upkeep_between_batches();
-  void write_idempotency_run_step();
   void merge_postings_step();
   void fail_stop(const Error& error);
   // snapshot_epoch_ to odd (readers keep no snapshot; and, once it is odd,
@@ -281,13 +270,10 @@ class Writer {
   std::unique_ptr<WalCheckpointer> checkpointer_;
   bool refused_after_writing_ = false;  // see Undo::batch_rerun
   IdempotencyIndex idempotency_;
-  const std::size_t idempotency_run_keys_;
-  const std::size_t idempotency_run_step_;
   const std::int64_t postings_merge_entries_;
   const std::int64_t postings_merge_step_;
   RecentPostingsState recent_postings_;  // which table takes new postings; a merge under way
   Seq oldest_recent_posting_ = 0;  // the seq of the appending table's oldest posting, or next_seq
-  bool postings_merge_put_off_ = false;  // due at the last gap, behind the idempotency run
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -42,13 +42,10 @@ START_TIMEOUT_S = 30
 IDEM_CONNECTIONS = 16        # connections sending one key at once
 IDEM_ROUNDS = 4
 MISSING_ACCOUNT = 10_000_000  # an id no account has: a deterministic refusal (404 not_found)
-# The writer stores idempotency keys in sorted runs and merges recent postings into the table
-# clustered by account, each between batches and each in a transaction of its own. Far smaller
-# than the defaults (65,536), so that the kills land inside and around them many times a cycle;
-# a run of 24 keys in steps of about 5 and a merge of 24 entries' postings in steps of 5 each
-# span several gaps between batches, so kills land between their steps too.
-IDEMPOTENCY_RUN_KEYS = 24
-IDEMPOTENCY_RUN_STEP = 5
+# The writer merges recent postings into the table clustered by account between batches, in
+# steps that are each a transaction of their own. Far smaller than the default (65,536), so that
+# the kills land inside and around merges many times a cycle; a merge of 24 entries' postings in
+# steps of 5 spans several gaps between batches, so kills land between its steps too.
 POSTINGS_MERGE_ENTRIES = 24
 POSTINGS_MERGE_STEP = 5
 
@@ -345,8 +342,7 @@ class Checker:
         self.model = Model(accounts)
         self.setup_entries = 0
         self.phase_ops = []  # writes of the idempotency phase: in the model, checked there
-        self.idempotency_runs = 0  # written by the servers before their kills, from /metrics
-        self.postings_merges = 0
+        self.postings_merges = 0  # finished by the servers before their kills, from /metrics
         self.verified = 0
         self.retried = 0
         self.retried_found = 0  # retries whose write had committed before the kill
@@ -469,8 +465,6 @@ class Server:
             self.process = subprocess.Popen(
                 [self.pardner, "serve", "--data", os.path.join(self.work, "var"),
                  "--listen", "127.0.0.1:0",
-                 "--idempotency-run-keys", str(IDEMPOTENCY_RUN_KEYS),
-                 "--idempotency-run-step", str(IDEMPOTENCY_RUN_STEP),
                  "--postings-merge-entries", str(POSTINGS_MERGE_ENTRIES),
                  "--postings-merge-step", str(POSTINGS_MERGE_STEP)],
                 stdout=stdout, stderr=err)
@@ -561,8 +555,8 @@ def idempotency_phase(port, context, token, accounts, checker):
                 checker.phase_ops.append(op)
 
 
-def writer_counters(port, context, token):
-    """The server's idempotency runs and postings merges since it started, from /metrics; None
+def postings_merges_finished(port, context, token):
+    """The server's postings merges finished since it started, from /metrics; None
     when it does not answer (the load may have it busy: the count is for the report only)."""
     client = Client(port, context, token)
     try:
@@ -576,10 +570,9 @@ def writer_counters(port, context, token):
     found = {}
     for line in text.splitlines():
         name, _, value = line.partition(" ")
-        if name in ("pardner_idempotency_runs_total", "pardner_postings_merges_total"):
+        if name == "pardner_postings_merges_total":
             found[name] = int(float(value))
-    return (found.get("pardner_idempotency_runs_total", 0),
-            found.get("pardner_postings_merges_total", 0))
+    return found.get("pardner_postings_merges_total", 0)
 
 
 def log_size(client):
@@ -621,8 +614,8 @@ def main():
           f"({answered} answered, {checker.retried} unanswered and retried after a kill, "
           f"{checker.retried_found} of those had committed), "
           f"{checker.verified} checks of a write by id and key replay, "
-          f"{checker.final_size} log entries, at least {checker.idempotency_runs} idempotency "
-          f"runs and {checker.postings_merges} postings merges written between kills, "
+          f"{checker.final_size} log entries, at least {checker.postings_merges} postings merges "
+          f"finished between kills, "
           f"{elapsed:.0f} s (seed {seed})")
     if not args.keep:
         shutil.rmtree(work)
@@ -686,11 +679,10 @@ def run(args, seed, work, server):
         for t, _ in workers:
             t.start()
         time.sleep(delay)
-        # Just before the kill: how many runs and merges this server life wrote.
-        counters = writer_counters(port, context, token)
-        if counters is not None:
-            checker.idempotency_runs += counters[0]
-            checker.postings_merges += counters[1]
+        # Just before the kill: how many merges this server life finished.
+        merges = postings_merges_finished(port, context, token)
+        if merges is not None:
+            checker.postings_merges += merges
         server.kill()
         stop.set()
         for t, c in workers:

@@ -208,9 +208,7 @@ TEST(RenderMetrics, WritesEveryFamilyForKnownNumbers) {
   writer.checkpoints.checkpoints = 6;
   writer.checkpoints.wal_frames = 1234;
   writer.idempotency_keys_in_memory = 512;
-  writer.idempotency_runs = 8;
-  writer.idempotency_run_steps = 70;
-  writer.last_idempotency_run_step_micros = 12'500;
+  writer.idempotency_index_bytes = 4'202'496;
   writer.postings_merges = 3;
   writer.postings_merge_steps = 40;
   writer.last_postings_merge_step_micros = 25'000;
@@ -260,18 +258,12 @@ pardner_wal_checkpoints_total 6
 # HELP pardner_wal_frames Pages in the write-ahead log after the last commit.
 # TYPE pardner_wal_frames gauge
 pardner_wal_frames 1234
-# HELP pardner_idempotency_keys_in_memory Idempotency keys the writer holds in memory until its next sorted run.
+# HELP pardner_idempotency_keys_in_memory Idempotency keys whose hashes the writer holds in memory: every key.
 # TYPE pardner_idempotency_keys_in_memory gauge
 pardner_idempotency_keys_in_memory 512
-# HELP pardner_idempotency_runs_total Sorted runs of idempotency keys the writer added to the key table, finished.
-# TYPE pardner_idempotency_runs_total counter
-pardner_idempotency_runs_total 8
-# HELP pardner_idempotency_run_steps_total Steps of sorted runs, one between two batches at most.
-# TYPE pardner_idempotency_run_steps_total counter
-pardner_idempotency_run_steps_total 70
-# HELP pardner_idempotency_last_run_step_seconds Time the last step of a sorted run took, during which the writer took no batch.
-# TYPE pardner_idempotency_last_run_step_seconds gauge
-pardner_idempotency_last_run_step_seconds 0.0125
+# HELP pardner_idempotency_index_bytes Memory the writer's index of idempotency key hashes takes.
+# TYPE pardner_idempotency_index_bytes gauge
+pardner_idempotency_index_bytes 4202496
 # HELP pardner_postings_merges_total Merges of a recent postings table into the table clustered by account, finished.
 # TYPE pardner_postings_merges_total counter
 pardner_postings_merges_total 3

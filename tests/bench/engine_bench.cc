@@ -150,6 +150,7 @@ void measure(Bench* stored, KeyMaker& keys, const char* ledger_state, const char
     std::size_t count = batch == 1 ? 1000 : batch == 10 ? 5000 : batch == 100 ? 30000 : 60000;
     if (options.quick) count /= 10;
     std::vector<double> rates;
+    std::vector<double> merge_ms;  // the writer's postings merge steps inside each run
     for (int run = 0; run < options.runs; ++run) {
       std::unique_ptr<Bench> fresh;
       if (stored == nullptr) {
@@ -158,14 +159,21 @@ void measure(Bench* stored, KeyMaker& keys, const char* ledger_state, const char
       }
       Bench& bench = stored != nullptr ? *stored : *fresh;
       auto commands = bench.transfers(count, keys);
+      const WriterStats before = bench.writer->stats();
       auto started = std::chrono::steady_clock::now();
       if (!bench.run_all(std::move(commands), batch)) std::exit(1);
       std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
       rates.push_back(static_cast<double>(count) / took.count());
+      const WriterStats after = bench.writer->stats();
+      merge_ms.push_back(
+          static_cast<double>(after.postings_merge_micros - before.postings_merge_micros) / 1e3);
     }
     Figure f = summarise(rates);
-    std::printf("engine  %-9s %-7s batch %4zu  %9.0f transfers/s  (min %.0f, max %.0f, %d runs)\n",
-                ledger_state, key_kind, batch, f.median, f.min, f.max, options.runs);
+    std::printf(
+        "engine  %-9s %-7s batch %4zu  %9.0f transfers/s  (min %.0f, max %.0f, %d runs;"
+        " merge steps %.0f ms a run, median)\n",
+        ledger_state, key_kind, batch, f.median, f.min, f.max, options.runs,
+        summarise(merge_ms).median);
     std::fprintf(stderr,
                  "{\"bench\":\"engine_transfers\",\"ledger\":\"%s\",\"keys\":\"%s\",\"batch\":%zu,"
                  "\"median\":%.0f,\"min\":%.0f,\"max\":%.0f,\"runs\":%d}\n",
@@ -197,16 +205,15 @@ int profile(const Options& options) {
   for (std::int64_t done = 0; done < options.preload; done += 100'000) {
     auto count = static_cast<std::size_t>(std::min<std::int64_t>(100'000, options.preload - done));
     if (!bench.run_all(bench.transfers(count, keys), 1000)) return 1;
-    // What a sorted run of idempotency keys and a merge of recent postings cost as the tables
-    // grow: the writer takes no batch meanwhile.
+    // What a merge of recent postings costs as the tables grow, during which the writer takes
+    // no batch, and the memory the idempotency key index takes.
     WriterStats stats = bench.writer->stats();
     std::printf(
-        "engine  %lld stored: %llu idempotency runs in %llu steps, the last step took %.1f ms;"
+        "engine  %lld stored: %llu idempotency keys in %.1f MiB of memory;"
         " %llu postings merges in %llu steps, the last step took %.1f ms\n",
         static_cast<long long>(done + static_cast<std::int64_t>(count)),
-        static_cast<unsigned long long>(stats.idempotency_runs),
-        static_cast<unsigned long long>(stats.idempotency_run_steps),
-        static_cast<double>(stats.last_idempotency_run_step_micros) / 1000.0,
+        static_cast<unsigned long long>(stats.idempotency_keys_in_memory),
+        static_cast<double>(stats.idempotency_index_bytes) / (1024.0 * 1024.0),
         static_cast<unsigned long long>(stats.postings_merges),
         static_cast<unsigned long long>(stats.postings_merge_steps),
         static_cast<double>(stats.last_postings_merge_step_micros) / 1000.0);

@@ -134,17 +134,21 @@ TEST_F(MetricsApi, CountersMoveWithRequestsAndTheWriterHistogramsFill) {
   EXPECT_EQ(after.value("pardner_connections_evicted_total"), 0.0);  // nobody stalled at the cap
 }
 
-// `pardner serve --idempotency-run-keys N --postings-merge-entries N` and the two step sizes reach
-// the writer: with both at 2, a few transfers make it store a run and merge the recent postings,
-// which the defaults (65,536 each) would not do for many thousands of writes, and with steps of
-// one key and two postings each takes at least two steps. Out-of-range values are refused.
+// `pardner serve --postings-merge-entries N --postings-merge-step N` reach the writer: with
+// entries at 2, a few transfers make it merge the recent postings, which the default (65,536)
+// would not do for many thousands of writes, and with steps of two postings each merge takes at
+// least two steps. Every idempotency key sent is in the writer's index. Out-of-range values are
+// refused.
 class WriterUpkeepOptions : public ServerTest {};
 
-TEST_F(WriterUpkeepOptions, SmallRunsAndMergesHappenAfterAFewWrites) {
-  start_server({"--idempotency-run-keys", "2", "--postings-merge-entries", "2",
-                "--idempotency-run-step", "1", "--postings-merge-step", "2"});
+TEST_F(WriterUpkeepOptions, SmallMergesHappenAfterAFewWrites) {
+  start_server({"--postings-merge-entries", "2", "--postings-merge-step", "2"});
   auto client = connect();
   ASSERT_NE(client, nullptr);
+  auto keys_before = client->get("/metrics", admin_token_);
+  ASSERT_TRUE(keys_before);
+  const double keys_at_start = value_or_zero(pardner::testing::read_exposition(keys_before->body),
+                                             "pardner_idempotency_keys_in_memory");
   for (int i = 0; i < 4; ++i) {
     std::string body = R"({"debit_account":)" + std::to_string(cash_) + R"(,"credit_account":)" +
                        std::to_string(savings1_) + R"(,"amount":1})";
@@ -155,32 +159,28 @@ TEST_F(WriterUpkeepOptions, SmallRunsAndMergesHappenAfterAFewWrites) {
     ASSERT_EQ(answered->status, 201) << answered->body;
   }
   // The upkeep runs between batches, after the answers: wait for it.
-  double runs = 0, merges = 0, run_steps = 0, merge_steps = 0;
+  double merges = 0, merge_steps = 0, keys = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (runs < 1.0 || merges < 1.0) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-        << "runs " << runs << ", merges " << merges;
+  while (merges < 1.0) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "merges " << merges;
     auto response = client->get("/metrics", admin_token_);
     ASSERT_TRUE(response);
     auto read = pardner::testing::read_exposition(response->body);
-    runs = value_or_zero(read, "pardner_idempotency_runs_total");
     merges = value_or_zero(read, "pardner_postings_merges_total");
-    run_steps = value_or_zero(read, "pardner_idempotency_run_steps_total");
     merge_steps = value_or_zero(read, "pardner_postings_merge_steps_total");
-    if (runs < 1.0 || merges < 1.0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    keys = value_or_zero(read, "pardner_idempotency_keys_in_memory");
+    EXPECT_GT(value_or_zero(read, "pardner_idempotency_index_bytes"), 16.0 * keys);
+    if (merges < 1.0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  // A run of at least two keys, one a step; a merge of at least two transfers' four postings,
-  // two a step.
-  EXPECT_GE(run_steps, 2.0 * runs);
+  // A merge of at least two transfers' four postings, two a step.
   EXPECT_GE(merge_steps, 2.0 * merges);
+  EXPECT_EQ(keys, keys_at_start + 4.0);
 }
 
 TEST_F(WriterUpkeepOptions, OutOfRangeValuesAreRefused) {
   const std::string out = dir_.file("refused.txt");
-  for (const char* option :
-       {"--idempotency-run-keys 0", "--postings-merge-entries 0",
-        "--postings-merge-entries 99999999999", "--idempotency-run-step 0",
-        "--postings-merge-step 0", "--postings-merge-step 99999999999"}) {
+  for (const char* option : {"--postings-merge-entries 0", "--postings-merge-entries 99999999999",
+                             "--postings-merge-step 0", "--postings-merge-step 99999999999"}) {
     // Under `timeout`: a server that started anyway is stopped and exits 124, not 105.
     int status = run_command("timeout 20 " + std::string(PARDNER_BINARY) + " serve --data " +
                              data_dir() + " --listen 127.0.0.1:0 " + option + " >" + out + " 2>&1");

@@ -93,6 +93,7 @@ TEST_F(TransactionsTable, ALedgerFromBeforeSchemaTwelveKeepsEveryTransaction) {
   {
     auto db = file();
     before = rows(db);
+    ASSERT_NO_FATAL_FAILURE(undo_schema_14(db));
     ASSERT_NO_FATAL_FAILURE(undo_schema_13(db));
     ASSERT_NO_FATAL_FAILURE(undo_schema_12(db));
     ASSERT_NE(table_sql(db).find("status IN ('posted'"), std::string::npos) << table_sql(db);
@@ -166,6 +167,7 @@ TEST_F(TransactionsTable, AMigrationThatWouldLeaveAReferenceDanglingIsRefused) {
   writer_->stop();
   reader_.reset();
   auto db = file();
+  ASSERT_NO_FATAL_FAILURE(undo_schema_14(db));
   ASSERT_NO_FATAL_FAILURE(undo_schema_13(db));
   ASSERT_NO_FATAL_FAILURE(undo_schema_12(db));
   // A reversal naming a transaction the file does not hold, written with the keys off.

@@ -19,6 +19,28 @@ inline void run_all(Database& db, std::initializer_list<const char*> statements)
   }
 }
 
+// Schema 14 -> 13: the key hashes of every idempotency row in idempotency_keys again, as one
+// run.
+inline void undo_schema_14(Database& db) {
+  run_all(db, {"CREATE TABLE idempotency_keys (key_hash INTEGER NOT NULL, id INTEGER NOT NULL,"
+               " PRIMARY KEY (key_hash, id)) STRICT, WITHOUT ROWID",
+               "CREATE TRIGGER idempotency_keys_refuse_update BEFORE UPDATE ON idempotency_keys"
+               " BEGIN SELECT RAISE(ABORT, 'idempotency keys are permanent'); END",
+               "CREATE TRIGGER idempotency_keys_refuse_delete BEFORE DELETE ON idempotency_keys"
+               " BEGIN SELECT RAISE(ABORT, 'idempotency keys are permanent'); END",
+               "CREATE TABLE idempotency_runs (through_id INTEGER PRIMARY KEY,"
+               " keys INTEGER NOT NULL CHECK (keys >= 0)) STRICT",
+               "CREATE TRIGGER idempotency_runs_refuse_update BEFORE UPDATE ON idempotency_runs"
+               " BEGIN SELECT RAISE(ABORT, 'idempotency runs are permanent'); END",
+               "CREATE TRIGGER idempotency_runs_refuse_delete BEFORE DELETE ON idempotency_runs"
+               " BEGIN SELECT RAISE(ABORT, 'idempotency runs are permanent'); END",
+               "INSERT INTO idempotency_keys (key_hash, id)"
+               " SELECT key_hash, id FROM idempotency ORDER BY key_hash, id",
+               "INSERT INTO idempotency_runs (through_id, keys)"
+               " SELECT max(id), count(*) FROM idempotency HAVING count(*) > 0",
+               "PRAGMA user_version = 13"});
+}
+
 // Schema 13 -> 12: the recent postings in postings_recent alone, merged whole. Those a merge
 // under way has not moved yet (the view's) go back to postings_recent; the rest are in
 // postings_merged already.

@@ -1,0 +1,49 @@
+// Sorted buckets rather than a hash table: no rehash that needs the old and the new table at
+// once, and memory close to 16 bytes a key (docs/ledger.md, "Idempotency").
+#include "ledger/key_hash_index.h"
+
+#include <algorithm>
+
+namespace pardner::ledger {
+namespace {
+
+bool before(const KeyHashIndex::Slot& a, const KeyHashIndex::Slot& b) {
+  return a.hash != b.hash ? a.hash < b.hash : a.id < b.id;
+}
+
+}  // namespace
+
+KeyHashIndex::KeyHashIndex() : buckets_(std::size_t{1} << bucket_bits) {}
+
+void KeyHashIndex::add(std::int64_t hash, std::int64_t id) {
+  std::vector<Slot>& bucket = buckets_[static_cast<std::uint64_t>(hash) >> (64 - bucket_bits)];
+  const Slot slot{hash, id};
+  // Keys usually arrive in id order, so a bucket's last slot is often the one before it.
+  auto at = bucket.empty() || before(bucket.back(), slot)
+                ? bucket.end()
+                : std::upper_bound(bucket.begin(), bucket.end(), slot, before);
+  if (bucket.size() == bucket.capacity()) {
+    // Grow by an eighth, not double: a bucket's spare slots are the index's only overhead.
+    const std::size_t grown = bucket.capacity() + bucket.capacity() / 8 + 4;
+    const auto offset = at - bucket.begin();
+    capacity_ += grown - bucket.capacity();
+    bucket.reserve(grown);
+    at = bucket.begin() + offset;
+  }
+  bucket.insert(at, slot);
+  ++size_;
+}
+
+std::span<const KeyHashIndex::Slot> KeyHashIndex::find(std::int64_t hash) const {
+  const std::vector<Slot>& bucket =
+      buckets_[static_cast<std::uint64_t>(hash) >> (64 - bucket_bits)];
+  auto range = std::equal_range(bucket.begin(), bucket.end(), Slot{hash, 0},
+                                [](const Slot& a, const Slot& b) { return a.hash < b.hash; });
+  return {range.first, range.second};
+}
+
+std::size_t KeyHashIndex::bytes() const {
+  return capacity_ * sizeof(Slot) + buckets_.size() * sizeof(std::vector<Slot>);
+}
+
+}  // namespace pardner::ledger

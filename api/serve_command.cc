@@ -183,10 +183,19 @@ int run_serve(const ServeCommand& command) {
     if (command.postings_merge_step > 0) {
       writer_options.postings_merge_step = command.postings_merge_step;
     }
+    auto starting = std::chrono::steady_clock::now();
     auto started =
         ledger::Writer::start(ledger::database_path(dir), clock, log_key.value(), writer_options);
     if (!started) return fail(started.error());
     writer = std::move(started.value());
+    // Most of it, on a large ledger, is loading every idempotency key's hash (docs/ledger.md).
+    const ledger::WriterStats at_start = writer->stats();
+    std::fprintf(stderr, "pardner: writer started in %lld ms, %llu idempotency keys in %.1f MiB\n",
+                 static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::steady_clock::now() - starting)
+                                            .count()),
+                 static_cast<unsigned long long>(at_start.idempotency_keys_in_memory),
+                 static_cast<double>(at_start.idempotency_index_bytes) / (1024.0 * 1024.0));
     for (ledger::Reader& reader : readers) {
       reader.use_published_accounts(&writer->published_accounts());
     }

@@ -33,15 +33,25 @@ RequestHash request_hash_of(const Command& command) {
 
 Result<IdempotencyIndex> IdempotencyIndex::load(Database& db) {
   IdempotencyIndex index;
-  // In id order, the table's own: each hash lands at the end of its bucket, or near it.
-  Statement& rows = db.cached("SELECT key_hash, id FROM idempotency ORDER BY id");
+  // Two passes over the rows, the first to size each bucket: cheaper than holding every hash
+  // twice, and reading the table again costs less than moving keys about in memory.
+  Statement& hashes = db.cached("SELECT key_hash FROM idempotency");
+  while (true) {
+    auto next = hashes.step();
+    if (!next) return next.error();
+    if (!next.value()) break;
+    index.hashes_.count(hashes.column_int(0));
+  }
+  hashes.reset();
+  Statement& rows = db.cached("SELECT key_hash, id FROM idempotency");
   while (true) {
     auto next = rows.step();
     if (!next) return next.error();
     if (!next.value()) break;
-    index.hashes_.add(rows.column_int(0), rows.column_int(1));
+    index.hashes_.add_unsorted(rows.column_int(0), rows.column_int(1));
   }
   rows.reset();
+  index.hashes_.sort();
   return index;
 }
 

@@ -15,8 +15,12 @@ bool before(const KeyHashIndex::Slot& a, const KeyHashIndex::Slot& b) {
 
 KeyHashIndex::KeyHashIndex() : buckets_(std::size_t{1} << bucket_bits) {}
 
+std::size_t KeyHashIndex::bucket_of(std::int64_t hash) {
+  return static_cast<std::size_t>(static_cast<std::uint64_t>(hash) >> (64 - bucket_bits));
+}
+
 void KeyHashIndex::add(std::int64_t hash, std::int64_t id) {
-  std::vector<Slot>& bucket = buckets_[static_cast<std::uint64_t>(hash) >> (64 - bucket_bits)];
+  std::vector<Slot>& bucket = buckets_[bucket_of(hash)];
   const Slot slot{hash, id};
   // Keys usually arrive in id order, so a bucket's last slot is often the one before it.
   auto at = bucket.empty() || before(bucket.back(), slot)
@@ -34,9 +38,34 @@ void KeyHashIndex::add(std::int64_t hash, std::int64_t id) {
   ++size_;
 }
 
+void KeyHashIndex::count(std::int64_t hash) {
+  if (counted_.empty()) counted_.assign(buckets_.size(), 0);
+  ++counted_[bucket_of(hash)];
+}
+
+void KeyHashIndex::add_unsorted(std::int64_t hash, std::int64_t id) {
+  std::vector<Slot>& bucket = buckets_[bucket_of(hash)];
+  if (!counted_.empty() && bucket.capacity() == 0) {
+    const std::size_t counted = counted_[bucket_of(hash)];
+    capacity_ += counted;
+    bucket.reserve(counted);
+  }
+  if (bucket.size() == bucket.capacity()) {  // more than counted: grow as add() does
+    const std::size_t grown = bucket.capacity() + bucket.capacity() / 8 + 4;
+    capacity_ += grown - bucket.capacity();
+    bucket.reserve(grown);
+  }
+  bucket.push_back(Slot{hash, id});
+  ++size_;
+}
+
+void KeyHashIndex::sort() {
+  for (std::vector<Slot>& bucket : buckets_) std::sort(bucket.begin(), bucket.end(), before);
+  counted_ = {};
+}
+
 std::span<const KeyHashIndex::Slot> KeyHashIndex::find(std::int64_t hash) const {
-  const std::vector<Slot>& bucket =
-      buckets_[static_cast<std::uint64_t>(hash) >> (64 - bucket_bits)];
+  const std::vector<Slot>& bucket = buckets_[bucket_of(hash)];
   auto range = std::equal_range(bucket.begin(), bucket.end(), Slot{hash, 0},
                                 [](const Slot& a, const Slot& b) { return a.hash < b.hash; });
   return {range.first, range.second};

@@ -23,6 +23,14 @@ class KeyHashIndex {
   // or an id whose row a rollback undid and a later row took).
   void add(std::int64_t hash, std::int64_t id);
 
+  // Loading many at once, as a writer starting on a large ledger does: count() every hash, then
+  // add_unsorted() each, then sort(). Each bucket is then allocated once, at its size, and
+  // sorted once, where add() would move half a bucket for every key (about 18 s for 10,000,000
+  // keys against 0.6 s for 1,000,000, measured). find() may be called only after sort().
+  void count(std::int64_t hash);
+  void add_unsorted(std::int64_t hash, std::int64_t id);
+  void sort();
+
   // The ids added under `hash`, lowest first; empty when none were. Valid until the next add.
   std::span<const Slot> find(std::int64_t hash) const;
 
@@ -35,7 +43,9 @@ class KeyHashIndex {
   // keys spread evenly: 65,536 buckets hold about 150 slots each at 10,000,000 keys, and an add
   // moves about half a bucket.
   static constexpr int bucket_bits = 16;
+  static std::size_t bucket_of(std::int64_t hash);
   std::vector<std::vector<Slot>> buckets_;
+  std::vector<std::uint32_t> counted_;  // count()'s tally per bucket, until add_unsorted()
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;  // slots, over every bucket
 };

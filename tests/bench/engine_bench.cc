@@ -10,6 +10,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -195,6 +198,21 @@ long long disk_bytes_written() {
   return bytes;
 }
 
+// CPU time each of this process's threads has had, in nanoseconds, by thread name
+// (/proc/self/task/*/schedstat; threads of one name summed). Less at the mercy of a busy
+// neighbour than the wall clock, so a profile can compare two binaries' writers.
+std::map<std::string, long long> thread_cpu_nanos() {
+  std::map<std::string, long long> cpu;
+  std::error_code ignored;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ignored)) {
+    std::ifstream comm(task.path() / "comm"), schedstat(task.path() / "schedstat");
+    std::string name;
+    long long nanos = 0;
+    if (std::getline(comm, name) && (schedstat >> nanos)) cpu[name] += nanos;
+  }
+  return cpu;
+}
+
 // One fresh ledger (time-ordered keys), `options.preload` transfers stored first, then
 // `options.profile` transfers in batches of 1,000: the only part callgrind collects.
 int profile(const Options& options) {
@@ -220,11 +238,19 @@ int profile(const Options& options) {
   }
   auto commands = bench.transfers(options.profile, keys);
   long long written_before = disk_bytes_written();
+  const auto cpu_before = thread_cpu_nanos();
   CALLGRIND_START_INSTRUMENTATION;
   auto started = std::chrono::steady_clock::now();
   if (!bench.run_all(std::move(commands), 1000)) return 1;
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   CALLGRIND_STOP_INSTRUMENTATION;
+  for (const auto& [name, nanos] : thread_cpu_nanos()) {
+    auto before = cpu_before.find(name);
+    const long long used = nanos - (before == cpu_before.end() ? 0 : before->second);
+    std::printf("engine  profile: thread %-16s %8.0f ms of CPU, %6.2f us a transfer\n",
+                name.c_str(), static_cast<double>(used) / 1e6,
+                static_cast<double>(used) / 1e3 / static_cast<double>(options.profile));
+  }
   bench.writer.reset();  // closing checkpoints the rest of the WAL: those writes count too
   double per_transfer = static_cast<double>(disk_bytes_written() - written_before) /
                         static_cast<double>(options.profile);
@@ -232,6 +258,21 @@ int profile(const Options& options) {
       "engine  profile: %zu transfers after %lld stored in %.3f s, %.0f bytes written"
       " to disk per transfer\n",
       options.profile, static_cast<long long>(options.preload), took.count(), per_transfer);
+  // What a restart costs the writer before its first batch: the file's pages mostly in the
+  // page cache, as after a quick restart.
+  auto key = load_log_key(bench.dir.path());
+  if (!key) return 1;
+  auto reopen_started = std::chrono::steady_clock::now();
+  auto reopened =
+      Writer::start(database_path(bench.dir.path()), bench.clock, key.value(), writer_options);
+  std::chrono::duration<double> reopen_took = std::chrono::steady_clock::now() - reopen_started;
+  if (!reopened) return 1;
+  std::printf(
+      "engine  profile: the writer started again in %.3f s, with %llu idempotency keys"
+      " in %.1f MiB\n",
+      reopen_took.count(),
+      static_cast<unsigned long long>(reopened.value()->stats().idempotency_keys_in_memory),
+      static_cast<double>(reopened.value()->stats().idempotency_index_bytes) / 1048576.0);
   return 0;
 }
 

@@ -74,6 +74,33 @@ TEST(KeyHashIndex, AgreesWithAMapOverManyRandomHashes) {
   // 16 bytes a slot, spare capacity of at most an eighth and four slots a bucket, and the
   // buckets themselves.
   EXPECT_LE(index.bytes(), hashes.size() * 16 * 9 / 8 + 65'536 * (4 * 16 + 24));
+
+  // Loaded at once, as a writer starts: counted, added in any order, sorted. The same answers,
+  // each bucket at exactly its size; and keys added one by one afterwards join them.
+  KeyHashIndex loaded;
+  for (std::int64_t hash : hashes) loaded.count(hash);
+  for (std::size_t i = hashes.size(); i-- > 0;) {
+    loaded.add_unsorted(hashes[i], static_cast<std::int64_t>(i + 1));
+  }
+  loaded.sort();
+  EXPECT_EQ(loaded.size(), hashes.size());
+  EXPECT_EQ(loaded.bytes(), hashes.size() * 16 + 65'536 * sizeof(std::vector<KeyHashIndex::Slot>));
+  loaded.add(hashes[0], 200'001);
+  model[hashes[0]].push_back(200'001);
+  for (const auto& [hash, ids] : model) ASSERT_EQ(ids_of(loaded, hash), ids) << hash;
+}
+
+// Adding more than was counted, or without counting at all, only costs the buckets' growth.
+TEST(KeyHashIndex, LoadsWhatWasNotCounted) {
+  KeyHashIndex index;
+  index.count(5);
+  index.add_unsorted(5, 2);
+  index.add_unsorted(5, 1);
+  index.add_unsorted(INT64_MIN, 3);  // never counted
+  index.sort();
+  EXPECT_EQ(ids_of(index, 5), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(ids_of(index, INT64_MIN), (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(index.size(), 3U);
 }
 
 class IdempotencyIndexTest : public LedgerTest {

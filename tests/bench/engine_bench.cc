@@ -4,8 +4,10 @@
 // (UUIDv4) idempotency keys. Prints medians of several runs with min and max, and JSON lines.
 // `--profile N` instead commits N transfers in batches of 1,000 once (after `--preload`), for
 // an instruction profile: under callgrind only those N are counted (start it with
-// --instr-atstart=no; the requests are no-ops outside valgrind). `--batch N` measures only that
-// batch size, `--checkpoint-frames N` sets WriterOptions::checkpoint_wal_frames.
+// --instr-atstart=no; the requests are no-ops outside valgrind). It prints the bytes written to
+// disk and each thread's CPU time over those N, then how long the writer takes to start again.
+// `--batch N` measures only that batch size, `--checkpoint-frames N` sets
+// WriterOptions::checkpoint_wal_frames.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

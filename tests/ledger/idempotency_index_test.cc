@@ -208,12 +208,7 @@ TEST_F(IdempotencyIndexTest, ALedgerFromBeforeTheIndexWasInMemoryKeepsItsKeys) {
     // runs to schema 14.
     auto db = Database::open(db_path(), Database::Mode::read_write);
     ASSERT_TRUE(db) << db.error().detail;
-    ASSERT_NO_FATAL_FAILURE(undo_schema_14(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_13(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_12(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_11(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_10(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_9(db.value()));
+    ASSERT_NO_FATAL_FAILURE(undo_schemas_down_to(db.value(), 8));
     auto migrated = migrate(db.value());
     ASSERT_TRUE(migrated) << migrated.error().detail;
   }

@@ -107,11 +107,7 @@ TEST_F(MerkleTree, ALedgerFromBeforeSchemaTenKeepsEveryNodeRootAndProof) {
     // Back to schema 9 as that release left it: the nodes keyed by (level, idx).
     auto db = file();
     before = nodes(db, "merkle_tree");
-    ASSERT_NO_FATAL_FAILURE(undo_schema_14(db));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_13(db));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_12(db));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_11(db));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_10(db));
+    ASSERT_NO_FATAL_FAILURE(undo_schemas_down_to(db, 9));
     ASSERT_EQ(nodes(db, "merkle_nodes"), before);
     auto migrated = migrate(db);
     ASSERT_TRUE(migrated) << migrated.error().detail;

@@ -467,10 +467,7 @@ TEST_F(PostingsMerge, ALedgerFromBeforeTheSplitKeepsItsPostings) {
     // Back to schema 10 as that release left it: one postings table, clustered by account.
     auto db = Database::open(db_path(), Database::Mode::read_write);
     ASSERT_TRUE(db) << db.error().detail;
-    ASSERT_NO_FATAL_FAILURE(undo_schema_14(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_13(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_12(db.value()));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_11(db.value()));
+    ASSERT_NO_FATAL_FAILURE(undo_schemas_down_to(db.value(), 10));
     auto migrated = migrate(db.value());
     ASSERT_TRUE(migrated) << migrated.error().detail;
   }

@@ -93,9 +93,7 @@ TEST_F(TransactionsTable, ALedgerFromBeforeSchemaTwelveKeepsEveryTransaction) {
   {
     auto db = file();
     before = rows(db);
-    ASSERT_NO_FATAL_FAILURE(undo_schema_14(db));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_13(db));
-    ASSERT_NO_FATAL_FAILURE(undo_schema_12(db));
+    ASSERT_NO_FATAL_FAILURE(undo_schemas_down_to(db, 11));
     ASSERT_NE(table_sql(db).find("status IN ('posted'"), std::string::npos) << table_sql(db);
     ASSERT_EQ(rows(db), before);
     auto migrated = migrate(db);
@@ -167,9 +165,7 @@ TEST_F(TransactionsTable, AMigrationThatWouldLeaveAReferenceDanglingIsRefused) {
   writer_->stop();
   reader_.reset();
   auto db = file();
-  ASSERT_NO_FATAL_FAILURE(undo_schema_14(db));
-  ASSERT_NO_FATAL_FAILURE(undo_schema_13(db));
-  ASSERT_NO_FATAL_FAILURE(undo_schema_12(db));
+  ASSERT_NO_FATAL_FAILURE(undo_schemas_down_to(db, 11));
   // A reversal naming a transaction the file does not hold, written with the keys off.
   ASSERT_TRUE(db.exec("PRAGMA foreign_keys = OFF"));
   ASSERT_TRUE(

@@ -1,6 +1,6 @@
 // Undoing the newest schema migrations on a ledger file, so a test can migrate a ledger as an
 // older release left it. Each function undoes one migration and sets user_version to the one
-// before; undo the newest first.
+// before; undo_schemas_down_to() undoes them in order, newest first.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -112,6 +112,23 @@ inline void undo_schema_9(Database& db) {
   run_all(db, {"DROP TABLE idempotency_keys", "DROP TABLE idempotency_runs",
                "CREATE INDEX idempotency_by_key_hash ON idempotency(key_hash)",
                "PRAGMA user_version = 8"});
+}
+
+// A ledger at the newest schema back to schema `version` (8 at the oldest), as the release that
+// made that schema left it.
+inline void undo_schemas_down_to(Database& db, int version) {
+  struct Undo {
+    int schema;
+    void (*undo)(Database&);
+  };
+  static constexpr Undo newest_first[] = {{14, undo_schema_14}, {13, undo_schema_13},
+                                          {12, undo_schema_12}, {11, undo_schema_11},
+                                          {10, undo_schema_10}, {9, undo_schema_9}};
+  ASSERT_GE(version, 8);
+  for (const Undo& step : newest_first) {
+    if (step.schema <= version) break;
+    ASSERT_NO_FATAL_FAILURE(step.undo(db)) << "undoing schema " << step.schema;
+  }
 }
 
 }  // namespace pardner::ledger::testing

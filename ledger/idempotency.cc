@@ -3,10 +3,7 @@
 // kept, and why in memory: ledger/key_hash_index.h and docs/ledger.md, "Idempotency".
 #include "ledger/idempotency.h"
 
-#include <algorithm>
 #include <cstring>
-
-#include "ledger/state.h"
 
 namespace pardner::ledger {
 namespace {

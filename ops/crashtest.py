@@ -13,7 +13,7 @@ posted and pending totals against the model, the trial balance, the log size (on
 applied command, so a doubled or lost write shows), and `pardner verify --url`; then run the
 load and SIGKILL the server at a seeded random moment; then `pardner rebuild` on the stopped
 data directory. A phase before the cycles sends one key on many connections at once. The server
-runs with tiny idempotency runs and postings merges, so kills land inside and around them.
+runs with tiny postings merges, so kills land inside and around them.
 
 The seed fixes the operation mix and the kill delays; thread interleaving and where exactly the
 kill lands are the machine's, so a replay repeats the workload, not the exact crash point.

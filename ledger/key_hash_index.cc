@@ -19,6 +19,14 @@ std::size_t KeyHashIndex::bucket_of(std::int64_t hash) {
   return static_cast<std::size_t>(static_cast<std::uint64_t>(hash) >> (64 - bucket_bits));
 }
 
+void KeyHashIndex::make_room(std::vector<Slot>& bucket) {
+  if (bucket.size() < bucket.capacity()) return;
+  // Grow by an eighth, not double: a bucket's spare slots are the index's only overhead.
+  const std::size_t grown = bucket.capacity() + bucket.capacity() / 8 + 4;
+  capacity_ += grown - bucket.capacity();
+  bucket.reserve(grown);
+}
+
 void KeyHashIndex::add(std::int64_t hash, std::int64_t id) {
   std::vector<Slot>& bucket = buckets_[bucket_of(hash)];
   const Slot slot{hash, id};
@@ -26,15 +34,9 @@ void KeyHashIndex::add(std::int64_t hash, std::int64_t id) {
   auto at = bucket.empty() || before(bucket.back(), slot)
                 ? bucket.end()
                 : std::upper_bound(bucket.begin(), bucket.end(), slot, before);
-  if (bucket.size() == bucket.capacity()) {
-    // Grow by an eighth, not double: a bucket's spare slots are the index's only overhead.
-    const std::size_t grown = bucket.capacity() + bucket.capacity() / 8 + 4;
-    const auto offset = at - bucket.begin();
-    capacity_ += grown - bucket.capacity();
-    bucket.reserve(grown);
-    at = bucket.begin() + offset;
-  }
-  bucket.insert(at, slot);
+  const auto offset = at - bucket.begin();
+  make_room(bucket);
+  bucket.insert(bucket.begin() + offset, slot);
   ++size_;
 }
 
@@ -50,11 +52,7 @@ void KeyHashIndex::add_unsorted(std::int64_t hash, std::int64_t id) {
     capacity_ += counted;
     bucket.reserve(counted);
   }
-  if (bucket.size() == bucket.capacity()) {  // more than counted: grow as add() does
-    const std::size_t grown = bucket.capacity() + bucket.capacity() / 8 + 4;
-    capacity_ += grown - bucket.capacity();
-    bucket.reserve(grown);
-  }
+  make_room(bucket);  // more than counted
   bucket.push_back(Slot{hash, id});
   ++size_;
 }

@@ -44,6 +44,8 @@ class KeyHashIndex {
   // moves about half a bucket.
   static constexpr int bucket_bits = 16;
   static std::size_t bucket_of(std::int64_t hash);
+  // Room for one more slot in `bucket`, counted in capacity_.
+  void make_room(std::vector<Slot>& bucket);
   std::vector<std::vector<Slot>> buckets_;
   std::vector<std::uint32_t> counted_;  // count()'s tally per bucket, until add_unsorted()
   std::size_t size_ = 0;

@@ -149,6 +149,13 @@ TEST_F(WriterUpkeepOptions, SmallMergesHappenAfterAFewWrites) {
   ASSERT_TRUE(keys_before);
   const double keys_at_start = value_or_zero(pardner::testing::read_exposition(keys_before->body),
                                              "pardner_idempotency_keys_in_memory");
+  // The writer's start on stderr says how many keys it loaded: those /metrics counts.
+  const std::string log = read_file(stderr_file());
+  EXPECT_NE(log.find("pardner: writer started in "), std::string::npos) << log;
+  EXPECT_NE(log.find(" ms, " + std::to_string(static_cast<long long>(keys_at_start)) +
+                     " idempotency keys in "),
+            std::string::npos)
+      << log;
   for (int i = 0; i < 4; ++i) {
     std::string body = R"({"debit_account":)" + std::to_string(cash_) + R"(,"credit_account":)" +
                        std::to_string(savings1_) + R"(,"amount":1})";
